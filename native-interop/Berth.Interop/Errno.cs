@@ -1,0 +1,29 @@
+namespace Berth.Interop;
+
+/// <summary>Linux errno values the engine tests for.</summary>
+public static class Errno
+{
+    public const int EPERM = 1;
+    public const int ENOENT = 2;
+    public const int ESRCH = 3;
+    public const int EINTR = 4;
+    public const int EIO = 5;
+    public const int EBADF = 9;
+    public const int ECHILD = 10;
+    public const int EAGAIN = 11;
+    public const int EACCES = 13;
+    public const int EBUSY = 16;
+    public const int EEXIST = 17;
+    public const int EXDEV = 18;
+    public const int ENOTDIR = 20;
+    public const int EISDIR = 21;
+    public const int EINVAL = 22;
+    public const int ENOSPC = 28;
+    public const int EPIPE = 32;
+    public const int ERANGE = 34;
+    public const int ENOSYS = 38;
+    public const int ENOTEMPTY = 39;
+    public const int ELOOP = 40;
+    public const int ENODATA = 61;
+    public const int EOPNOTSUPP = 95;
+}
