@@ -1,0 +1,34 @@
+# Berth build entry points. `make` builds everything; `make test` runs every test suite.
+SHELL := /bin/bash
+BIN := $(CURDIR)/artifacts/bin
+CONFIG ?= Release
+DOTNET ?= dotnet
+CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
+AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
+
+.PHONY: all build launcher init managed test test-unit test-integration clean
+
+all: build
+
+build: launcher init managed
+
+launcher: $(BIN)/berth-launcher
+
+$(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
+	@mkdir -p $(BIN)
+	gcc $(CFLAGS) -static -o $@ $<
+
+init:
+	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
+	@mkdir -p $(BIN) && cp artifacts/publish/berth-init/berth-init $(BIN)/
+
+managed:
+	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
+
+# Tests run as root (like CI): they create real containers, mounts and cgroups.
+test: build
+	scripts/run-tests.sh
+
+clean:
+	rm -rf artifacts
+	find . -name bin -o -name obj | grep -E '/(src|tests|native-interop)/' | xargs rm -rf

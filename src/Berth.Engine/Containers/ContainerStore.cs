@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Berth.Engine.Storage;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Engine.Containers;
+
+/// <summary>
+/// Containers on disk: `containers/&lt;id&gt;/config.json` (the record) and `state.json` (the run state),
+/// each replaced atomically, next to the overlay's upper/work/merged dirs and the json-file log.
+/// </summary>
+public sealed class ContainerStore(string root, ILogger logger)
+{
+    public const string RecordFile = "config.json";
+    public const string StateFile = "state.json";
+
+    public string Root { get; } = root;
+
+    public string DirectoryOf(string id) => Path.Combine(Root, id);
+
+    public string LogPathOf(string id) => Path.Combine(Root, id, id + "-json.log");
+
+    public void Create(ContainerRecord record, ContainerState state)
+    {
+        Directory.CreateDirectory(DirectoryOf(record.Id));
+        SaveState(record.Id, state);
+        SaveRecord(record); // written last: a directory without config.json is a create that never finished
+    }
+
+    public void SaveRecord(ContainerRecord record) =>
+        AtomicFile.WriteJson(Path.Combine(DirectoryOf(record.Id), RecordFile), record, ContainerJsonContext.Default.ContainerRecord);
+
+    public void SaveState(string id, ContainerState state) =>
+        AtomicFile.WriteJson(Path.Combine(DirectoryOf(id), StateFile), state, ContainerJsonContext.Default.ContainerState);
+
+    public void Delete(string id)
+    {
+        string dir = DirectoryOf(id);
+        if (Directory.Exists(dir))
+            Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>Every container found on disk. Directories without a readable record are left alone and logged.</summary>
+    public IEnumerable<(ContainerRecord Record, ContainerState State)> LoadAll()
+    {
+        Directory.CreateDirectory(Root);
+        foreach (string dir in Directory.EnumerateDirectories(Root))
+        {
+            var loaded = TryLoad(dir);
+            if (loaded is not null)
+                yield return loaded.Value;
+        }
+    }
+
+    private (ContainerRecord, ContainerState)? TryLoad(string dir)
+    {
+        try
+        {
+            string recordPath = Path.Combine(dir, RecordFile);
+            if (!File.Exists(recordPath))
+            {
+                logger.LogWarning("Ignoring {Directory}: no {File} (an interrupted create)", dir, RecordFile);
+                return null;
+            }
+            var record = JsonSerializer.Deserialize(File.ReadAllBytes(recordPath), ContainerJsonContext.Default.ContainerRecord)!;
+            string statePath = Path.Combine(dir, StateFile);
+            var state = File.Exists(statePath)
+                ? JsonSerializer.Deserialize(File.ReadAllBytes(statePath), ContainerJsonContext.Default.ContainerState)!
+                : new ContainerState();
+            return (record, state);
+        }
+        catch (Exception e) when (e is JsonException or IOException)
+        {
+            logger.LogError("Ignoring {Directory}: {Error}", dir, e.Message);
+            return null;
+        }
+    }
+}

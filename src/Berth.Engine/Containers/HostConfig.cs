@@ -1,0 +1,40 @@
+namespace Berth.Engine.Containers;
+
+/// <summary>How the host runs a container, with the names of Docker's HostConfig (the supported subset).</summary>
+public sealed class HostConfig
+{
+    /// <summary>Bind mounts as `host-path:container-path[:ro|rw]`.</summary>
+    public List<string>? Binds { get; set; }
+
+    public bool AutoRemove { get; set; }
+
+    /// <summary>Memory limit in bytes; 0 means none.</summary>
+    public long Memory { get; set; }
+
+    /// <summary>Memory plus swap in bytes; 0 means Docker's default (twice the memory limit), -1 unlimited.</summary>
+    public long MemorySwap { get; set; }
+
+    /// <summary>CPU quota in units of 1e-9 CPUs (`--cpus 1.5` = 1500000000).</summary>
+    public long NanoCpus { get; set; }
+
+    public long CpuShares { get; set; }
+
+    /// <summary>Pids limit; null or 0 means none, -1 unlimited.</summary>
+    public long? PidsLimit { get; set; }
+
+    public bool ReadonlyRootfs { get; set; }
+
+    public List<string>? SecurityOpt { get; set; }
+
+    public List<string>? CapAdd { get; set; }
+
+    public List<string>? CapDrop { get; set; }
+
+    public bool Privileged { get; set; }
+
+    public long ShmSize { get; set; }
+
+    public bool Init { get; set; }
+
+    public bool NoNewPrivileges => SecurityOpt?.Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true") == true;
+}

@@ -1,0 +1,102 @@
+using System.Text;
+using System.Text.Json;
+using Berth.Interop;
+using Berth.InitSpec;
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Engine.Processes;
+
+/// <summary>
+/// Starts a container's first process through berth-launcher (the C fork point) and berth-init:
+/// spawn the launcher with the container's stdio, a report pipe and the spec, then read the report
+/// pipe to its end. "pid N" comes from the launcher; end of file means berth-init exec'd the command;
+/// an "error CODE MESSAGE" line means setup failed (see native-interop/launcher/berth-launcher.c).
+/// </summary>
+public sealed class ContainerProcessLauncher(string launcherPath, string initPath)
+{
+    public string LauncherPath { get; } = launcherPath;
+
+    public string InitPath { get; } = initPath;
+
+    /// <param name="stdio">The container's fds 0, 1 and 2 (parent-side handles of the child's ends).</param>
+    /// <param name="cgroupProcsFiles">cgroup.procs files the process joins before it is cloned.</param>
+    public LaunchedProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
+    {
+        byte[] specJson = JsonSerializer.SerializeToUtf8Bytes(spec, InitSpecJsonContext.Default.InitSpec);
+        using SafeFileHandle specFile = Sys.MemoryFile("berth-init-spec", specJson);
+        var (reportRead, reportWrite) = Sys.Pipe();
+        using (reportRead)
+        {
+            int launcherPid;
+            using (reportWrite)
+            {
+                var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle()))
+                {
+                    (int)reportWrite.DangerousGetHandle(),
+                    (int)specFile.DangerousGetHandle(),
+                };
+                launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles), [], fds);
+            }
+            string report = ReadToEnd(reportRead);
+            int launcherExit = Sys.WaitPid(launcherPid);
+            return ParseReport(report, launcherExit);
+        }
+    }
+
+    private List<string> BuildArgs(IReadOnlyList<string> cgroupProcsFiles)
+    {
+        var args = new List<string> { LauncherPath, "run" };
+        foreach (string procs in cgroupProcsFiles)
+        {
+            args.Add("--cgroup");
+            args.Add(procs);
+        }
+        args.Add("--");
+        args.Add(InitPath);
+        return args;
+    }
+
+    private static string ReadToEnd(SafeFileHandle pipe)
+    {
+        using var stream = new FileStream(pipe, FileAccess.Read, bufferSize: 0);
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    }
+
+    private static LaunchedProcess ParseReport(string report, int launcherExit)
+    {
+        int pid = 0;
+        string? error = null;
+        int errorCode = 0;
+        foreach (string line in report.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line.StartsWith("pid ", StringComparison.Ordinal))
+                pid = int.Parse(line.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
+            else if (line.StartsWith("error ", StringComparison.Ordinal) && error is null)
+                (errorCode, error) = ParseError(line);
+        }
+
+        // Open the pidfd before anything else: until berthd reaps it, the pid cannot be reused.
+        SafeFileHandle? pidfd = pid > 0 ? Sys.PidfdOpen(pid) : null;
+        if (error is null && pidfd is not null)
+            return new LaunchedProcess(pid, pidfd);
+
+        if (pidfd is not null)
+            Sys.WaitPid(pid); // the failed process exits on its own; reap it
+        pidfd?.Dispose();
+        throw new ContainerStartException(
+            error is null ? InitFailedCode : errorCode,
+            error ?? $"berth-launcher exited with status {launcherExit} without reporting a process");
+    }
+
+    private const int InitFailedCode = 128;
+
+    private static (int Code, string Message) ParseError(string line)
+    {
+        string rest = line[6..];
+        int space = rest.IndexOf(' ');
+        if (space > 0 && int.TryParse(rest.AsSpan(0, space), out int code))
+            return (code, rest[(space + 1)..]);
+        return (InitFailedCode, rest);
+    }
+}

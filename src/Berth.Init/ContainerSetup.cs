@@ -1,0 +1,66 @@
+using Berth.Interop;
+using static Tmds.Linux.LibC;
+
+namespace Berth.Init;
+
+/// <summary>The steps of berth-init, in order. Each step is one short method or one class.</summary>
+public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
+{
+    public void Run()
+    {
+        umask(0);
+        // No mount event of ours may reach the host, and the host's later unmounts may reach us.
+        Sys.Mount(null, "/", null, Libc.MS_REC | Libc.MS_SLAVE);
+
+        // Bind sources are host paths: open them before the host's filesystem disappears.
+        var bindSources = BindMounts.OpenSources(spec.Mounts);
+
+        RootfsSetup.PivotRoot(spec.Rootfs);
+        RootfsSetup.MountProc();
+        DeviceSetup.MountDev(spec.ShmSize);
+        RootfsSetup.MountSys(spec.Cgroup);
+        BindMounts.Mount(spec.Mounts, bindSources);
+        RootfsSetup.MaskPaths(spec.MaskedPaths);
+        RootfsSetup.MakeReadonly(spec.ReadonlyPaths);
+        if (spec.ReadonlyRootfs)
+            RootfsSetup.RemountRootReadonly();
+
+        SetHostname(spec.Hostname);
+        Loopback.BringUp();
+        EnterWorkingDir(spec.WorkingDir);
+
+        Credentials.Apply(spec.Uid, spec.Gid, spec.AdditionalGids, spec.Capabilities, spec.NoNewPrivileges);
+        string path = CommandResolver.Resolve(spec.Args, spec.Env);
+
+        umask(0x12); // 0022, as runc gives every container
+        InitReport.CloseOnExec();
+        Exec(path, spec.Args, spec.Env);
+    }
+
+    private static void SetHostname(string hostname)
+    {
+        if (hostname.Length == 0)
+            return;
+        byte[] name = System.Text.Encoding.UTF8.GetBytes(hostname);
+        fixed (byte* p = name)
+            if (sethostname(p, name.Length) == -1)
+                throw SyscallException.FromLastError($"sethostname `{hostname}`");
+    }
+
+    private static void EnterWorkingDir(string dir)
+    {
+        // Docker creates a missing WorkingDir; we are already inside the new root, so this cannot leave it.
+        Directory.CreateDirectory(dir);
+        Directory.SetCurrentDirectory(dir);
+    }
+
+    private static void Exec(string path, List<string> args, List<string> env)
+    {
+        close(InitReport.SpecFd);
+        int rc = ExecVe.Run(path, args, env);
+        int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
+        _ = rc;
+        int code = errno == Errno.ENOENT ? InitException.CommandNotFound : InitException.CommandNotExecutable;
+        throw new InitException(code, $"exec {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
+    }
+}

@@ -1,0 +1,46 @@
+namespace Berth.InitSpec;
+
+/// <summary>
+/// Everything berth-init needs to turn a freshly cloned process into the container's command.
+/// berthd builds it (see ContainerSpecBuilder) and passes it as JSON in an inherited memfd (fd 4),
+/// so init never reads instructions from the container's filesystem.
+/// </summary>
+public sealed class InitSpec
+{
+    /// <summary>Host path of the container's root filesystem (the mounted overlay).</summary>
+    public string Rootfs { get; set; } = "";
+
+    public string Hostname { get; set; } = "";
+
+    /// <summary>The command line; Args[0] is resolved through PATH of <see cref="Env"/> when it has no slash.</summary>
+    public List<string> Args { get; set; } = [];
+
+    public List<string> Env { get; set; } = [];
+
+    public string WorkingDir { get; set; } = "/";
+
+    public uint Uid { get; set; }
+
+    public uint Gid { get; set; }
+
+    public List<uint> AdditionalGids { get; set; } = [];
+
+    /// <summary>Capabilities as a bit mask (bit n = capability number n): the bounding set, and for uid 0 also effective and permitted.</summary>
+    public ulong Capabilities { get; set; }
+
+    public bool NoNewPrivileges { get; set; }
+
+    public bool ReadonlyRootfs { get; set; }
+
+    /// <summary>Size of /dev/shm in bytes.</summary>
+    public long ShmSize { get; set; } = 64 * 1024 * 1024;
+
+    public List<InitMount> Mounts { get; set; } = [];
+
+    public List<string> MaskedPaths { get; set; } = [];
+
+    public List<string> ReadonlyPaths { get; set; } = [];
+
+    /// <summary>How to mount /sys/fs/cgroup inside the container.</summary>
+    public InitCgroupMount Cgroup { get; set; } = new();
+}
