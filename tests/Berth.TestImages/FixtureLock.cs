@@ -17,9 +17,8 @@ internal static class FixtureLock
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException e) when (DateTime.UtcNow < deadline)
+            catch (IOException) when (DateTime.UtcNow < deadline)
             {
-                _ = e;
                 Thread.Sleep(100);
             }
             catch (IOException e)
