@@ -1,0 +1,3 @@
+namespace Berth.TestImages;
+
+internal enum LayerCompression { None, Gzip, Zstd }
