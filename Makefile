@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all build launcher init managed test test-unit test-integration clean
+.PHONY: all deps build launcher init managed fixtures test clean
 
 all: build
 
@@ -25,8 +25,15 @@ init:
 managed:
 	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
 
+deps:
+	scripts/install-deps.sh
+
+# The offline busybox test images (cached in .fixtures/; rebuilt when missing).
+fixtures:
+	$(DOTNET) run --project tests/Berth.TestImages -c $(CONFIG) --no-build
+
 # Tests run as root (like CI): they create real containers, mounts and cgroups.
-test: build
+test: deps build fixtures
 	scripts/run-tests.sh
 
 clean:

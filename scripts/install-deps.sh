@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what building and testing Berth needs on Debian 12, from Debian's packages only.
+# Idempotent: packages already present are not touched. Run as root.
+set -euo pipefail
+
+packages=(
+  gcc libc6-dev make          # the static C launcher
+  clang zlib1g-dev            # NativeAOT (berth-init, berthd, berth)
+  busybox-static              # the offline test images
+  iproute2 util-linux         # ip, unshare, nsenter for tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends "${missing[@]}" || {
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+  }
+fi
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "install-deps: the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux-debian)" >&2
+  exit 1
+fi

@@ -1,0 +1,72 @@
+using Berth.Engine.Cgroups;
+using Berth.Engine.Containers;
+using Berth.Engine.Images;
+using Berth.Engine.Io;
+using Berth.Engine.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Engine;
+
+/// <summary>
+/// The engine: the image store, the containers and the host facilities they share (cgroup driver,
+/// launcher, I/O loop), opened over one data root. The daemon owns one; tests open their own.
+/// </summary>
+public sealed class ContainerEngine : IAsyncDisposable
+{
+    private readonly EpollLoop _loop;
+    private readonly ILogger _logger;
+
+    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, EpollLoop loop, ILogger logger)
+    {
+        Options = options;
+        Images = images;
+        Cgroups = cgroups;
+        Containers = containers;
+        _loop = loop;
+        _logger = logger;
+    }
+
+    public EngineOptions Options { get; }
+
+    public ImageStore Images { get; }
+
+    public ICgroupDriver Cgroups { get; }
+
+    public ContainerManager Containers { get; }
+
+    public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
+    {
+        var logger = loggerFactory.CreateLogger("Berth.Engine");
+        foreach (string helper in new[] { options.LauncherPath, options.InitPath })
+            if (!File.Exists(helper))
+                throw new FileNotFoundException($"helper program `{helper}` is missing (build it with `make`, or set BERTH_HELPER_DIR)", helper);
+
+        Directory.CreateDirectory(options.DataRoot);
+        var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
+        var cgroups = CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
+        var loop = new EpollLoop();
+        loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
+        var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath);
+        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, loggerFactory.CreateLogger("Berth.Containers"));
+        await containers.LoadAsync(ct);
+        logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
+        return new ContainerEngine(options, images, cgroups, containers, loop, logger);
+    }
+
+    /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var container in Containers.List().Where(c => c.State.Running))
+        {
+            try
+            {
+                await Containers.StopAsync(container.Id, timeoutSeconds: 1);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogError("Stopping {Container} at shutdown failed: {Error}", container.Id[..12], e.Message);
+            }
+        }
+        _loop.Dispose();
+    }
+}

@@ -1,0 +1,66 @@
+using Berth.Engine.Rootfs;
+
+namespace Berth.Engine.Containers;
+
+/// <summary>
+/// One container: its record, its state and, while it runs, its host resources. Lifecycle operations
+/// (start, stop, remove) are serialised by <see cref="Lifecycle"/>; the state itself is guarded by a
+/// short lock so that readers (ps, inspect) and the exit handler never wait for a slow operation.
+/// </summary>
+public sealed class Container
+{
+    private readonly Lock _stateGate = new();
+    private ContainerState _state;
+
+    internal Container(ContainerRecord record, ContainerState state, string directory, string logPath)
+    {
+        Record = record;
+        _state = state;
+        Directory = directory;
+        LogPath = logPath;
+        Rootfs = new OverlayRootfs(directory);
+    }
+
+    public string Id => Record.Id;
+
+    public string Name => Record.Name;
+
+    public ContainerRecord Record { get; }
+
+    public string Directory { get; }
+
+    public string LogPath { get; }
+
+    internal OverlayRootfs Rootfs { get; }
+
+    internal SemaphoreSlim Lifecycle { get; } = new(1, 1);
+
+    internal ContainerRuntime? Runtime { get; set; }
+
+    /// <summary>Completed at the end of the current (or next) run; replaced by a fresh one for the run after.</summary>
+    internal TaskCompletionSource<ContainerExit> NextExit { get; set; } = NewExitSource();
+
+    internal TaskCompletionSource<ContainerExit> Removed { get; } = NewExitSource();
+
+    /// <summary>A copy of the current state.</summary>
+    public ContainerState State
+    {
+        get
+        {
+            lock (_stateGate)
+                return _state.Clone();
+        }
+    }
+
+    /// <summary>Changes the state under the lock and returns a copy of the result (to persist).</summary>
+    internal ContainerState UpdateState(Action<ContainerState> change)
+    {
+        lock (_stateGate)
+        {
+            change(_state);
+            return _state.Clone();
+        }
+    }
+
+    internal static TaskCompletionSource<ContainerExit> NewExitSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

@@ -1,0 +1,495 @@
+using System.Security.Cryptography;
+using Berth.Engine.Cgroups;
+using Berth.Engine.Images;
+using Berth.Engine.Io;
+using Berth.Engine.Logs;
+using Berth.Engine.Processes;
+using Berth.Engine.Rootfs;
+using Berth.Engine.Security;
+using Berth.InitSpec;
+using Berth.Interop;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Engine.Containers;
+
+/// <summary>
+/// The container lifecycle: create, start, stop, kill, wait and remove, with the state on disk after
+/// every change. The path of a start is linear: image → merged config (at create) → overlay rootfs →
+/// cgroup → init spec → launcher → running, watched through its pidfd on the <see cref="EpollLoop"/>.
+/// </summary>
+public sealed class ContainerManager
+{
+    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan CgroupDestroyTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly ImageStore _images;
+    private readonly ICgroupDriver _cgroups;
+    private readonly ContainerProcessLauncher _launcher;
+    private readonly EpollLoop _loop;
+    private readonly ContainerStore _store;
+    private readonly ILogger _logger;
+    private readonly IReadOnlyList<string> _maskedPaths = DefaultPaths.Masked();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Container> _byId = [];
+    private readonly Dictionary<string, Container> _byName = [];
+
+    public ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ContainerProcessLauncher launcher, EpollLoop loop, ILogger logger)
+    {
+        _images = images;
+        _cgroups = cgroups;
+        _launcher = launcher;
+        _loop = loop;
+        _logger = logger;
+        _store = new ContainerStore(root, logger);
+    }
+
+    /// <summary>Loads the containers on disk. Those that were running when the engine stopped are cleaned up and marked exited.</summary>
+    public async Task LoadAsync(CancellationToken ct = default)
+    {
+        foreach (var (record, state) in _store.LoadAll())
+        {
+            var container = new Container(record, state, _store.DirectoryOf(record.Id), _store.LogPathOf(record.Id));
+            lock (_gate)
+            {
+                _byId[record.Id] = container;
+                _byName[record.Name] = container;
+            }
+            if (state.Running || state.Status == ContainerStatus.Removing)
+                await RecoverAsync(container, ct);
+        }
+    }
+
+    public IReadOnlyList<Container> List()
+    {
+        lock (_gate)
+            return _byId.Values.OrderByDescending(c => c.Record.Created).ToList();
+    }
+
+    /// <summary>Finds a container as Docker does: full id, then name, then unique id prefix.</summary>
+    public Container Get(string idOrName)
+    {
+        lock (_gate)
+        {
+            if (_byId.TryGetValue(idOrName, out var byId))
+                return byId;
+            if (_byName.TryGetValue(idOrName.TrimStart('/'), out var byName))
+                return byName;
+            if (idOrName.Length > 0 && idOrName.All(char.IsAsciiHexDigitLower))
+            {
+                var matches = _byId.Values.Where(c => c.Id.StartsWith(idOrName, StringComparison.Ordinal)).Take(2).ToList();
+                if (matches.Count == 1)
+                    return matches[0];
+                if (matches.Count > 1)
+                    throw new ArgumentException($"multiple IDs found with provided prefix: {idOrName}");
+            }
+        }
+        throw new ContainerNotFoundException(idOrName);
+    }
+
+    public bool IsImageInUse(string imageId)
+    {
+        lock (_gate)
+            return _byId.Values.Any(c => c.Record.ImageId == imageId);
+    }
+
+    public Container Create(string? name, ContainerConfig config, HostConfig hostConfig)
+    {
+        var image = _images.Find(config.Image) ?? throw new ImageNotFoundException(config.Image);
+        Validate(hostConfig);
+        var execution = image.Config.Config;
+        var defaults = new ImageDefaults(execution?.Env, execution?.Entrypoint, execution?.Cmd, execution?.WorkingDir, execution?.User, execution?.StopSignal);
+        var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys);
+        var command = ContainerSpecBuilder.ResolveCommand(merged);
+        if (merged.StopSignal is { Length: > 0 } stopSignal)
+            Signals.Parse(stopSignal);
+
+        string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var record = new ContainerRecord
+        {
+            Id = id,
+            Created = DateTime.UtcNow,
+            ImageId = image.Id,
+            Config = merged,
+            HostConfig = hostConfig,
+            Path = command.Path,
+            Args = [.. command.Args],
+        };
+        Container container;
+        lock (_gate)
+        {
+            record.Name = name is null ? ContainerNames.Generate(_byName.ContainsKey) : ContainerNames.Normalize(name);
+            if (_byName.TryGetValue(record.Name, out var existing))
+                throw new ContainerConflictException($"Conflict. The container name \"/{record.Name}\" is already in use by container \"{existing.Id}\". You have to remove (or rename) that container to be able to reuse that name.");
+            container = new Container(record, new ContainerState(), _store.DirectoryOf(id), _store.LogPathOf(id));
+            _byId[id] = container;
+            _byName[record.Name] = container;
+        }
+        try
+        {
+            _store.Create(record, container.State);
+            container.Rootfs.Create();
+        }
+        catch
+        {
+            Forget(container);
+            _store.Delete(id);
+            throw;
+        }
+        return container;
+    }
+
+    private static void Validate(HostConfig hostConfig)
+    {
+        foreach (string bind in hostConfig.Binds ?? [])
+            BindMount.Parse(bind);
+        LimitsOf(hostConfig).Validate();
+        Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
+    }
+
+    private static CgroupLimits LimitsOf(HostConfig hostConfig) => new(
+        MemoryBytes: hostConfig.Memory > 0 ? hostConfig.Memory : null,
+        MemorySwapBytes: hostConfig.MemorySwap != 0 ? hostConfig.MemorySwap : null,
+        NanoCpus: hostConfig.NanoCpus > 0 ? hostConfig.NanoCpus : null,
+        CpuShares: hostConfig.CpuShares > 0 ? hostConfig.CpuShares : null,
+        PidsLimit: hostConfig.PidsLimit is > 0 ? hostConfig.PidsLimit : null);
+
+    /// <summary>Starts the container; returns false when it was already running (HTTP 304).</summary>
+    public async Task<bool> StartAsync(string idOrName, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            var state = container.State;
+            if (state.Running)
+                return false;
+            if (state.Status == ContainerStatus.Removing)
+                throw new ContainerConflictException($"container {container.Id} is marked for removal and cannot be started");
+            await StartLockedAsync(container);
+            return true;
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private async Task StartLockedAsync(Container container)
+    {
+        var image = _images.Find(container.Record.ImageId) ?? throw new ImageNotFoundException(container.Record.ImageId);
+        var rootfs = container.Rootfs;
+        rootfs.Create();
+        if (!rootfs.IsMounted())
+            rootfs.Mount(_images.GetLayerDirectories(image));
+
+        ContainerCgroup? cgroup = null;
+        ContainerOutput? output = null;
+        SafeFileHandle? stdinWrite = null;
+        try
+        {
+            cgroup = _cgroups.Create(container.Id, LimitsOf(container.Record.HostConfig));
+            var spec = BuildSpec(container);
+            output = new ContainerOutput(_loop, container.LogPath);
+            var (stdinRead, stdin) = OpenStdin(container.Record.Config);
+            stdinWrite = stdin;
+            LaunchedProcess process;
+            using (stdinRead)
+            {
+                var (stdoutRead, stdoutWrite) = Sys.Pipe();
+                var (stderrRead, stderrWrite) = Sys.Pipe();
+                output.AddStream(LogStream.Stdout, stdoutRead);
+                output.AddStream(LogStream.Stderr, stderrRead);
+                using (stdoutWrite)
+                using (stderrWrite)
+                    process = _launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles);
+            }
+
+            var runtime = new ContainerRuntime(process, cgroup, output, stdinWrite);
+            var started = container.UpdateState(s =>
+            {
+                s.Status = ContainerStatus.Running;
+                s.Pid = process.Pid;
+                s.ExitCode = 0;
+                s.Error = "";
+                s.OOMKilled = false;
+                s.StartedAt = DateTime.UtcNow;
+            });
+            container.Runtime = runtime;
+            _store.SaveState(container.Id, started);
+            runtime.ExitRegistration = _loop.Add(process.PidFd, (registration, _) =>
+            {
+                _loop.Remove(registration);
+                _ = Task.Run(() => HandleExitAsync(container, runtime));
+            });
+        }
+        catch (Exception e)
+        {
+            _logger.LogWarning("Start of {Container} failed: {Error}", container.Id[..12], e.Message);
+            stdinWrite?.Dispose();
+            await ReleaseAsync(container, cgroup, output);
+            int code = e is ContainerStartException start ? start.ExitCode : 128;
+            var failed = container.UpdateState(s =>
+            {
+                s.ExitCode = code;
+                s.Error = e.Message;
+                if (s.Status == ContainerStatus.Running)
+                    s.Status = ContainerStatus.Exited;
+            });
+            _store.SaveState(container.Id, failed);
+            throw e is ContainerStartException ? e : new ContainerStartException(code, e.Message);
+        }
+    }
+
+    private InitSpec.InitSpec BuildSpec(Container container)
+    {
+        var record = container.Record;
+        string rootfs = container.Rootfs.MergedDirectory;
+        foreach (string bind in record.HostConfig.Binds ?? [])
+        {
+            // Like `docker run -v`, a missing host directory is created.
+            var mount = BindMount.Parse(bind);
+            if (!Path.Exists(mount.Source))
+                Directory.CreateDirectory(mount.Source);
+        }
+        ResolvedUser user;
+        try
+        {
+            user = UserResolver.Resolve(rootfs, record.Config.User);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ContainerStartException(128, e.Message);
+        }
+        return ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, CgroupMount(), _maskedPaths);
+    }
+
+    private InitCgroupMount CgroupMount()
+    {
+        if (_cgroups is CgroupV1Manager v1)
+        {
+            var mount = new InitCgroupMount { Version = 1 };
+            foreach (var hierarchy in v1.Hierarchies)
+                mount.Hierarchies.Add(new InitCgroupHierarchy { Directory = Path.GetFileName(hierarchy.MountPoint), Options = string.Join(',', hierarchy.Controllers) });
+            return mount;
+        }
+        return new InitCgroupMount { Version = _cgroups.Version };
+    }
+
+    private static (SafeFileHandle Read, SafeFileHandle? Write) OpenStdin(ContainerConfig config)
+    {
+        if (!config.OpenStdin)
+            return (File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Read), null);
+        var (read, write) = Sys.Pipe();
+        return (read, write);
+    }
+
+    private async Task HandleExitAsync(Container container, ContainerRuntime runtime)
+    {
+        Sys.TryReapPidfd(runtime.Process.PidFd, out int exitCode, out _);
+        runtime.Process.PidFd.Dispose();
+        runtime.Stdin?.Dispose();
+        bool oomKilled = SafeOomCheck(runtime.Cgroup);
+        await ReleaseAsync(container, runtime.Cgroup, runtime.Output);
+
+        var exited = container.UpdateState(s =>
+        {
+            s.Status = ContainerStatus.Exited;
+            s.Pid = 0;
+            s.ExitCode = exitCode;
+            s.OOMKilled = oomKilled;
+            s.FinishedAt = DateTime.UtcNow;
+        });
+        container.Runtime = null;
+        _store.SaveState(container.Id, exited);
+        var exit = new ContainerExit(exitCode, oomKilled);
+        var signal = container.NextExit;
+        container.NextExit = Container.NewExitSource();
+        signal.TrySetResult(exit);
+
+        if (container.Record.HostConfig.AutoRemove)
+        {
+            try
+            {
+                await RemoveAsync(container.Id, force: true);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                _logger.LogError("Auto-remove of {Container} failed: {Error}", container.Id[..12], e.Message);
+            }
+        }
+    }
+
+    private bool SafeOomCheck(ContainerCgroup cgroup)
+    {
+        try
+        {
+            return cgroup.WasOomKilled();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogWarning("Reading the OOM counter of {Cgroup} failed: {Error}", cgroup.Path, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Frees what a run held: waits for the output to drain, removes the cgroup, unmounts the rootfs.</summary>
+    private async Task ReleaseAsync(Container container, ContainerCgroup? cgroup, ContainerOutput? output)
+    {
+        if (output is not null)
+        {
+            try
+            {
+                await output.Completion.WaitAsync(OutputDrainTimeout);
+            }
+            catch (TimeoutException)
+            {
+                _logger.LogWarning("Output of {Container} still open {Timeout} after its exit", container.Id[..12], OutputDrainTimeout);
+            }
+            output.Dispose();
+        }
+        if (cgroup is not null)
+            await cgroup.DestroyAsync(CgroupDestroyTimeout);
+        container.Rootfs.Unmount();
+    }
+
+    /// <summary>Sends the stop signal, then SIGKILL after the timeout; returns false when the container was not running (HTTP 304).</summary>
+    public async Task<bool> StopAsync(string idOrName, int? timeoutSeconds = null, string? signal = null, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            var runtime = container.Runtime;
+            if (runtime is null)
+                return false;
+            var exit = container.NextExit.Task;
+            int stopSignal = Signals.Parse(signal ?? ContainerSpecBuilder.StopSignal(container.Record.Config));
+            Sys.PidfdSendSignal(runtime.Process.PidFd, stopSignal);
+            int timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
+            if (timeout < 0 || !await Completes(exit, TimeSpan.FromSeconds(timeout), ct))
+                await KillAndWaitAsync(runtime, exit);
+            return true;
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private static async Task<bool> Completes(Task task, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task KillAndWaitAsync(ContainerRuntime runtime, Task exit)
+    {
+        // SIGKILL to the pid namespace's init ends every process in it; the cgroup catches any that escaped.
+        Sys.PidfdSendSignal(runtime.Process.PidFd, Signals.SIGKILL);
+        if (!await Completes(exit, TimeSpan.FromSeconds(2), CancellationToken.None))
+            runtime.Cgroup.KillAll();
+        await exit.WaitAsync(KillTimeout);
+    }
+
+    public void Kill(string idOrName, string? signal = null)
+    {
+        var container = Get(idOrName);
+        int number = Signals.Parse(string.IsNullOrEmpty(signal) ? "KILL" : signal);
+        var runtime = container.Runtime;
+        if (runtime is null || !Sys.PidfdSendSignal(runtime.Process.PidFd, number))
+            throw new ContainerConflictException($"Container {container.Id} is not running");
+    }
+
+    public async Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            var runtime = container.Runtime;
+            if (runtime is not null)
+            {
+                if (!force)
+                    throw new ContainerConflictException($"You cannot remove a running container {container.Id}. Stop the container before attempting removal or force remove");
+                await KillAndWaitAsync(runtime, container.NextExit.Task);
+            }
+            if (container.State.Status == ContainerStatus.Removing && !force)
+                throw new ContainerConflictException($"removal of container {container.Id} is already in progress");
+            container.UpdateState(s => s.Status = ContainerStatus.Removing);
+            if (_cgroups.Open(container.Id) is { } leftover)
+                await leftover.DestroyAsync(CgroupDestroyTimeout, ct);
+            container.Rootfs.Unmount();
+            _store.Delete(container.Id);
+            Forget(container);
+            container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private void Forget(Container container)
+    {
+        lock (_gate)
+        {
+            _byId.Remove(container.Id);
+            if (_byName.TryGetValue(container.Name, out var named) && named == container)
+                _byName.Remove(container.Name);
+        }
+    }
+
+    public async Task<ContainerExit> WaitAsync(string idOrName, WaitCondition condition, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        Task<ContainerExit> task = condition switch
+        {
+            WaitCondition.Removed => container.Removed.Task,
+            WaitCondition.NextExit => container.NextExit.Task,
+            _ => container.Runtime is null ? Task.FromResult(ExitOf(container)) : container.NextExit.Task,
+        };
+        return await task.WaitAsync(ct);
+    }
+
+    private static ContainerExit ExitOf(Container container)
+    {
+        var state = container.State;
+        return new ContainerExit(state.ExitCode, state.OOMKilled, state.Error.Length > 0 ? state.Error : null);
+    }
+
+    /// <summary>A container that was running when the engine went away: kill what is left, free its resources, mark it exited.</summary>
+    private async Task RecoverAsync(Container container, CancellationToken ct)
+    {
+        bool wasAlive = false;
+        if (_cgroups.Open(container.Id) is { } cgroup)
+        {
+            wasAlive = cgroup.Pids().Count > 0;
+            await cgroup.DestroyAsync(CgroupDestroyTimeout, ct);
+        }
+        container.Rootfs.Unmount();
+        var state = container.UpdateState(s =>
+        {
+            if (s.Status == ContainerStatus.Removing)
+            {
+                s.Status = ContainerStatus.Exited;
+                return;
+            }
+            s.Status = ContainerStatus.Exited;
+            s.Pid = 0;
+            s.ExitCode = wasAlive ? 128 + Signals.SIGKILL : 255;
+            s.Error = wasAlive ? "" : "the engine stopped while the container was running; its exit status is unknown";
+            s.FinishedAt = DateTime.UtcNow;
+        });
+        _store.SaveState(container.Id, state);
+        _logger.LogInformation("Recovered {Container}: marked exited ({ExitCode})", container.Id[..12], state.ExitCode);
+    }
+}

@@ -1,0 +1,20 @@
+namespace Berth.Engine;
+
+/// <summary>Where the engine keeps its state and finds its helper programs.</summary>
+public sealed class EngineOptions
+{
+    public string DataRoot { get; init; } = "/var/lib/berth";
+
+    /// <summary>Directory holding berth-launcher and berth-init; defaults to the directory of the running program.</summary>
+    public string HelperDirectory { get; init; } = DefaultHelperDirectory();
+
+    /// <summary>Name of the cgroup, below the engine's own, that holds the containers' cgroups.</summary>
+    public string CgroupParent { get; init; } = "berth";
+
+    public string LauncherPath => Path.Combine(HelperDirectory, "berth-launcher");
+
+    public string InitPath => Path.Combine(HelperDirectory, "berth-init");
+
+    private static string DefaultHelperDirectory() =>
+        Environment.GetEnvironmentVariable("BERTH_HELPER_DIR") is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
+}
