@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Microsoft.Extensions.Logging;
+using SharpCompress.Common;
 using SharpCompress.Compressors.ZStandard;
 
 namespace Berth.Engine.Images;
@@ -66,7 +67,7 @@ internal sealed class ImageArchiveReader
         {
             return reader.GetNextEntry();
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or SharpCompressException)
         {
             throw new ImageFormatException($"archive is not a valid tar, or is truncated, after entry `{_lastEntry}`: {e.Message}", e);
         }

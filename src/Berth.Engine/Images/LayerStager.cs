@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Microsoft.Extensions.Logging;
+using SharpCompress.Common;
 using SharpCompress.Compressors.ZStandard;
 
 namespace Berth.Engine.Images;
@@ -61,7 +62,7 @@ internal static class LayerStager
             long size = new LayerUnpacker(Path.Combine(directory, LayerStore.DiffDirectoryName), entryName, logger).Unpack(uncompressed, ct);
             return (uncompressed.DrainAndGetDigest(), size);
         }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or ZstdException)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or SharpCompressException)
         {
             throw new ImageFormatException($"layer `{entryName}` is corrupt or truncated ({format.ToString().ToLowerInvariant()}): {e.Message}", e);
         }
