@@ -1,0 +1,71 @@
+using Berth.Engine.Storage;
+using Berth.Interop;
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Engine.Images;
+
+/// <summary>
+/// The temporary blob files and layer directories of one load, inside the store (so that committing is
+/// a rename on the same filesystem) under `.tmp-` names that a store opening after a crash deletes.
+/// Whatever was not committed (released) is deleted on Dispose, so a failed load leaves nothing behind.
+/// </summary>
+internal sealed class StagingArea : IDisposable
+{
+    private const uint Mode0700 = 0x1C0;
+    private const uint Mode0755 = 0x1ED;
+    private readonly string _blobDirectory;
+    private readonly string _layerDirectory;
+    private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
+
+    public StagingArea(string blobDirectory, string layerDirectory)
+    {
+        _blobDirectory = blobDirectory;
+        _layerDirectory = layerDirectory;
+    }
+
+    public (string Path, SafeFileHandle Handle) CreateBlobFile()
+    {
+        string path = Path.Combine(_blobDirectory, AtomicFile.TempPrefix + Guid.NewGuid().ToString("N"));
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
+        _paths.Add(path);
+        return (path, handle);
+    }
+
+    /// <summary>A new private directory with an empty <c>diff/</c> inside, the future layer directory.</summary>
+    public string CreateLayerDirectory()
+    {
+        string path = Path.Combine(_layerDirectory, AtomicFile.TempPrefix + Guid.NewGuid().ToString("N"));
+        if (!Sys.TryMkdir(path, Mode0700))
+            throw new IOException($"staging directory `{path}` already exists");
+        _paths.Add(path);
+        string diff = Path.Combine(path, LayerStore.DiffDirectoryName);
+        Sys.TryMkdir(diff, Mode0755);
+        Sys.Chmod(diff, Mode0755);
+        return path;
+    }
+
+    /// <summary>The path was moved into the store: it is no longer ours to delete.</summary>
+    public void Release(string path) => _paths.Remove(path);
+
+    public void Delete(string path)
+    {
+        if (_paths.Remove(path))
+            DeletePath(path);
+    }
+
+    public void Dispose()
+    {
+        foreach (string path in _paths)
+            DeletePath(path);
+        _paths.Clear();
+    }
+
+    /// <summary>Recursive delete unlinks symlinks in the tree instead of following them.</summary>
+    internal static void DeletePath(string path)
+    {
+        if (Directory.Exists(path) && !File.GetAttributes(path).HasFlag(FileAttributes.ReparsePoint))
+            Directory.Delete(path, recursive: true);
+        else
+            File.Delete(path);
+    }
+}
