@@ -1,0 +1,27 @@
+namespace Berth.Engine.Cgroups;
+
+/// <summary>
+/// Creates and finds container cgroups below the engine's own cgroup. <see cref="CgroupV1Manager"/> drives
+/// v1 and hybrid hosts, <see cref="CgroupV2Manager"/> unified hosts; <see cref="CgroupDriverDetector"/> picks one.
+/// </summary>
+public interface ICgroupDriver
+{
+    /// <summary>1 or 2.</summary>
+    int Version { get; }
+
+    /// <summary>For <c>docker info</c>, e.g. "cgroupfs v1 (hybrid)".</summary>
+    string Description { get; }
+
+    /// <summary>
+    /// Creates <c>&lt;engine's cgroup&gt;/&lt;parent name&gt;/&lt;containerId&gt;</c> in every hierarchy the driver manages
+    /// and applies <paramref name="limits"/>. Throws <see cref="ArgumentException"/> for an invalid id and
+    /// <see cref="CgroupException"/> when a requested limit's controller is unavailable or the cgroup already exists.
+    /// </summary>
+    ContainerCgroup Create(string containerId, CgroupLimits limits);
+
+    /// <summary>The existing cgroup of a container (after a daemon restart), or null when there is none.</summary>
+    ContainerCgroup? Open(string containerId);
+
+    /// <summary>The container ids that have a cgroup under the parent, to reconcile leaks.</summary>
+    IReadOnlyList<string> ListContainerIds();
+}
