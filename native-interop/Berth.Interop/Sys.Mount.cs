@@ -31,4 +31,22 @@ public static unsafe partial class Sys
         fixed (byte* p = Utf8z(putOld))
             Check(Libc.pivot_root(n, p), $"pivot_root `{newRoot}`");
     }
+
+    /// <summary>A detached recursive copy of the mount tree at <paramref name="path"/> (open_tree OPEN_TREE_CLONE), as an fd.</summary>
+    public static int CloneMountTree(string path)
+    {
+        int fd;
+        fixed (byte* p = Utf8z(path))
+            fd = Libc.open_tree(-100 /* AT_FDCWD */, p, Libc.OPEN_TREE_CLONE | Libc.OPEN_TREE_CLOEXEC | Libc.AT_RECURSIVE);
+        Check(fd, $"open_tree `{path}`");
+        return fd;
+    }
+
+    /// <summary>Attaches a mount tree from <see cref="CloneMountTree"/> at <paramref name="target"/>.</summary>
+    public static void AttachMountTree(int treeFd, string target)
+    {
+        fixed (byte* empty = Utf8z(""))
+        fixed (byte* t = Utf8z(target))
+            Check(Libc.move_mount(treeFd, empty, -100 /* AT_FDCWD */, t, Libc.MOVE_MOUNT_F_EMPTY_PATH), $"move_mount to `{target}`");
+    }
 }

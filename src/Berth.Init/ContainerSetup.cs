@@ -12,14 +12,14 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
         // No mount event of ours may reach the host, and the host's later unmounts may reach us.
         Sys.Mount(null, "/", null, Libc.MS_REC | Libc.MS_SLAVE);
 
-        // Bind sources are host paths: open them before the host's filesystem disappears.
-        var bindSources = BindMounts.OpenSources(spec.Mounts);
+        // Bind sources are host paths: take them before the host's filesystem disappears.
+        var bindTrees = BindMounts.CloneSources(spec.Mounts);
 
         RootfsSetup.PivotRoot(spec.Rootfs);
         RootfsSetup.MountProc();
         DeviceSetup.MountDev(spec.ShmSize);
         RootfsSetup.MountSys(spec.Cgroup);
-        BindMounts.Mount(spec.Mounts, bindSources);
+        BindMounts.Attach(spec.Mounts, bindTrees);
         RootfsSetup.MaskPaths(spec.MaskedPaths);
         RootfsSetup.MakeReadonly(spec.ReadonlyPaths);
         if (spec.ReadonlyRootfs)

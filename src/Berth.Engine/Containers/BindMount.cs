@@ -28,6 +28,8 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
                     throw new ArgumentException($"invalid volume specification: '{bind}': unknown option '{option}'");
             }
         }
-        return new BindMount(Path.GetFullPath(source), Path.GetFullPath(destination), readOnly);
+        return new BindMount(Normalize(source), Normalize(destination), readOnly);
     }
+
+    private static string Normalize(string path) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
 }

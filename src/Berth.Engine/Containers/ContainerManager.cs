@@ -218,7 +218,7 @@ public sealed class ContainerManager
             });
             container.Runtime = runtime;
             _store.SaveState(container.Id, started);
-            runtime.ExitRegistration = _loop.Add(process.PidFd, (registration, _) =>
+            runtime.ExitRegistration = _loop.Add(process.PidFd, (registration, events) =>
             {
                 _loop.Remove(registration);
                 _ = Task.Run(() => HandleExitAsync(container, runtime));

@@ -32,22 +32,11 @@ public sealed class JsonFileLogWriter : IDisposable
         while (!data.IsEmpty)
         {
             int newline = data.IndexOf((byte)'\n');
-            if (newline < 0)
-            {
-                int room = MaxLineBytes - pending.WrittenCount;
-                if (data.Length < room)
-                {
-                    pending.Write(data);
-                    return;
-                }
-                pending.Write(data[..room]);
-                data = data[room..];
+            int take = Math.Min(newline < 0 ? data.Length : newline + 1, MaxLineBytes - pending.WrittenCount);
+            pending.Write(data[..take]);
+            data = data[take..];
+            if (pending.WrittenCount == MaxLineBytes || pending.WrittenSpan[^1] == (byte)'\n')
                 WriteEntry(stream, pending, utcNow);
-                continue;
-            }
-            pending.Write(data[..(newline + 1)]);
-            data = data[(newline + 1)..];
-            WriteEntry(stream, pending, utcNow);
         }
     }
 

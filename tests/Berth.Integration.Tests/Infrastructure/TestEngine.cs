@@ -45,7 +45,7 @@ public sealed class TestEngine : IAsyncDisposable
         var test = new TestEngine(engine, dataRoot);
         if (loadImages)
         {
-            var images = TestImages.Ensure();
+            var images = Berth.TestImages.TestImages.Ensure();
             await test.LoadAsync(images.BusyboxDockerArchive);
             await test.LoadAsync(images.LayeredDockerArchive);
         }
