@@ -53,7 +53,7 @@ internal sealed class ClientConnection : IDisposable
             head.Append("Host: ").Append(host).Append("\r\n");
         if (!request.Headers.Contains("User-Agent"))
             head.Append("User-Agent: ").Append(userAgent).Append("\r\n");
-        foreach (var (name, value) in request.Headers)
+        foreach (var (name, value) in request.Headers.Where(h => !IsFramingHeader(h.Key)))
             head.Append(name).Append(": ").Append(value).Append("\r\n");
         if (request.Content is { } content)
             head.Append("Content-Length: ").Append(content.Length).Append("\r\n");
@@ -71,6 +71,11 @@ internal sealed class ClientConnection : IDisposable
         if (request.ContentStream is { } stream)
             await WriteChunkedAsync(stream, cancellationToken);
     }
+
+    /// <summary>Headers the client writes itself from the body and the upgrade flag.</summary>
+    private static bool IsFramingHeader(string name) =>
+        name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase);
 
     private async Task WriteChunkedAsync(Stream body, CancellationToken cancellationToken)
     {

@@ -50,7 +50,10 @@ public sealed class HttpResponse
     /// <summary>The reason phrase; null means the standard one for <see cref="StatusCode"/>.</summary>
     public string? ReasonPhrase { get; set; }
 
-    /// <summary>Headers to send. The server sets Content-Length, Transfer-Encoding and Connection itself.</summary>
+    /// <summary>
+    /// Headers to send. The server sets Transfer-Encoding and Connection itself, and Content-Length for a
+    /// whole response; a Content-Length set before streaming makes the streamed body fixed-length.
+    /// </summary>
     public HttpHeaders Headers { get; } = new();
 
     public bool HasStarted => _mode != Mode.NotStarted;
