@@ -16,7 +16,7 @@ internal sealed class ClientConnection : IDisposable
     {
         Socket = socket;
         var stream = new NetworkStream(socket, ownsSocket: false);
-        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        Reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 32 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 

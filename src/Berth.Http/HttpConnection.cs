@@ -35,7 +35,7 @@ internal sealed class HttpConnection
         _options = server.Options;
         _socket = socket;
         var stream = new NetworkStream(socket, ownsSocket: false);
-        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
+        _reader = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 32 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
         _writer = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
     }
 
