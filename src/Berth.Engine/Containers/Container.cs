@@ -37,6 +37,15 @@ public sealed class Container
 
     internal ContainerRuntime? Runtime { get; set; }
 
+    /// <summary>Guards <see cref="PendingAttachments"/> and <see cref="CurrentIo"/>.</summary>
+    internal Lock AttachGate { get; } = new();
+
+    /// <summary>Clients attached before a start, waiting for the next run.</summary>
+    internal List<ContainerAttachment> PendingAttachments { get; } = [];
+
+    /// <summary>The output and stdin of the current run, from just before its launch until its exit.</summary>
+    internal (Logs.ContainerOutput Output, ContainerStdin? Stdin)? CurrentIo { get; set; }
+
     /// <summary>Completed at the end of the current (or next) run; replaced by a fresh one for the run after.</summary>
     internal TaskCompletionSource<ContainerExit> NextExit { get; set; } = NewExitSource();
 

@@ -186,14 +186,14 @@ public sealed class ContainerManager
 
         ContainerCgroup? cgroup = null;
         ContainerOutput? output = null;
-        SafeFileHandle? stdinWrite = null;
+        ContainerStdin? stdin = null;
         try
         {
             cgroup = _cgroups.Create(container.Id, LimitsOf(container.Record.HostConfig));
             var spec = BuildSpec(container);
             output = new ContainerOutput(_loop, container.LogPath);
-            var (stdinRead, stdin) = OpenStdin(container.Record.Config);
-            stdinWrite = stdin;
+            var (stdinRead, stdinWrite) = OpenStdin(container.Record.Config);
+            stdin = stdinWrite is null ? null : new ContainerStdin(stdinWrite);
             LaunchedProcess process;
             using (stdinRead)
             {
@@ -201,12 +201,13 @@ public sealed class ContainerManager
                 var (stderrRead, stderrWrite) = Sys.Pipe();
                 output.AddStream(LogStream.Stdout, stdoutRead);
                 output.AddStream(LogStream.Stderr, stderrRead);
+                BindAttachments(container, output, stdin);
                 using (stdoutWrite)
                 using (stderrWrite)
                     process = _launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles);
             }
 
-            var runtime = new ContainerRuntime(process, cgroup, output, stdinWrite);
+            var runtime = new ContainerRuntime(process, cgroup, output, stdin);
             var started = container.UpdateState(s =>
             {
                 s.Status = ContainerStatus.Running;
@@ -227,7 +228,7 @@ public sealed class ContainerManager
         catch (Exception e)
         {
             _logger.LogWarning("Start of {Container} failed: {Error}", container.Id[..12], e.Message);
-            stdinWrite?.Dispose();
+            stdin?.Dispose();
             await ReleaseAsync(container, cgroup, output);
             int code = e is ContainerStartException start ? start.ExitCode : 128;
             var failed = container.UpdateState(s =>
@@ -240,6 +241,46 @@ public sealed class ContainerManager
             _store.SaveState(container.Id, failed);
             throw e is ContainerStartException ? e : new ContainerStartException(code, e.Message);
         }
+    }
+
+    /// <summary>Gives the clients attached before this start the run's output and stdin, before the process exists.</summary>
+    private static void BindAttachments(Container container, ContainerOutput output, ContainerStdin? stdin)
+    {
+        List<ContainerAttachment> pending;
+        lock (container.AttachGate)
+        {
+            container.CurrentIo = (output, stdin);
+            pending = [.. container.PendingAttachments];
+            container.PendingAttachments.Clear();
+        }
+        foreach (var attachment in pending)
+            _ = attachment.BindAsync(output, stdin);
+    }
+
+    /// <summary>
+    /// Attaches a client to the container's current run, or to its next run when it is not running.
+    /// <paramref name="sink"/> receives the run's output; with <paramref name="stdin"/> the client may write to the
+    /// container's stdin (if it was created with OpenStdin).
+    /// </summary>
+    public ContainerAttachment Attach(string idOrName, IOutputSink sink, bool stdin)
+    {
+        var container = Get(idOrName);
+        ContainerAttachment? attachment = null;
+        attachment = new ContainerAttachment(container, sink, stdin && container.Record.Config.OpenStdin, a =>
+        {
+            lock (container.AttachGate)
+                container.PendingAttachments.Remove(a);
+        });
+        (ContainerOutput Output, ContainerStdin? Stdin)? io;
+        lock (container.AttachGate)
+        {
+            io = container.CurrentIo;
+            if (io is null)
+                container.PendingAttachments.Add(attachment);
+        }
+        if (io is { } current)
+            _ = attachment.BindAsync(current.Output, current.Stdin);
+        return attachment;
     }
 
     private InitSpec.InitSpec BuildSpec(Container container)
@@ -292,6 +333,8 @@ public sealed class ContainerManager
         runtime.Stdin?.Dispose();
         bool oomKilled = SafeOomCheck(runtime.Cgroup);
         await ReleaseAsync(container, runtime.Cgroup, runtime.Output);
+        lock (container.AttachGate)
+            container.CurrentIo = null;
 
         var exited = container.UpdateState(s =>
         {
@@ -349,6 +392,8 @@ public sealed class ContainerManager
             }
             output.Dispose();
         }
+        lock (container.AttachGate)
+            container.CurrentIo = null;
         if (cgroup is not null)
             await cgroup.DestroyAsync(CgroupDestroyTimeout);
         container.Rootfs.Unmount();
