@@ -201,7 +201,8 @@ internal sealed class FakeCgroupfs : IDisposable
     /// <summary>The kernel's checks, before the driver's write lands in the file.</summary>
     private void OnWrite(string path, string value)
     {
-        Writes.Add((path, value));
+        lock (Writes)
+            Writes.Add((path, value));
         string directory = Path.GetDirectoryName(path)!;
         switch (Path.GetFileName(path))
         {
