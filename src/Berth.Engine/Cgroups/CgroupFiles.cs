@@ -33,18 +33,14 @@ internal sealed class CgroupFiles
     /// <summary>Creates a cgroup directory; false when it already existed.</summary>
     public bool MakeDirectory(string path)
     {
-        bool created;
         try
         {
-            created = Sys.MakeDirectory(path, 0b111_101_101);
+            return _options.MakeDirectory?.Invoke(path) ?? Sys.MakeDirectory(path, 0b111_101_101);
         }
         catch (SyscallException e)
         {
             throw new CgroupException(e.Message, e);
         }
-        if (created)
-            _options.OnDirectoryCreated?.Invoke(path);
-        return created;
     }
 
     /// <summary>The trimmed content of a control file, or null when it does not exist (or its cgroup was just removed: ENODEV).</summary>
