@@ -18,8 +18,11 @@ public sealed class CgroupDriverOptions
     /// <summary>How long <see cref="ContainerCgroup.Freeze"/> waits for the freezer to report frozen.</summary>
     public TimeSpan FreezeTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Test seam for a fake cgroupfs: called after the driver created a cgroup directory, to populate it the way the kernel would.</summary>
-    internal Action<string>? OnDirectoryCreated { get; init; }
+    /// <summary>
+    /// Test seam for a fake cgroupfs: replaces mkdir of a cgroup directory (false when it exists), so the fake can create
+    /// the directory with its control files at once, the way the kernel does.
+    /// </summary>
+    internal Func<string, bool>? MakeDirectory { get; init; }
 
     /// <summary>Test seam for a fake cgroupfs: called before each control-file write with the path and value; may throw to play the kernel refusing it.</summary>
     internal Action<string, string>? OnWrite { get; init; }

@@ -9,6 +9,8 @@ namespace Berth.Engine.Cgroups;
 /// </summary>
 internal sealed class CgroupFiles
 {
+    private const int ENODEV = 19;
+
     private readonly CgroupDriverOptions _options;
 
     public CgroupFiles(CgroupDriverOptions options) => _options = options;
@@ -31,28 +33,24 @@ internal sealed class CgroupFiles
     /// <summary>Creates a cgroup directory; false when it already existed.</summary>
     public bool MakeDirectory(string path)
     {
-        bool created;
         try
         {
-            created = Sys.MakeDirectory(path, 0b111_101_101);
+            return _options.MakeDirectory?.Invoke(path) ?? Sys.MakeDirectory(path, 0b111_101_101);
         }
         catch (SyscallException e)
         {
             throw new CgroupException(e.Message, e);
         }
-        if (created)
-            _options.OnDirectoryCreated?.Invoke(path);
-        return created;
     }
 
-    /// <summary>The trimmed content of a control file, or null when it does not exist.</summary>
+    /// <summary>The trimmed content of a control file, or null when it does not exist (or its cgroup was just removed: ENODEV).</summary>
     public static string? ReadOrNull(string path)
     {
         try
         {
             return File.ReadAllText(path).Trim();
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or IOException { HResult: ENODEV })
         {
             return null;
         }
@@ -76,8 +74,8 @@ internal sealed class CgroupFiles
         return null;
     }
 
-    /// <summary>A number file such as <c>pids.current</c>; null when missing, or when it reads <c>max</c> or a v1 "unlimited" value.</summary>
-    public static long? ReadLimit(string path)
+    /// <summary>A number file such as <c>pids.current</c> or <c>memory.max</c>; null when missing, or when it reads <c>max</c> or v1's "unlimited".</summary>
+    public static long? ReadNumber(string path)
     {
         string? text = ReadOrNull(path);
         if (text is null || text == "max" || !long.TryParse(text, out long value))

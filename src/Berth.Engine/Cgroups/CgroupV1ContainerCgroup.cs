@@ -153,14 +153,14 @@ public sealed class CgroupV1ContainerCgroup : ContainerCgroup
             await CgroupFiles.RemoveTreeAsync(directory, clock, timeout, ct);
     }
 
-    public override CgroupStats ReadStats()
-    {
-        long? cpuUsage = FileOf("cpuacct", "cpuacct.usage") is { } usage && CgroupFiles.ReadOrNull(usage) is { } text && long.TryParse(text, out long ns) ? ns : null;
-        return new CgroupStats(
-            FileOf("memory", "memory.usage_in_bytes") is { } memoryUsage ? CgroupFiles.ReadLimit(memoryUsage) : null,
-            FileOf("memory", "memory.limit_in_bytes") is { } memoryLimit ? CgroupFiles.ReadLimit(memoryLimit) : null,
-            cpuUsage,
-            FileOf("pids", "pids.current") is { } pidsCurrent ? CgroupFiles.ReadLimit(pidsCurrent) : null,
-            FileOf("pids", "pids.max") is { } pidsMax ? CgroupFiles.ReadLimit(pidsMax) : null);
-    }
+    public override CgroupStats ReadStats() =>
+        new(
+            Number("memory", "memory.usage_in_bytes"),
+            Number("memory", "memory.limit_in_bytes"),
+            Number("cpuacct", "cpuacct.usage"),
+            Number("pids", "pids.current"),
+            Number("pids", "pids.max"));
+
+    private long? Number(string controller, string name) =>
+        FileOf(controller, name) is { } file ? CgroupFiles.ReadNumber(file) : null;
 }

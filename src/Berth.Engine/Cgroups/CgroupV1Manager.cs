@@ -207,7 +207,7 @@ public sealed class CgroupV1Manager : ICgroupDriver
             _files.Write(memoryFile, memoryBytes.ToString());
             return;
         }
-        long currentMemory = CgroupFiles.ReadLimit(memoryFile) ?? long.MaxValue;
+        long currentMemory = CgroupFiles.ReadNumber(memoryFile) ?? long.MaxValue;
         if (swap == -1 || currentMemory < swap)
         {
             _files.Write(swapFile, swap.Value.ToString());

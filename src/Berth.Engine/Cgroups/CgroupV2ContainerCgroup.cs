@@ -87,9 +87,9 @@ public sealed class CgroupV2ContainerCgroup : ContainerCgroup
 
     public override CgroupStats ReadStats() =>
         new(
-            CgroupFiles.ReadLimit(File("memory.current")),
-            CgroupFiles.ReadLimit(File("memory.max")),
+            CgroupFiles.ReadNumber(File("memory.current")),
+            CgroupFiles.ReadNumber(File("memory.max")),
             CgroupFiles.ReadKey(File("cpu.stat"), "usage_usec") * 1000,
-            CgroupFiles.ReadLimit(File("pids.current")),
-            CgroupFiles.ReadLimit(File("pids.max")));
+            CgroupFiles.ReadNumber(File("pids.current")),
+            CgroupFiles.ReadNumber(File("pids.max")));
 }

@@ -278,4 +278,27 @@ public sealed class CgroupV1ManagerTests
         Assert.That(_fake.Writes, Is.Not.Empty);
         Assert.That(_fake.Writes.Select(w => w.Path), Has.All.Matches<string>(p => roots.Any(r => p.StartsWith(r, StringComparison.Ordinal))));
     }
+
+    [Test]
+    public void ConcurrentCreatesShareTheParent()
+    {
+        ICgroupDriver driver = Detect();
+
+        Parallel.For(0, 16, i => driver.Create($"c{i}", new CgroupLimits(MemoryBytes: 32 << 20)));
+
+        Assert.That(driver.ListContainerIds(), Has.Count.EqualTo(16));
+    }
+
+    [Test]
+    public void DestroyThatCannotEmptyTheCgroupNamesIt()
+    {
+        var cgroup = (CgroupV1ContainerCgroup)Detect().Create(Id, new CgroupLimits());
+        // A pid above pid_max: it never leaves the fake cgroup.procs, and kill(2) finds no such process.
+        File.WriteAllText(Path.Combine(cgroup.DirectoryOf("pids")!, "cgroup.procs"), $"{int.MaxValue}\n");
+
+        Assert.That(() => cgroup.DestroyAsync(TimeSpan.FromMilliseconds(200)),
+            Throws.TypeOf<CgroupException>().With.Message.Contains($"/process_api/abc/berth/{Id}").And.Message.Contains(int.MaxValue.ToString()));
+        Assert.That(_fake.WritesTo("cgroup.kill"), Is.Not.Empty.And.All.EqualTo("1"), "the hybrid host kills through cgroup2, again while processes remain");
+        Assert.That(cgroup.Directories, Has.All.Matches<string>(Directory.Exists), "nothing is removed while processes remain");
+    }
 }

@@ -190,4 +190,16 @@ public sealed class CgroupV2ManagerTests
     [TestCase(1_000_000L, 10000L)]
     public void SharesToWeightIsDockersConversion(long shares, long weight) =>
         Assert.That(CgroupV2Manager.SharesToWeight(shares), Is.EqualTo(weight));
+
+    [Test]
+    public void ConcurrentCreatesSetUpTheParentOnce()
+    {
+        ICgroupDriver driver = Unified();
+
+        Parallel.For(0, 16, i => driver.Create($"c{i}", new CgroupLimits(PidsLimit: 20)));
+
+        Assert.That(driver.ListContainerIds(), Has.Count.EqualTo(16));
+        Assert.That(_fake.WritesTo("cgroup.subtree_control"), Has.Count.EqualTo(10));
+        Assert.That(_fake.WritesTo("cgroup.procs"), Has.Count.EqualTo(1));
+    }
 }

@@ -53,7 +53,7 @@ internal sealed class FakeCgroupfs : IDisposable
     {
         ParentName = parentName,
         ProcRoot = Path.Combine(Root, "proc"),
-        OnDirectoryCreated = Populate,
+        MakeDirectory = MakeCgroup,
         OnWrite = OnWrite,
     };
 
@@ -118,10 +118,26 @@ internal sealed class FakeCgroupfs : IDisposable
     private KeyValuePair<string, string[]?> MountOf(string path) =>
         _mounts.Where(m => path == m.Key || path.StartsWith(m.Key + "/", StringComparison.Ordinal)).MaxBy(m => m.Key.Length);
 
-    /// <summary>What mkdir in cgroupfs creates.</summary>
-    private void Populate(string directory)
+    /// <summary>mkdir in cgroupfs: the directory appears with its control files at once (built aside, then renamed).</summary>
+    private bool MakeCgroup(string directory)
     {
-        var (_, controllers) = MountOf(directory);
+        lock (_mounts)
+        {
+            if (Directory.Exists(directory))
+                return false;
+            string aside = $"{directory}.mkdir-{Guid.NewGuid():N}";
+            Directory.CreateDirectory(aside);
+            Populate(aside, directory);
+            Directory.Move(aside, directory);
+            return true;
+        }
+    }
+
+    /// <summary>Writes into <paramref name="directory"/> the control files a cgroup at <paramref name="cgroupPath"/> has.</summary>
+    private void Populate(string directory, string? cgroupPath = null)
+    {
+        cgroupPath ??= directory;
+        var (_, controllers) = MountOf(cgroupPath);
         var files = new Dictionary<string, string> { ["cgroup.procs"] = "" };
         if (controllers is null)
         {
@@ -130,7 +146,7 @@ internal sealed class FakeCgroupfs : IDisposable
             files["cgroup.freeze"] = "0";
             files["cgroup.kill"] = "";
             files["cgroup.subtree_control"] = "";
-            var enabled = _subtreeControl.GetValueOrDefault(Path.GetDirectoryName(directory)!) ?? [];
+            var enabled = _subtreeControl.GetValueOrDefault(Path.GetDirectoryName(cgroupPath)!) ?? [];
             files["cgroup.controllers"] = string.Join(" ", enabled);
             if (enabled.Contains("memory"))
             {
@@ -201,7 +217,8 @@ internal sealed class FakeCgroupfs : IDisposable
     /// <summary>The kernel's checks, before the driver's write lands in the file.</summary>
     private void OnWrite(string path, string value)
     {
-        Writes.Add((path, value));
+        lock (Writes)
+            Writes.Add((path, value));
         string directory = Path.GetDirectoryName(path)!;
         switch (Path.GetFileName(path))
         {
