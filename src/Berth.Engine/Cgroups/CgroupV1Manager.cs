@@ -103,6 +103,15 @@ public sealed class CgroupV1Manager : ICgroupDriver
             .Order(StringComparer.Ordinal)
             .ToList();
 
+    public bool RemoveParentIfEmpty()
+    {
+        if (ListContainerIds().Count > 0)
+            return false;
+        foreach (string parent in AllHierarchies.Select(h => Path.Combine(h.OwnDirectory, _options.ParentName)))
+            Berth.Interop.Sys.RemoveDirectory(parent);
+        return true;
+    }
+
     private IEnumerable<CgroupHierarchy> AllHierarchies => _unified is null ? _hierarchies : [.. _hierarchies, _unified];
 
     private CgroupHierarchy? HierarchyOf(string controller) => _hierarchies.FirstOrDefault(h => h.Has(controller));

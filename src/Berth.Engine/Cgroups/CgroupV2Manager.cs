@@ -100,6 +100,14 @@ public sealed class CgroupV2Manager : ICgroupDriver
             ? Directory.GetDirectories(ParentDirectory).Select(d => Path.GetFileName(d)).Where(CgroupNames.IsValid).Order(StringComparer.Ordinal).ToList()
             : [];
 
+    public bool RemoveParentIfEmpty()
+    {
+        if (ListContainerIds().Count > 0)
+            return false;
+        Berth.Interop.Sys.RemoveDirectory(ParentDirectory);
+        return true;
+    }
+
     /// <summary>Docker's (runc's) conversion of v1 CPU shares [2, 262144] to a v2 weight [1, 10000].</summary>
     public static long SharesToWeight(long shares) => Math.Clamp(1 + (shares - 2) * 9999 / 262142, 1, 10000);
 

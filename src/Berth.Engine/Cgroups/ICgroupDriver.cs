@@ -24,4 +24,11 @@ public interface ICgroupDriver
 
     /// <summary>The container ids that have a cgroup under the parent, to reconcile leaks.</summary>
     IReadOnlyList<string> ListContainerIds();
+
+    /// <summary>
+    /// Removes the parent cgroup (in every hierarchy) if no container cgroup is left in it. An engine whose
+    /// parent is private to it (a test, a second daemon) calls this when it closes. Returns false when
+    /// container cgroups remain and the parent was kept.
+    /// </summary>
+    bool RemoveParentIfEmpty();
 }

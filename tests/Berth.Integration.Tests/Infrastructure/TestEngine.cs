@@ -101,12 +101,14 @@ public sealed class TestEngine : IAsyncDisposable
         string cgroupParent = Engine.Options.CgroupParent;
         var leftoverCgroups = Engine.Cgroups.ListContainerIds();
         await Engine.DisposeAsync();
+        bool parentRemoved = Engine.Cgroups.RemoveParentIfEmpty();
         var mounts = MountTable.MountPointsUnder(DataRoot);
         var livePids = _pids.Where(p => p > 0 && IsAlive(p)).ToList();
         try
         {
             Assert.That(mounts, Is.Empty, "mounts left under the data root");
             Assert.That(leftoverCgroups, Is.Empty, $"cgroups left under {cgroupParent}");
+            Assert.That(parentRemoved, Is.True, $"cgroup parent {cgroupParent} kept");
             Assert.That(livePids, Is.Empty, "container processes still alive");
         }
         finally
