@@ -37,6 +37,9 @@ public sealed class Container
 
     internal ContainerRuntime? Runtime { get; set; }
 
+    /// <summary>How long the stages of the last successful start took.</summary>
+    public StartTimings? LastStartTimings { get; internal set; }
+
     /// <summary>Guards <see cref="PendingAttachments"/> and <see cref="CurrentIo"/>.</summary>
     internal Lock AttachGate { get; } = new();
 

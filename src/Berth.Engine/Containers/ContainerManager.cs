@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using Berth.Engine.Cgroups;
 using Berth.Engine.Images;
@@ -178,11 +179,13 @@ public sealed class ContainerManager
 
     private async Task StartLockedAsync(Container container)
     {
+        long begin = Stopwatch.GetTimestamp();
         var image = _images.Find(container.Record.ImageId) ?? throw new ImageNotFoundException(container.Record.ImageId);
         var rootfs = container.Rootfs;
         rootfs.Create();
         if (!rootfs.IsMounted())
             rootfs.Mount(_images.GetLayerDirectories(image));
+        long mounted = Stopwatch.GetTimestamp();
 
         ContainerCgroup? cgroup = null;
         ContainerOutput? output = null;
@@ -190,7 +193,9 @@ public sealed class ContainerManager
         try
         {
             cgroup = _cgroups.Create(container.Id, LimitsOf(container.Record.HostConfig));
+            long cgroupCreated = Stopwatch.GetTimestamp();
             var spec = BuildSpec(container);
+            long specBuilt = Stopwatch.GetTimestamp();
             output = new ContainerOutput(_loop, container.LogPath);
             var (stdinRead, stdinWrite) = OpenStdin(container.Record.Config);
             stdin = stdinWrite is null ? null : new ContainerStdin(stdinWrite);
@@ -207,6 +212,11 @@ public sealed class ContainerManager
                     process = _launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles);
             }
 
+            container.LastStartTimings = new StartTimings(
+                Stopwatch.GetElapsedTime(begin, mounted), Stopwatch.GetElapsedTime(mounted, cgroupCreated),
+                Stopwatch.GetElapsedTime(cgroupCreated, specBuilt), process.LauncherTime, process.InitTime,
+                Stopwatch.GetElapsedTime(begin));
+            _logger.LogDebug("Started {Container}: {Timings}", container.Id[..12], container.LastStartTimings);
             var runtime = new ContainerRuntime(process, cgroup, output, stdin);
             var started = container.UpdateState(s =>
             {

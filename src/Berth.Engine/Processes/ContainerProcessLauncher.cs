@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Berth.Interop;
@@ -37,9 +38,16 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
                 };
                 launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles), [], fds);
             }
-            string report = ReadToEnd(reportRead);
+            long spawned = Stopwatch.GetTimestamp();
+            var (report, pidReported) = ReadReport(reportRead);
+            long execed = Stopwatch.GetTimestamp();
             int launcherExit = Sys.WaitPid(launcherPid);
-            return ParseReport(report, launcherExit);
+            var process = ParseReport(report, launcherExit);
+            return process with
+            {
+                LauncherTime = Stopwatch.GetElapsedTime(spawned, pidReported),
+                InitTime = Stopwatch.GetElapsedTime(pidReported, execed),
+            };
         }
     }
 
@@ -56,11 +64,21 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         return args;
     }
 
-    private static string ReadToEnd(SafeFileHandle pipe)
+    /// <summary>Reads the report pipe to its end; also returns when the first line (the launcher's "pid N") arrived.</summary>
+    private static (string Report, long FirstLineAt) ReadReport(SafeFileHandle pipe)
     {
         using var stream = new FileStream(pipe, FileAccess.Read, bufferSize: 0);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        long firstLineAt = 0;
+        int n;
+        while ((n = stream.Read(buffer)) > 0)
+        {
+            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
+            if (firstLineAt == 0 && text.ToString().Contains('\n'))
+                firstLineAt = Stopwatch.GetTimestamp();
+        }
+        return (text.ToString(), firstLineAt == 0 ? Stopwatch.GetTimestamp() : firstLineAt);
     }
 
     private static LaunchedProcess ParseReport(string report, int launcherExit)
