@@ -193,8 +193,24 @@ public sealed class ImageStore
         return merged;
     }
 
-    /// <summary>Blobs, then layers, then the image record, then tags: a crash in between leaves orphans, never a dangling reference.</summary>
+    /// <summary>
+    /// Blobs, then layers, then the image record, then tags: a crash in between leaves orphans (deleted when
+    /// the store next opens), never a dangling reference. An image already in the store only gets the tags.
+    /// </summary>
     private void Commit(VerifiedImage image, StagingArea staging, CancellationToken ct)
+    {
+        if (!_images.ContainsKey(image.Id))
+            CommitContent(image, staging, ct);
+        foreach (var tag in image.Tags)
+            SetReference(tag, image.Id);
+        if (image.ManifestDigest is not null)
+        {
+            foreach (var tag in image.Tags)
+                SetReference(tag.WithDigest(image.ManifestDigest), image.Id);
+        }
+    }
+
+    private void CommitContent(VerifiedImage image, StagingArea staging, CancellationToken ct)
     {
         _blobs.Write(image.Id, image.ConfigBytes);
         if (image.ManifestDigest is { } manifestDigest)
@@ -212,13 +228,6 @@ public sealed class ImageStore
         };
         _database.Write(record);
         _images[image.Id] = new StoredImage(record, image.Config, image.DiffIds, image.ChainIds, image.Layers.Sum(l => l.UnpackedSize));
-        foreach (var tag in image.Tags)
-            SetReference(tag, image.Id);
-        if (image.ManifestDigest is not null)
-        {
-            foreach (var tag in image.Tags)
-                SetReference(tag.WithDigest(image.ManifestDigest), image.Id);
-        }
     }
 
     private void CommitLayer(VerifiedImage image, int index, StagingArea staging, CancellationToken ct)
