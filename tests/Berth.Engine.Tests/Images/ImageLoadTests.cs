@@ -250,6 +250,24 @@ public sealed class ImageLoadTests : StoreTestBase
         AssertNoTemporaries();
     }
 
+    [Test]
+    public async Task CancelledLoadLeavesNothing()
+    {
+        var image = TestImage.Create([BaseLayer, TopLayer], ["cancelled:latest"]);
+        var store = OpenStore();
+        var before = Snapshot();
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SynchronousProgress(e =>
+        {
+            if (e.Kind == ImageLoadProgressKind.LayerDone)
+                cancellation.Cancel();
+        });
+        var load = store.LoadAsync(new ChunkedStream(TestArchives.Pack(TestArchives.DockerSave(image))), progress, cancellation.Token);
+        Assert.That(async () => await load, Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(Snapshot(), Is.EqualTo(before));
+        await Task.CompletedTask;
+    }
+
     private void AssertNoTemporaries() =>
         Assert.That(Directory.EnumerateFileSystemEntries(StoreRoot, ".tmp-*", SearchOption.AllDirectories), Is.Empty);
 
