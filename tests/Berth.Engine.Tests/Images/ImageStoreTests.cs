@@ -63,6 +63,31 @@ public sealed class ImageStoreTests : StoreTestBase
     }
 
     [Test]
+    public async Task RemovingTheLastTagAlsoRemovesDigestReferencesOfThatRepository()
+    {
+        var image = TestImage.Create([BaseLayer], compression: "+gzip");
+        var store = OpenStore();
+        var loaded = (await Load(store, TestArchives.Pack(TestArchives.Oci(image, "docker.io/library/oci:1")))).Single();
+        Assert.That(loaded.RepoDigests, Has.Count.EqualTo(1));
+        var result = store.Remove("oci:1", force: false, _ => false);
+        Assert.That(result.Untagged, Is.EqualTo(new[] { "oci:1", loaded.RepoDigests[0] }));
+        Assert.That(result.Deleted[0], Is.EqualTo(image.Id));
+        Assert.That(store.List(), Is.Empty);
+    }
+
+    [Test]
+    public async Task RemoveByDigestReferenceKeepsTheTag()
+    {
+        var image = TestImage.Create([BaseLayer], compression: "+gzip");
+        var store = OpenStore();
+        var loaded = (await Load(store, TestArchives.Pack(TestArchives.Oci(image, "docker.io/library/oci:1")))).Single();
+        var result = store.Remove(loaded.RepoDigests[0], force: false, _ => false);
+        Assert.That(result.Untagged, Is.EqualTo(new[] { loaded.RepoDigests[0] }));
+        Assert.That(result.Deleted, Is.Empty);
+        Assert.That(store.Find("oci:1")!.RepoDigests, Is.Empty);
+    }
+
+    [Test]
     public async Task RemoveImageInUse()
     {
         var (store, image) = await LoadOne(["busy:latest"]);
