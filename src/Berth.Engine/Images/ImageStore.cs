@@ -16,6 +16,9 @@ namespace Berth.Engine.Images;
 /// A load stages everything, verifies every digest of every image in the archive, and only then commits
 /// (renames into place and metadata writes, under one lock). Anything not committed is deleted, so a failed
 /// load leaves no blob, layer or tag behind; `.tmp-` leftovers of a crash are deleted when the store opens.
+/// Open one ImageStore per root: opening also deletes layers and blobs that no image record names.
+/// Errors: <see cref="ImageFormatException"/> and <see cref="InvalidImageReferenceException"/> (400),
+/// <see cref="ImageNotFoundException"/> (404), <see cref="ImageInUseException"/> (409), IOException (500).
 /// </summary>
 public sealed class ImageStore
 {
@@ -63,7 +66,8 @@ public sealed class ImageStore
     /// <summary>
     /// Finds an image by reference (<c>busybox</c>, <c>busybox:1.36</c>, <c>docker.io/library/busybox:latest</c>,
     /// <c>busybox@sha256:…</c>) or by ID (<c>sha256:&lt;hex&gt;</c>, hex, or an unambiguous hex prefix).
-    /// References are tried first, as Docker does. Null when nothing matches.
+    /// References are tried first, as Docker does. Null when nothing matches; an ID prefix that matches
+    /// several images throws <see cref="InvalidImageReferenceException"/>.
     /// </summary>
     public Image? Find(string nameOrId)
     {

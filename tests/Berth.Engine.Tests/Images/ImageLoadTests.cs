@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using Berth.Engine.Images;
 using Berth.Interop;
 using NUnit.Framework;

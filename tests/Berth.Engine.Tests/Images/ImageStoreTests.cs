@@ -1,4 +1,3 @@
-using System.Text;
 using Berth.Engine.Images;
 using NUnit.Framework;
 

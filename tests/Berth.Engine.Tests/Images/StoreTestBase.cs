@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using Berth.Engine.Images;
 using Berth.Interop;
+using NUnit.Framework;
 
 namespace Berth.Engine.Tests.Images;
 
