@@ -95,16 +95,21 @@ internal sealed class ImageArchiveReader
     /// <summary>A symlink between archive entries, resolved relative to its directory; it must stay inside the archive.</summary>
     private static string LinkTarget(TarEntry entry, string name)
     {
-        string joined = EntryPath.Join(EntryPath.Split(name).Parent, entry.LinkName);
+        if (entry.LinkName.StartsWith('/'))
+            throw new ImageFormatException($"archive entry `{entry.Name}` is a symlink to `{entry.LinkName}`, outside the archive");
         var parts = new List<string>();
-        foreach (string part in entry.LinkName.StartsWith('/') ? [""] : joined.Split('/'))
+        foreach (string part in EntryPath.Join(EntryPath.Split(name).Parent, entry.LinkName).Split('/'))
         {
-            if (part == ".." && parts.Count > 0)
+            if (part == "..")
+            {
+                if (parts.Count == 0)
+                    throw new ImageFormatException($"archive entry `{entry.Name}` is a symlink to `{entry.LinkName}`, outside the archive");
                 parts.RemoveAt(parts.Count - 1);
-            else if (part is ".." or "")
-                throw new ImageFormatException($"archive entry `{entry.Name}` is a symlink to `{entry.LinkName}`, outside the archive");
-            else if (part != ".")
+            }
+            else if (part is not ("" or "."))
+            {
                 parts.Add(part);
+            }
         }
         return string.Join('/', parts);
     }

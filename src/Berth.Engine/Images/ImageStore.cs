@@ -16,6 +16,9 @@ namespace Berth.Engine.Images;
 /// A load stages everything, verifies every digest of every image in the archive, and only then commits
 /// (renames into place and metadata writes, under one lock). Anything not committed is deleted, so a failed
 /// load leaves no blob, layer or tag behind; `.tmp-` leftovers of a crash are deleted when the store opens.
+/// Open one ImageStore per root: opening also deletes layers and blobs that no image record names.
+/// Errors: <see cref="ImageFormatException"/> and <see cref="InvalidImageReferenceException"/> (400),
+/// <see cref="ImageNotFoundException"/> (404), <see cref="ImageInUseException"/> (409), IOException (500).
 /// </summary>
 public sealed class ImageStore
 {
@@ -63,7 +66,8 @@ public sealed class ImageStore
     /// <summary>
     /// Finds an image by reference (<c>busybox</c>, <c>busybox:1.36</c>, <c>docker.io/library/busybox:latest</c>,
     /// <c>busybox@sha256:…</c>) or by ID (<c>sha256:&lt;hex&gt;</c>, hex, or an unambiguous hex prefix).
-    /// References are tried first, as Docker does. Null when nothing matches.
+    /// References are tried first, as Docker does. Null when nothing matches; an ID prefix that matches
+    /// several images throws <see cref="InvalidImageReferenceException"/>.
     /// </summary>
     public Image? Find(string nameOrId)
     {
@@ -115,14 +119,23 @@ public sealed class ImageStore
         }
     }
 
+    /// <summary>
+    /// Removing the last tag of a repository also removes that repository's digest references (moby does the
+    /// same), so the image is deleted when nothing else names it.
+    /// </summary>
     private ImageDeleteResult RemoveReference(StoredImage image, ImageReference reference, List<ImageReference> references, bool force, bool inUse)
     {
-        bool last = references.Count <= 1;
+        var key = reference.Digest is { } digest ? reference.WithDigest(digest) : reference;
+        var untag = new List<ImageReference> { key };
+        if (key.Digest is null && !references.Any(r => r.Digest is null && r.Name == key.Name && !r.Equals(key)))
+            untag.AddRange(references.Where(r => r.Digest is not null && r.Name == key.Name));
+        bool last = references.All(untag.Contains);
         if (last && inUse && !force)
             throw new ImageInUseException($"conflict: unable to remove repository reference \"{reference.FamiliarString}\" (must force) - a container is using its referenced image {Digest.Short(image.Id)}");
-        _repositories.Remove(reference);
+        foreach (var r in untag)
+            _repositories.Remove(r);
         _repositories.Save();
-        var untagged = new List<string> { reference.FamiliarString };
+        var untagged = untag.Select(r => r.FamiliarString).ToList();
         return new ImageDeleteResult { Untagged = untagged, Deleted = last && !inUse ? DeleteImage(image) : [] };
     }
 
@@ -193,8 +206,24 @@ public sealed class ImageStore
         return merged;
     }
 
-    /// <summary>Blobs, then layers, then the image record, then tags: a crash in between leaves orphans, never a dangling reference.</summary>
+    /// <summary>
+    /// Blobs, then layers, then the image record, then tags: a crash in between leaves orphans (deleted when
+    /// the store next opens), never a dangling reference. An image already in the store only gets the tags.
+    /// </summary>
     private void Commit(VerifiedImage image, StagingArea staging, CancellationToken ct)
+    {
+        if (!_images.ContainsKey(image.Id))
+            CommitContent(image, staging, ct);
+        foreach (var tag in image.Tags)
+            SetReference(tag, image.Id);
+        if (image.ManifestDigest is not null)
+        {
+            foreach (var tag in image.Tags)
+                SetReference(tag.WithDigest(image.ManifestDigest), image.Id);
+        }
+    }
+
+    private void CommitContent(VerifiedImage image, StagingArea staging, CancellationToken ct)
     {
         _blobs.Write(image.Id, image.ConfigBytes);
         if (image.ManifestDigest is { } manifestDigest)
@@ -212,13 +241,6 @@ public sealed class ImageStore
         };
         _database.Write(record);
         _images[image.Id] = new StoredImage(record, image.Config, image.DiffIds, image.ChainIds, image.Layers.Sum(l => l.UnpackedSize));
-        foreach (var tag in image.Tags)
-            SetReference(tag, image.Id);
-        if (image.ManifestDigest is not null)
-        {
-            foreach (var tag in image.Tags)
-                SetReference(tag.WithDigest(image.ManifestDigest), image.Id);
-        }
     }
 
     private void CommitLayer(VerifiedImage image, int index, StagingArea staging, CancellationToken ct)

@@ -49,6 +49,6 @@ internal sealed class LayerStore
     {
         string doomed = Path.Combine(Directory, $"{AtomicFile.TempPrefix}deleted-{Guid.NewGuid():N}");
         Sys.Rename(DirectoryOf(chainId), doomed);
-        StagingArea.DeletePath(doomed);
+        StagingArea.TryDeletePath(doomed);
     }
 }

@@ -54,7 +54,7 @@ internal sealed class OciIndexResolver
             Source = where,
             ConfigName = BlobName(manifest.Config, where),
             ConfigBytes = ReadBlob(manifest.Config, where),
-            Layers = (manifest.Layers ?? []).Select(layer => new CandidateLayer(BlobName(layer, where), layer.Digest, layer.Size)).ToList(),
+            Layers = (manifest.Layers ?? []).Select(layer => new CandidateLayer(BlobName(layer, where), layer.Digest, layer.Size > 0 ? layer.Size : null)).ToList(),
             Tags = tags,
             ManifestDigest = descriptor.Digest,
             ManifestBytes = data,
@@ -91,7 +91,7 @@ internal sealed class OciIndexResolver
             ?? throw new ImageFormatException($"{where} names blob `{descriptor.Digest}`, which is not in the archive");
         if (Digest.Of(data) is var actual && actual != descriptor.Digest)
             throw new ImageFormatException($"blob `{name}` does not match its digest: the content is {actual}");
-        if (descriptor.Size != data.Length)
+        if (descriptor.Size > 0 && descriptor.Size != data.Length)
             throw new ImageFormatException($"blob `{name}` has {data.Length} bytes but {where} says {descriptor.Size}");
         return data;
     }

@@ -53,11 +53,27 @@ internal sealed class StagingArea : IDisposable
             DeletePath(path);
     }
 
+    /// <summary>
+    /// Deletes what was not committed. It runs while an error unwinds, so a failure here must not hide
+    /// that error: whatever cannot be deleted now keeps its `.tmp-` name and goes when the store next opens.
+    /// </summary>
     public void Dispose()
     {
         foreach (string path in _paths)
-            DeletePath(path);
+            TryDeletePath(path);
         _paths.Clear();
+    }
+
+    internal static void TryDeletePath(string path)
+    {
+        try
+        {
+            DeletePath(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next open of the store.
+        }
     }
 
     /// <summary>Recursive delete unlinks symlinks in the tree instead of following them.</summary>

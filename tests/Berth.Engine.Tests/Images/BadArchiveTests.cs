@@ -1,8 +1,8 @@
-using NUnit.Framework;
 using System.Formats.Tar;
 using System.Text;
 using Berth.Engine.Images;
 using Berth.Interop;
+using NUnit.Framework;
 
 namespace Berth.Engine.Tests.Images;
 

@@ -1,6 +1,6 @@
-using NUnit.Framework;
 using Berth.Engine.Images;
 using Berth.Interop;
+using NUnit.Framework;
 
 namespace Berth.Engine.Tests.Images;
 
@@ -30,8 +30,19 @@ public abstract class StoreTestBase
     [TearDown]
     public void DeleteDirectories()
     {
-        if (Directory.Exists(TempRoot))
-            Directory.Delete(TempRoot, recursive: true);
+        if (!Directory.Exists(TempRoot))
+            return;
+        if (Sys.Geteuid() != 0)
+            MakeDirectoriesWritable(TempRoot);
+        Directory.Delete(TempRoot, recursive: true);
+    }
+
+    /// <summary>Without root, a read-only directory a test unpacked cannot be emptied until it is writable again.</summary>
+    private static void MakeDirectoriesWritable(string root)
+    {
+        Sys.Chmod(root, 0x1C0);
+        foreach (string directory in Directory.EnumerateDirectories(root, "*", SearchOption.AllDirectories))
+            Sys.Chmod(directory, 0x1C0);
     }
 
     protected ImageStore OpenStore() => new(StoreRoot);

@@ -80,6 +80,7 @@ internal sealed class TestTar
         {
             TarEntryFormat.Pax => pax is null ? new PaxTarEntry(type, name) : new PaxTarEntry(type, name, pax),
             TarEntryFormat.Gnu => new GnuTarEntry(type, name),
+            TarEntryFormat.V7 => new V7TarEntry(type == TarEntryType.RegularFile ? TarEntryType.V7RegularFile : type, name),
             _ => new UstarTarEntry(type, name),
         };
         entry.Mode = (UnixFileMode)mode;
