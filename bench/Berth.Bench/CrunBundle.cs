@@ -36,7 +36,7 @@ public sealed class CrunBundle : IDisposable
         foreach (string set in new[] { "bounding", "effective", "permitted" })
             config["process"]!["capabilities"]![set] = caps.DeepClone();
         config["linux"]!["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "cgroup" });
-        config["linux"]!["cgroupsPath"] = cgroupParent + "/crun";
+        config["linux"]!["cgroupsPath"] = cgroupParent; // a leaf crun creates and removes on every run
         File.WriteAllText(configPath, config.ToJsonString());
         var holder = Process.Start(new ProcessStartInfo("unshare", ["-m", "--propagation", "private", "sh", "-c",
             "umount /sys/fs/cgroup/unified 2>/dev/null; exec sleep infinity"]))!;
