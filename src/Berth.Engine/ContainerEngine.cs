@@ -1,5 +1,6 @@
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
+using Berth.Engine.Events;
 using Berth.Engine.Images;
 using Berth.Engine.Io;
 using Berth.Engine.Processes;
@@ -16,8 +17,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     private readonly EpollLoop _loop;
     private readonly ILogger _logger;
 
-    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, EpollLoop loop, ILogger logger)
+    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, EngineEvents events, EpollLoop loop, ILogger logger)
     {
+        Events = events;
         Options = options;
         Images = images;
         Cgroups = cgroups;
@@ -34,6 +36,9 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     public ContainerManager Containers { get; }
 
+    /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
+    public EngineEvents Events { get; }
+
     public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
         var logger = loggerFactory.CreateLogger("Berth.Engine");
@@ -47,10 +52,11 @@ public sealed class ContainerEngine : IAsyncDisposable
         var loop = new EpollLoop();
         loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
         var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath);
-        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, loggerFactory.CreateLogger("Berth.Containers"));
+        var events = new EngineEvents();
+        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
         await containers.LoadAsync(ct);
         logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
-        return new ContainerEngine(options, images, cgroups, containers, loop, logger);
+        return new ContainerEngine(options, images, cgroups, containers, events, loop, logger);
     }
 
     /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>

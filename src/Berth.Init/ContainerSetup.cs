@@ -25,6 +25,9 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
         if (spec.ReadonlyRootfs)
             RootfsSetup.RemountRootReadonly();
 
+        if (spec.Terminal)
+            ContainerConsole.Create(spec.ConsoleRows, spec.ConsoleColumns, spec.Uid, spec.Gid);
+
         SetHostname(spec.Hostname);
         Loopback.BringUp();
         EnterWorkingDir(spec.WorkingDir);

@@ -35,6 +35,13 @@ public sealed class InitSpec
     /// <summary>Size of /dev/shm in bytes.</summary>
     public long ShmSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>Give the command a terminal: a pty of the container's own devpts, whose master goes back to berthd over fd 5.</summary>
+    public bool Terminal { get; set; }
+
+    public ushort ConsoleRows { get; set; }
+
+    public ushort ConsoleColumns { get; set; }
+
     public List<InitMount> Mounts { get; set; } = [];
 
     public List<string> MaskedPaths { get; set; } = [];

@@ -19,6 +19,8 @@ public sealed class Container
         Directory = directory;
         LogPath = logPath;
         Rootfs = new OverlayRootfs(directory);
+        if (record.HostConfig.ConsoleSize is [int rows, int columns] && rows > 0 && columns > 0)
+            _consoleSize = ((ushort)rows, (ushort)columns);
     }
 
     public string Id => Record.Id;
@@ -36,6 +38,26 @@ public sealed class Container
     internal SemaphoreSlim Lifecycle { get; } = new(1, 1);
 
     internal ContainerRuntime? Runtime { get; set; }
+
+    /// <summary>The master of the current run's terminal (Tty containers), for resizes.</summary>
+    internal Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal { get; set; }
+
+    private (ushort Rows, ushort Columns) _consoleSize;
+
+    /// <summary>The terminal size: from create's ConsoleSize, then from each resize.</summary>
+    internal (ushort Rows, ushort Columns) ConsoleSize
+    {
+        get
+        {
+            lock (_stateGate)
+                return _consoleSize;
+        }
+        set
+        {
+            lock (_stateGate)
+                _consoleSize = value;
+        }
+    }
 
     /// <summary>How long the stages of the last successful start took.</summary>
     public StartTimings? LastStartTimings { get; internal set; }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Berth.Engine.Cgroups;
+using Berth.Engine.Events;
 using Berth.Engine.Images;
 using Berth.Engine.Io;
 using Berth.Engine.Logs;
@@ -31,13 +32,15 @@ public sealed class ContainerManager
     private readonly EpollLoop _loop;
     private readonly ContainerStore _store;
     private readonly ILogger _logger;
+    private readonly EngineEvents _events;
     private readonly IReadOnlyList<string> _maskedPaths = DefaultPaths.Masked();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Container> _byId = [];
     private readonly Dictionary<string, Container> _byName = [];
 
-    public ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ContainerProcessLauncher launcher, EpollLoop loop, ILogger logger)
+    public ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ContainerProcessLauncher launcher, EpollLoop loop, EngineEvents events, ILogger logger)
     {
+        _events = events;
         _images = images;
         _cgroups = cgroups;
         _launcher = launcher;
@@ -60,6 +63,17 @@ public sealed class ContainerManager
             if (state.Running || state.Status == ContainerStatus.Removing)
                 await RecoverAsync(container, ct);
         }
+    }
+
+    /// <summary>Publishes a container event with Docker's attributes: the container's labels, name and image, plus <paramref name="extra"/>.</summary>
+    internal void Publish(Container container, string action, params (string Key, string Value)[] extra)
+    {
+        var attributes = new Dictionary<string, string>(container.Record.Config.Labels ?? []);
+        attributes["name"] = container.Name;
+        attributes["image"] = container.Record.Config.Image;
+        foreach (var (key, value) in extra)
+            attributes[key] = value;
+        _events.Publish("container", action, container.Id, attributes);
     }
 
     public IReadOnlyList<Container> List()
@@ -138,6 +152,7 @@ public sealed class ContainerManager
             _store.Delete(id);
             throw;
         }
+        Publish(container, "create");
         return container;
     }
 
@@ -190,6 +205,7 @@ public sealed class ContainerManager
         ContainerCgroup? cgroup = null;
         ContainerOutput? output = null;
         ContainerStdin? stdin = null;
+        LaunchedProcess? process = null;
         try
         {
             cgroup = _cgroups.Create(container.Id, LimitsOf(container.Record.HostConfig));
@@ -197,20 +213,10 @@ public sealed class ContainerManager
             var spec = BuildSpec(container);
             long specBuilt = Stopwatch.GetTimestamp();
             output = new ContainerOutput(_loop, container.LogPath);
-            var (stdinRead, stdinWrite) = OpenStdin(container.Record.Config);
-            stdin = stdinWrite is null ? null : new ContainerStdin(stdinWrite);
-            LaunchedProcess process;
-            using (stdinRead)
-            {
-                var (stdoutRead, stdoutWrite) = Sys.Pipe();
-                var (stderrRead, stderrWrite) = Sys.Pipe();
-                output.AddStream(LogStream.Stdout, stdoutRead);
-                output.AddStream(LogStream.Stderr, stderrRead);
-                BindAttachments(container, output, stdin);
-                using (stdoutWrite)
-                using (stderrWrite)
-                    process = _launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles);
-            }
+            if (container.Record.Config.Tty)
+                (process, stdin) = LaunchWithTerminal(container, spec, cgroup, output);
+            else
+                (process, stdin) = LaunchWithPipes(container, spec, cgroup, output);
 
             container.LastStartTimings = new StartTimings(
                 Stopwatch.GetElapsedTime(begin, mounted), Stopwatch.GetElapsedTime(mounted, cgroupCreated),
@@ -229,6 +235,8 @@ public sealed class ContainerManager
             });
             container.Runtime = runtime;
             _store.SaveState(container.Id, started);
+            ApplyConsoleSize(container);
+            Publish(container, "start");
             runtime.ExitRegistration = _loop.Add(process.PidFd, (registration, events) =>
             {
                 _loop.Remove(registration);
@@ -238,6 +246,12 @@ public sealed class ContainerManager
         catch (Exception e)
         {
             _logger.LogWarning("Start of {Container} failed: {Error}", container.Id[..12], e.Message);
+            if (process is not null)
+            {
+                Sys.PidfdSendSignal(process.PidFd, Signals.SIGKILL);
+                Sys.WaitPid(process.Pid);
+                process.PidFd.Dispose();
+            }
             stdin?.Dispose();
             await ReleaseAsync(container, cgroup, output);
             int code = e is ContainerStartException start ? start.ExitCode : 128;
@@ -250,6 +264,77 @@ public sealed class ContainerManager
             });
             _store.SaveState(container.Id, failed);
             throw e is ContainerStartException ? e : new ContainerStartException(code, e.Message);
+        }
+    }
+
+    private (LaunchedProcess, ContainerStdin?) LaunchWithPipes(Container container, InitSpec.InitSpec spec, ContainerCgroup cgroup, ContainerOutput output)
+    {
+        var (stdinRead, stdinWrite) = OpenStdin(container.Record.Config);
+        var stdin = stdinWrite is null ? null : new ContainerStdin(stdinWrite, isTerminal: false);
+        using (stdinRead)
+        {
+            var (stdoutRead, stdoutWrite) = Sys.Pipe();
+            var (stderrRead, stderrWrite) = Sys.Pipe();
+            output.AddStream(LogStream.Stdout, stdoutRead);
+            output.AddStream(LogStream.Stderr, stderrRead);
+            // Before the launch: input that attached clients sent early goes into the pipe, and no output is missed.
+            BindAttachments(container, output, stdin);
+            using (stdoutWrite)
+            using (stderrWrite)
+                return (_launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles), stdin);
+        }
+    }
+
+    /// <summary>
+    /// A Tty container: berth-init makes the terminal inside the container and sends its master back over a
+    /// socket pair (runc's console socket); its output is one stream, logged as stdout.
+    /// </summary>
+    private (LaunchedProcess, ContainerStdin?) LaunchWithTerminal(Container container, InitSpec.InitSpec spec, ContainerCgroup cgroup, ContainerOutput output)
+    {
+        spec.Terminal = true;
+        (spec.ConsoleRows, spec.ConsoleColumns) = container.ConsoleSize;
+        var (console, consoleForInit) = Sys.SocketPair();
+        using (console)
+        {
+            LaunchedProcess process;
+            using (consoleForInit)
+            using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite))
+                process = _launcher.Launch(spec, [devNull, devNull, devNull], cgroup.ProcsFiles, consoleForInit);
+            var master = Sys.ReceiveFd(console);
+            if (master is null)
+            {
+                Sys.PidfdSendSignal(process.PidFd, Signals.SIGKILL);
+                Sys.WaitPid(process.Pid);
+                throw new ContainerStartException(128, "berth-init did not send the container's terminal");
+            }
+            container.Terminal = master;
+            var stdin = new ContainerStdin(master, isTerminal: true);
+            BindAttachments(container, output, stdin);
+            output.AddStream(LogStream.Stdout, master);
+            return (process, stdin);
+        }
+    }
+
+    /// <summary>Sets a Tty container's terminal size (`docker resize`, the CLI's SIGWINCH); before the start it is kept for the start.</summary>
+    public void Resize(string idOrName, ushort rows, ushort columns)
+    {
+        var container = Get(idOrName);
+        container.ConsoleSize = (rows, columns);
+        ApplyConsoleSize(container);
+    }
+
+    private static void ApplyConsoleSize(Container container)
+    {
+        var (rows, columns) = container.ConsoleSize;
+        if (container.Terminal is not { IsClosed: false } terminal || rows == 0 || columns == 0)
+            return;
+        try
+        {
+            Sys.SetWindowSize(terminal, rows, columns);
+        }
+        catch (Exception e) when (e is SyscallException or ObjectDisposedException)
+        {
+            // The run is ending; nothing to resize.
         }
     }
 
@@ -290,6 +375,7 @@ public sealed class ContainerManager
         }
         if (io is { } current)
             _ = attachment.BindAsync(current.Output, current.Stdin);
+        Publish(container, "attach");
         return attachment;
     }
 
@@ -355,7 +441,11 @@ public sealed class ContainerManager
             s.FinishedAt = DateTime.UtcNow;
         });
         container.Runtime = null;
+        container.Terminal = null;
         _store.SaveState(container.Id, exited);
+        if (oomKilled)
+            Publish(container, "oom");
+        Publish(container, "die", ("exitCode", exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var exit = new ContainerExit(exitCode, oomKilled);
         var signal = container.NextExit;
         container.NextExit = Container.NewExitSource();
@@ -421,10 +511,15 @@ public sealed class ContainerManager
                 return false;
             var exit = container.NextExit.Task;
             int stopSignal = Signals.Parse(signal ?? ContainerSpecBuilder.StopSignal(container.Record.Config));
+            Publish(container, "kill", ("signal", stopSignal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Sys.PidfdSendSignal(runtime.Process.PidFd, stopSignal);
             int timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
             if (timeout < 0 || !await Completes(exit, TimeSpan.FromSeconds(timeout), ct))
+            {
+                Publish(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 await KillAndWaitAsync(runtime, exit);
+            }
+            Publish(container, "stop");
             return true;
         }
         finally
@@ -462,6 +557,7 @@ public sealed class ContainerManager
         var runtime = container.Runtime;
         if (runtime is null || !Sys.PidfdSendSignal(runtime.Process.PidFd, number))
             throw new ContainerConflictException($"Container {container.Id} is not running");
+        Publish(container, "kill", ("signal", number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public async Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default)
@@ -485,6 +581,7 @@ public sealed class ContainerManager
             container.Rootfs.Unmount();
             _store.Delete(container.Id);
             Forget(container);
+            Publish(container, "destroy");
             container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
         }
         finally

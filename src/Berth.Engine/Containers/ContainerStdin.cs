@@ -1,30 +1,34 @@
+using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Engine.Containers;
 
 /// <summary>
-/// The write end of a running container's stdin pipe. Writes from several attached clients are
-/// serialised; a write blocks (on a pool thread) only while the container does not read, as a pipe does.
+/// Where input for a running container goes: the write end of its stdin pipe, or the master of its
+/// terminal. Writes from several attached clients are serialised and run on a pool thread, which blocks
+/// only while the container does not read, as a pipe does.
 /// </summary>
-internal sealed class ContainerStdin(SafeFileHandle pipe) : IDisposable
+internal sealed class ContainerStdin(SafeFileHandle fd, bool isTerminal) : IDisposable
 {
+    private const byte EndOfTransmission = 0x04; // ^D
+
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly FileStream _stream = new(pipe, FileAccess.Write, bufferSize: 0);
     private bool _closed;
+
+    public bool IsTerminal { get; } = isTerminal;
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
         {
-            if (_closed)
-                return;
-            // FileStream on a pipe writes synchronously; keep the caller's thread free.
-            await Task.Run(() => _stream.Write(data.Span), ct);
+            // When the container has closed its stdin or exited, what it did not read is dropped, as in Docker.
+            if (!_closed)
+                await Task.Run(() => Sys.WriteAll(fd, data.Span), ct);
         }
-        catch (IOException)
+        catch (Exception e) when (e is SyscallException or ObjectDisposedException)
         {
-            // The container closed its stdin or exited (EPIPE): what it does not read is dropped, as in Docker.
+            // The run ended while we wrote.
         }
         finally
         {
@@ -32,7 +36,10 @@ internal sealed class ContainerStdin(SafeFileHandle pipe) : IDisposable
         }
     }
 
-    /// <summary>Closes the pipe: the container reads end of file once it has read what was written.</summary>
+    /// <summary>
+    /// The input ended: a pipe is closed, so the container reads end of file; a terminal gets ^D, because
+    /// closing its master would hang up the container's terminal.
+    /// </summary>
     public void Close()
     {
         _writeLock.Wait();
@@ -41,7 +48,10 @@ internal sealed class ContainerStdin(SafeFileHandle pipe) : IDisposable
             if (_closed)
                 return;
             _closed = true;
-            _stream.Dispose();
+            if (IsTerminal)
+                Sys.WriteAll(fd, [EndOfTransmission]);
+            else
+                fd.Dispose();
         }
         finally
         {
@@ -49,5 +59,11 @@ internal sealed class ContainerStdin(SafeFileHandle pipe) : IDisposable
         }
     }
 
-    public void Dispose() => Close();
+    /// <summary>Releases the fd at the end of the run (the terminal's master is owned by the output reader).</summary>
+    public void Dispose()
+    {
+        _closed = true;
+        if (!IsTerminal)
+            fd.Dispose();
+    }
 }

@@ -36,5 +36,8 @@ public sealed class HostConfig
 
     public bool Init { get; set; }
 
+    /// <summary>Initial terminal size as [rows, columns] for a Tty container ([0, 0] when unknown).</summary>
+    public int[]? ConsoleSize { get; set; }
+
     public bool NoNewPrivileges => SecurityOpt?.Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true") == true;
 }

@@ -21,7 +21,8 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
 
     /// <param name="stdio">The container's fds 0, 1 and 2 (parent-side handles of the child's ends).</param>
     /// <param name="cgroupProcsFiles">cgroup.procs files the process joins before it is cloned.</param>
-    public LaunchedProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
+    /// <param name="consoleSocket">For a terminal: the socket berth-init sends the pty master over (its fd 5).</param>
+    public LaunchedProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket = null)
     {
         byte[] specJson = JsonSerializer.SerializeToUtf8Bytes(spec, InitSpecJsonContext.Default.InitSpec);
         using SafeFileHandle specFile = Sys.MemoryFile("berth-init-spec", specJson);
@@ -36,6 +37,8 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
                     (int)reportWrite.DangerousGetHandle(),
                     (int)specFile.DangerousGetHandle(),
                 };
+                if (consoleSocket is not null)
+                    fds.Add((int)consoleSocket.DangerousGetHandle());
                 launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles), [], fds);
             }
             long spawned = Stopwatch.GetTimestamp();
