@@ -15,6 +15,15 @@
  *
  * usage: berth-launcher run [--cgroup PROCS_FILE]... [--ns LIST] -- PROGRAM [ARG]...
  *   LIST is a comma-separated subset of mnt,pid,uts,ipc,net,cgroup (default: all of them).
+ *
+ * usage: berth-launcher exec --pid PID [--cgroup PROCS_FILE]... [--uid N] [--gid N] [--groups N,N]
+ *                            [--caps HEX] [--no-new-privs] [--cwd DIR] [--tty] -- COMMAND [ARG]...
+ *   `docker exec`: joins the cgroups and every namespace of the container whose first process is PID,
+ *   clones the command's process (a child of berthd) into its pid namespace, and there sets the
+ *   credentials and capabilities and execs COMMAND, found through the PATH of the launcher's own
+ *   environment (berthd passes the exec's environment as the launcher's). This stage is C, not
+ *   berth-init: after setns into the container's mount namespace only the container's files are
+ *   visible, and a NativeAOT program needs the host's libc to start.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +35,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #define REPORT_FD 3
@@ -140,6 +153,158 @@ static int run(int argc, char **argv)
     return 0;
 }
 
+struct exec_options {
+    int pid;
+    const char *cgroups[MAX_CGROUPS];
+    int ncgroups;
+    uid_t uid;
+    gid_t gid;
+    gid_t groups[64];
+    int ngroups;
+    unsigned long long caps;
+    int no_new_privs;
+    int tty;
+    const char *cwd;
+    char **command;
+};
+
+static unsigned long long parse_number(const char *text, int base, const char *what)
+{
+    char *end;
+    errno = 0;
+    unsigned long long value = strtoull(text, &end, base);
+    if (errno != 0 || *text == '\0' || *end != '\0')
+        fail(1, "invalid %s `%s`", what, text);
+    return value;
+}
+
+static void parse_groups(struct exec_options *o, const char *list)
+{
+    char *copy = strdup(list), *save = NULL;
+    for (char *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
+        if (o->ngroups == (int)(sizeof o->groups / sizeof o->groups[0]))
+            fail(1, "too many groups");
+        o->groups[o->ngroups++] = (gid_t)parse_number(g, 10, "group");
+    }
+    free(copy);
+}
+
+static void parse_exec_options(int argc, char **argv, struct exec_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->cwd = "/";
+    int i;
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--") == 0) {
+            i++;
+            break;
+        } else if (strcmp(a, "--no-new-privs") == 0) {
+            o->no_new_privs = 1;
+        } else if (strcmp(a, "--tty") == 0) {
+            o->tty = 1;
+        } else if (v == NULL) {
+            fail(1, "option `%s` needs a value", a);
+        } else if (strcmp(a, "--pid") == 0) {
+            o->pid = (int)parse_number(v, 10, "pid"), i++;
+        } else if (strcmp(a, "--cgroup") == 0) {
+            if (o->ncgroups == MAX_CGROUPS)
+                fail(1, "too many --cgroup options");
+            o->cgroups[o->ncgroups++] = v, i++;
+        } else if (strcmp(a, "--uid") == 0) {
+            o->uid = (uid_t)parse_number(v, 10, "uid"), i++;
+        } else if (strcmp(a, "--gid") == 0) {
+            o->gid = (gid_t)parse_number(v, 10, "gid"), i++;
+        } else if (strcmp(a, "--groups") == 0) {
+            parse_groups(o, v), i++;
+        } else if (strcmp(a, "--caps") == 0) {
+            o->caps = parse_number(v, 16, "capability mask"), i++;
+        } else if (strcmp(a, "--cwd") == 0) {
+            o->cwd = v, i++;
+        } else {
+            fail(1, "unknown option `%s`", a);
+        }
+    }
+    if (o->pid <= 0)
+        fail(1, "exec needs --pid");
+    if (i >= argc)
+        fail(1, "no command to run");
+    o->command = argv + i;
+}
+
+/* The container's credentials, in runc's order: bounding set while privileged, ids, then capability sets. */
+static void set_credentials(const struct exec_options *o)
+{
+    for (int cap = 0; cap <= CAP_LAST_CAP + 8; cap++)
+        if (!(o->caps & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
+            fail(126, "prctl PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+        fail(126, "prctl PR_CAP_AMBIENT_CLEAR_ALL: %s", strerror(errno));
+    if (setgroups(o->ngroups, o->groups) < 0)
+        fail(126, "setgroups: %s", strerror(errno));
+    if (setresgid(o->gid, o->gid, o->gid) < 0)
+        fail(126, "setgid %u: %s", (unsigned)o->gid, strerror(errno));
+    if (setresuid(o->uid, o->uid, o->uid) < 0)
+        fail(126, "setuid %u: %s", (unsigned)o->uid, strerror(errno));
+    unsigned long long effective = o->uid == 0 ? o->caps : 0;
+    struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
+    struct __user_cap_data_struct data[2] = {
+        { (unsigned)effective, (unsigned)effective, 0 },
+        { (unsigned)(effective >> 32), (unsigned)(effective >> 32), 0 },
+    };
+    if (syscall(SYS_capset, &header, data) < 0)
+        fail(126, "capset: %s", strerror(errno));
+    if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        fail(126, "prctl PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+}
+
+static _Noreturn void exec_command(const struct exec_options *o)
+{
+    const char *command = o->command[0];
+    if (o->tty) {
+        if (setsid() < 0)
+            fail(126, "setsid: %s", strerror(errno));
+        if (ioctl(0, TIOCSCTTY, 0) < 0)
+            fail(126, "ioctl TIOCSCTTY: %s", strerror(errno));
+    }
+    if (chdir(o->cwd) < 0)
+        fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", o->cwd, strerror(errno));
+    set_credentials(o);
+    fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
+    execvp(command, o->command);
+    int error = errno;
+    fcntl(REPORT_FD, F_SETFD, 0);
+    if (error == ENOENT && strchr(command, '/') == NULL)
+        fail(127, "exec: \"%s\": executable file not found in $PATH", command);
+    if (error == ENOENT)
+        fail(127, "exec: \"%s\": stat %s: no such file or directory", command, command);
+    fail(126, "exec: \"%s\": %s", command, strerror(error));
+}
+
+static int exec_in_container(int argc, char **argv)
+{
+    struct exec_options o;
+    parse_exec_options(argc, argv, &o);
+    int pidfd = (int)syscall(SYS_pidfd_open, o.pid, 0);
+    if (pidfd < 0)
+        fail(1, "pidfd_open %d: %s", o.pid, strerror(errno));
+    /* cgroup.procs are host paths: join before the container's mount namespace hides them. */
+    for (int c = 0; c < o.ncgroups; c++)
+        join_cgroup(o.cgroups[c]);
+    int nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+    if (setns(pidfd, nsflags) < 0)
+        fail(1, "setns into the namespaces of %d: %s", o.pid, strerror(errno));
+    close(pidfd);
+
+    pid_t pid = clone_process(CLONE_PARENT);
+    if (pid < 0)
+        fail(1, "clone: %s", strerror(errno));
+    if (pid == 0)
+        exec_command(&o);
+    report("pid %d", (int)pid);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (fcntl(REPORT_FD, F_GETFD) < 0) {
@@ -148,5 +313,7 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
         return run(argc - 2, argv + 2);
-    fail(2, "usage: berth-launcher run [--cgroup PROCS]... [--ns LIST] -- PROGRAM [ARG]...");
+    if (argc >= 2 && strcmp(argv[1], "exec") == 0)
+        return exec_in_container(argc - 2, argv + 2);
+    fail(2, "usage: berth-launcher run|exec [OPTIONS] -- PROGRAM [ARG]...");
 }

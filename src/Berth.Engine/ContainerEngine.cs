@@ -17,8 +17,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     private readonly EpollLoop _loop;
     private readonly ILogger _logger;
 
-    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, EngineEvents events, EpollLoop loop, ILogger logger)
+    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, ExecManager execs, EngineEvents events, EpollLoop loop, ILogger logger)
     {
+        Execs = execs;
         Events = events;
         Options = options;
         Images = images;
@@ -35,6 +36,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     public ICgroupDriver Cgroups { get; }
 
     public ContainerManager Containers { get; }
+
+    /// <summary>`docker exec` sessions.</summary>
+    public ExecManager Execs { get; }
 
     /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
     public EngineEvents Events { get; }
@@ -54,9 +58,10 @@ public sealed class ContainerEngine : IAsyncDisposable
         var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath);
         var events = new EngineEvents();
         var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
+        var execs = new ExecManager(containers, launcher, loop);
         await containers.LoadAsync(ct);
         logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
-        return new ContainerEngine(options, images, cgroups, containers, events, loop, logger);
+        return new ContainerEngine(options, images, cgroups, containers, execs, events, loop, logger);
     }
 
     /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>

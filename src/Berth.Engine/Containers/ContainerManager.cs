@@ -76,6 +76,9 @@ public sealed class ContainerManager
         _events.Publish("container", action, container.Id, attributes);
     }
 
+    /// <summary>Raised after a container was removed (exec sessions and other per-container state go with it).</summary>
+    internal event Action<Container>? Removed;
+
     public IReadOnlyList<Container> List()
     {
         lock (_gate)
@@ -513,11 +516,12 @@ public sealed class ContainerManager
             int stopSignal = Signals.Parse(signal ?? ContainerSpecBuilder.StopSignal(container.Record.Config));
             Publish(container, "kill", ("signal", stopSignal.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             Sys.PidfdSendSignal(runtime.Process.PidFd, stopSignal);
+            Unfreeze(container, runtime); // a paused container must run to handle its stop signal
             int timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
             if (timeout < 0 || !await Completes(exit, TimeSpan.FromSeconds(timeout), ct))
             {
                 Publish(container, "kill", ("signal", Signals.SIGKILL.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                await KillAndWaitAsync(runtime, exit);
+                await KillAndWaitAsync(container, runtime, exit);
             }
             Publish(container, "stop");
             return true;
@@ -541,13 +545,93 @@ public sealed class ContainerManager
         }
     }
 
-    private static async Task KillAndWaitAsync(ContainerRuntime runtime, Task exit)
+    private async Task KillAndWaitAsync(Container container, ContainerRuntime runtime, Task exit)
     {
         // SIGKILL to the pid namespace's init ends every process in it; the cgroup catches any that escaped.
         Sys.PidfdSendSignal(runtime.Process.PidFd, Signals.SIGKILL);
+        Unfreeze(container, runtime);
         if (!await Completes(exit, TimeSpan.FromSeconds(2), CancellationToken.None))
             runtime.Cgroup.KillAll();
         await exit.WaitAsync(KillTimeout);
+    }
+
+    /// <summary>Freezes every process of the container (`docker pause`).</summary>
+    public async Task PauseAsync(string idOrName, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            var runtime = container.Runtime ?? throw new ContainerConflictException($"Container {container.Id} is not running");
+            if (container.State.Status == ContainerStatus.Paused)
+                throw new ContainerConflictException($"Container {container.Id} is already paused");
+            runtime.Cgroup.Freeze();
+            _store.SaveState(container.Id, container.UpdateState(s => s.Status = ContainerStatus.Paused));
+            Publish(container, "pause");
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    public async Task UnpauseAsync(string idOrName, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            var runtime = container.Runtime;
+            if (runtime is null || container.State.Status != ContainerStatus.Paused)
+                throw new ContainerConflictException($"Container {container.Id} is not paused");
+            Unfreeze(container, runtime);
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private void Unfreeze(Container container, ContainerRuntime runtime)
+    {
+        if (container.State.Status != ContainerStatus.Paused)
+            return;
+        runtime.Cgroup.Thaw();
+        _store.SaveState(container.Id, container.UpdateState(s =>
+        {
+            if (s.Status == ContainerStatus.Paused)
+                s.Status = ContainerStatus.Running;
+        }));
+        Publish(container, "unpause");
+    }
+
+    /// <summary>Stops the container if it runs, then starts it (`docker restart`).</summary>
+    public async Task RestartAsync(string idOrName, int? timeoutSeconds = null, CancellationToken ct = default)
+    {
+        var container = Get(idOrName);
+        await StopAsync(container.Id, timeoutSeconds, ct: ct);
+        await StartAsync(container.Id, ct);
+        Publish(container, "restart");
+    }
+
+    public void Rename(string idOrName, string newName)
+    {
+        var container = Get(idOrName);
+        string name = ContainerNames.Normalize(newName);
+        string oldName;
+        lock (_gate)
+        {
+            oldName = container.Record.Name;
+            if (name == oldName)
+                throw new ArgumentException($"Renaming a container with the same name as its current name");
+            if (_byName.TryGetValue(name, out var existing))
+                throw new ContainerConflictException($"Conflict. The container name \"/{name}\" is already in use by container \"{existing.Id}\". You have to remove (or rename) that container to be able to reuse that name.");
+            container.Record.Name = name;
+            _byName.Remove(oldName);
+            _byName[name] = container;
+        }
+        _store.SaveRecord(container.Record);
+        Publish(container, "rename", ("oldName", "/" + oldName));
     }
 
     public void Kill(string idOrName, string? signal = null)
@@ -558,6 +642,8 @@ public sealed class ContainerManager
         if (runtime is null || !Sys.PidfdSendSignal(runtime.Process.PidFd, number))
             throw new ContainerConflictException($"Container {container.Id} is not running");
         Publish(container, "kill", ("signal", number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (number == Signals.SIGKILL)
+            Unfreeze(container, runtime); // a frozen process cannot die until it is thawed
     }
 
     public async Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default)
@@ -571,7 +657,7 @@ public sealed class ContainerManager
             {
                 if (!force)
                     throw new ContainerConflictException($"You cannot remove a running container {container.Id}. Stop the container before attempting removal or force remove");
-                await KillAndWaitAsync(runtime, container.NextExit.Task);
+                await KillAndWaitAsync(container, runtime, container.NextExit.Task);
             }
             if (container.State.Status == ContainerStatus.Removing && !force)
                 throw new ContainerConflictException($"removal of container {container.Id} is already in progress");
@@ -582,6 +668,7 @@ public sealed class ContainerManager
             _store.Delete(container.Id);
             Forget(container);
             Publish(container, "destroy");
+            Removed?.Invoke(container);
             container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
         }
         finally

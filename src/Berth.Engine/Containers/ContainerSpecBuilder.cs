@@ -86,7 +86,8 @@ public static class ContainerSpecBuilder
         return env;
     }
 
-    private static void ReplaceOrAppend(List<string> env, string entry)
+    /// <summary>Sets KEY=VALUE in an environment list, replacing an existing KEY in place.</summary>
+    internal static void ReplaceOrAppend(List<string> env, string entry)
     {
         int eq = entry.IndexOf('=');
         if (eq <= 0)

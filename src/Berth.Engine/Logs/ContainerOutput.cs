@@ -12,17 +12,18 @@ namespace Berth.Engine.Logs;
 public sealed class ContainerOutput : IDisposable
 {
     private readonly EpollLoop _loop;
-    private readonly JsonFileLogWriter _log;
+    private readonly JsonFileLogWriter? _log;
     private readonly List<IOutputSink> _sinks = [];
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _openStreams;
 
-    public ContainerOutput(EpollLoop loop, string logPath)
+    /// <param name="logPath">The json-file log to write, or null for output that is not logged (an exec's).</param>
+    public ContainerOutput(EpollLoop loop, string? logPath)
     {
         _loop = loop;
-        _log = new JsonFileLogWriter(logPath);
+        _log = logPath is null ? null : new JsonFileLogWriter(logPath);
     }
 
     /// <summary>Completes when every added stream has reached end of file and the log is flushed.</summary>
@@ -65,20 +66,20 @@ public sealed class ContainerOutput : IDisposable
                 return;
             }
             var data = _buffer.AsSpan(0, n);
-            _log.Write(stream, data, DateTime.UtcNow);
+            _log?.Write(stream, data, DateTime.UtcNow);
             lock (_gate)
                 foreach (var sink in _sinks)
                     sink.Write(stream, data);
         }
-        _log.Flush();
+        _log?.Flush();
     }
 
     private void EndOfStream(LogStream stream, SafeFileHandle handle, long registration)
     {
         _loop.Remove(registration);
         handle.Dispose();
-        _log.Complete(stream, DateTime.UtcNow);
-        _log.Flush();
+        _log?.Complete(stream, DateTime.UtcNow);
+        _log?.Flush();
         if (Interlocked.Decrement(ref _openStreams) > 0)
             return;
         lock (_gate)
@@ -90,5 +91,5 @@ public sealed class ContainerOutput : IDisposable
         }
     }
 
-    public void Dispose() => _log.Dispose();
+    public void Dispose() => _log?.Dispose();
 }

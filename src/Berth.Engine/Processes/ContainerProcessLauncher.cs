@@ -54,6 +54,42 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         }
     }
 
+    /// <summary>
+    /// Runs a command inside a running container through berth-launcher's exec mode (setns, then clone into
+    /// the container's pid namespace). The environment travels as the launcher's own.
+    /// </summary>
+    public LaunchedProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio)
+    {
+        var args = new List<string> { LauncherPath, "exec", "--pid", Invariant(spec.ContainerPid) };
+        foreach (string procs in spec.CgroupProcsFiles)
+            args.AddRange(["--cgroup", procs]);
+        args.AddRange(["--uid", Invariant(spec.Uid), "--gid", Invariant(spec.Gid), "--cwd", spec.WorkingDir]);
+        args.AddRange(["--caps", spec.Capabilities.ToString("x", System.Globalization.CultureInfo.InvariantCulture)]);
+        if (spec.AdditionalGids.Count > 0)
+            args.AddRange(["--groups", string.Join(',', spec.AdditionalGids.Select(Invariant))]);
+        if (spec.NoNewPrivileges)
+            args.Add("--no-new-privs");
+        if (spec.Terminal)
+            args.Add("--tty");
+        args.Add("--");
+        args.AddRange(spec.Args);
+
+        var (reportRead, reportWrite) = Sys.Pipe();
+        using (reportRead)
+        {
+            int launcherPid;
+            using (reportWrite)
+            {
+                var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle())) { (int)reportWrite.DangerousGetHandle() };
+                launcherPid = Sys.Spawn(LauncherPath, args, spec.Env, fds);
+            }
+            var (report, _) = ReadReport(reportRead);
+            return ParseReport(report, Sys.WaitPid(launcherPid));
+        }
+    }
+
+    private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
+
     private List<string> BuildArgs(IReadOnlyList<string> cgroupProcsFiles)
     {
         var args = new List<string> { LauncherPath, "run" };

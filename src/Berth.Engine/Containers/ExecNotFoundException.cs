@@ -1,0 +1,4 @@
+namespace Berth.Engine.Containers;
+
+/// <summary>No exec instance has that id (HTTP 404).</summary>
+public sealed class ExecNotFoundException(string id) : Exception($"No such exec instance: {id}");
