@@ -6,13 +6,19 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher init managed fixtures test clean
+.PHONY: all deps build launcher reaper init managed fixtures test clean
 
 all: build
 
-build: launcher init managed
+build: launcher reaper init managed
 
 launcher: $(BIN)/berth-launcher
+
+reaper: $(BIN)/berth-reaper
+
+$(BIN)/berth-reaper: native-interop/reaper/berth-reaper.c
+	@mkdir -p $(BIN)
+	gcc $(CFLAGS) -static -o $@ $<
 
 $(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
 	@mkdir -p $(BIN)

@@ -46,7 +46,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
         var logger = loggerFactory.CreateLogger("Berth.Engine");
-        foreach (string helper in new[] { options.LauncherPath, options.InitPath })
+        foreach (string helper in new[] { options.LauncherPath, options.InitPath, options.ReaperPath })
             if (!File.Exists(helper))
                 throw new FileNotFoundException($"helper program `{helper}` is missing (build it with `make`, or set BERTH_HELPER_DIR)", helper);
 
@@ -55,7 +55,7 @@ public sealed class ContainerEngine : IAsyncDisposable
         var cgroups = CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
         var loop = new EpollLoop();
         loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
-        var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath);
+        var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath, options.ReaperPath);
         var events = new EngineEvents();
         var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
         var execs = new ExecManager(containers, launcher, loop);

@@ -15,6 +15,8 @@ public sealed class EngineOptions
 
     public string InitPath => Path.Combine(HelperDirectory, "berth-init");
 
+    public string ReaperPath => Path.Combine(HelperDirectory, "berth-reaper");
+
     private static string DefaultHelperDirectory() =>
         Environment.GetEnvironmentVariable("BERTH_HELPER_DIR") is { Length: > 0 } dir ? dir : AppContext.BaseDirectory;
 }

@@ -14,10 +14,13 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
 
         // Bind sources are host paths: take them before the host's filesystem disappears.
         var bindTrees = BindMounts.CloneSources(spec.Mounts);
+        int reaperTree = spec.InitProgram.Length > 0 ? Sys.CloneMountTree(spec.InitProgram) : -1;
 
         RootfsSetup.PivotRoot(spec.Rootfs);
         RootfsSetup.MountProc();
         DeviceSetup.MountDev(spec.ShmSize);
+        if (reaperTree >= 0)
+            DeviceSetup.MountInitProgram(reaperTree);
         RootfsSetup.MountSys(spec.Cgroup);
         BindMounts.Attach(spec.Mounts, bindTrees);
         RootfsSetup.MaskPaths(spec.MaskedPaths);

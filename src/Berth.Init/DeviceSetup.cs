@@ -34,4 +34,15 @@ public static class DeviceSetup
         foreach (var (link, target) in DefaultLinks)
             File.CreateSymbolicLink(link, target);
     }
+
+    /// <summary>The --init program (berth-reaper) at /dev/init: a file of our own tmpfs, so the image is not touched.</summary>
+    public static void MountInitProgram(int tree)
+    {
+        File.WriteAllBytes(DevInit, []);
+        Sys.AttachMountTree(tree, DevInit);
+        Tmds.Linux.LibC.close(tree);
+        Sys.Mount(null, DevInit, null, MS_BIND | MS_REMOUNT | MS_RDONLY);
+    }
+
+    public const string DevInit = "/dev/init";
 }

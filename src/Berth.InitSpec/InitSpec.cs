@@ -35,6 +35,9 @@ public sealed class InitSpec
     /// <summary>Size of /dev/shm in bytes.</summary>
     public long ShmSize { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>Host path of berth-reaper when the container runs with --init: mounted at /dev/init, which runs the command.</summary>
+    public string InitProgram { get; set; } = "";
+
     /// <summary>Give the command a terminal: a pty of the container's own devpts, whose master goes back to berthd over fd 5.</summary>
     public bool Terminal { get; set; }
 

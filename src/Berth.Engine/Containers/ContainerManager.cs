@@ -402,7 +402,13 @@ public sealed class ContainerManager
         {
             throw new ContainerStartException(128, e.Message);
         }
-        return ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, CgroupMount(), _maskedPaths);
+        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, CgroupMount(), _maskedPaths);
+        if (record.HostConfig.Init)
+        {
+            spec.InitProgram = _launcher.ReaperPath;
+            spec.Args.InsertRange(0, ["/dev/init", "--"]);
+        }
+        return spec;
     }
 
     private InitCgroupMount CgroupMount()

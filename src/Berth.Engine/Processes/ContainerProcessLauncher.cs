@@ -13,11 +13,14 @@ namespace Berth.Engine.Processes;
 /// pipe to its end. "pid N" comes from the launcher; end of file means berth-init exec'd the command;
 /// an "error CODE MESSAGE" line means setup failed (see native-interop/launcher/berth-launcher.c).
 /// </summary>
-public sealed class ContainerProcessLauncher(string launcherPath, string initPath)
+public sealed class ContainerProcessLauncher(string launcherPath, string initPath, string reaperPath)
 {
     public string LauncherPath { get; } = launcherPath;
 
     public string InitPath { get; } = initPath;
+
+    /// <summary>berth-reaper, the PID 1 of containers run with --init.</summary>
+    public string ReaperPath { get; } = reaperPath;
 
     /// <param name="stdio">The container's fds 0, 1 and 2 (parent-side handles of the child's ends).</param>
     /// <param name="cgroupProcsFiles">cgroup.procs files the process joins before it is cloned.</param>

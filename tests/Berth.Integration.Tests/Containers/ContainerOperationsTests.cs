@@ -100,6 +100,23 @@ public sealed class ContainerOperationsTests
         Assert.That(actions, Is.EqualTo(new[] { "create", "start", "die", "destroy" }));
     }
 
+    [Test]
+    public async Task With_init_a_shell_form_command_stops_at_sigterm_and_zombies_are_reaped()
+    {
+        // Without --init, PID 1 (sh) ignores SIGTERM and stop waits for SIGKILL (exit 137).
+        var container = await _engine.StartAsync(
+            new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", "(sleep 0.1 &) ; sleep 0.5; ps -o pid,stat,args; echo ready; sleep 1000"] },
+            new HostConfig { Init = true });
+        for (int i = 0; i < 400 && !TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout).Contains("ready"); i++)
+            await Task.Delay(25);
+        string ps = TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout);
+        Assert.That(ps, Does.Contain("/dev/init"), "the reaper is PID 1");
+        Assert.That(ps.Split('\n').Where(l => l.Contains(" Z ")), Is.Empty, "the orphaned sleep was reaped, no zombie");
+
+        await _engine.Containers.StopAsync(container.Id, timeoutSeconds: 30);
+        Assert.That(container.State.ExitCode, Is.EqualTo(143), "SIGTERM reached sh through the reaper (128+15), no SIGKILL needed");
+    }
+
     private static int ReadCount(string file)
     {
         try
