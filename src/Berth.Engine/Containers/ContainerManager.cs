@@ -561,6 +561,17 @@ public sealed class ContainerManager
         await exit.WaitAsync(KillTimeout);
     }
 
+    /// <summary>Resource usage of a running container from its cgroup (`docker stats`); null when it does not run.</summary>
+    public CgroupStats? ReadStats(string idOrName) => Get(idOrName).Runtime?.Cgroup.ReadStats();
+
+    /// <summary>Host pids of a running container's processes (`docker top`); throws when it does not run.</summary>
+    public IReadOnlyList<int> ProcessIds(string idOrName)
+    {
+        var container = Get(idOrName);
+        var runtime = container.Runtime ?? throw new ContainerConflictException($"Container {container.Id} is not running");
+        return runtime.Cgroup.Pids();
+    }
+
     /// <summary>Freezes every process of the container (`docker pause`).</summary>
     public async Task PauseAsync(string idOrName, CancellationToken ct = default)
     {
