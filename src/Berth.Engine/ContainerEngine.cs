@@ -1,3 +1,4 @@
+using Berth.Engine.Archive;
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
 using Berth.Engine.Images;
@@ -16,12 +17,13 @@ public sealed class ContainerEngine : IAsyncDisposable
     private readonly EpollLoop _loop;
     private readonly ILogger _logger;
 
-    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, EpollLoop loop, ILogger logger)
+    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, ContainerFiles files, EpollLoop loop, ILogger logger)
     {
         Options = options;
         Images = images;
         Cgroups = cgroups;
         Containers = containers;
+        Files = files;
         _loop = loop;
         _logger = logger;
     }
@@ -33,6 +35,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     public ICgroupDriver Cgroups { get; }
 
     public ContainerManager Containers { get; }
+
+    /// <summary>docker cp, diff and export: the containers' files.</summary>
+    public ContainerFiles Files { get; }
 
     public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
@@ -50,7 +55,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, loggerFactory.CreateLogger("Berth.Containers"));
         await containers.LoadAsync(ct);
         logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
-        return new ContainerEngine(options, images, cgroups, containers, loop, logger);
+        var files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files"));
+        return new ContainerEngine(options, images, cgroups, containers, files, loop, logger);
     }
 
     /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>
