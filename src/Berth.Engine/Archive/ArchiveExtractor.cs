@@ -49,11 +49,14 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
             }
         }
         // Deepest last in tar order, so that setting a parent's time comes after its children changed it.
+        // A directory a later entry replaced is skipped.
         for (int i = _directoryTimes.Count - 1; i >= 0; i--)
         {
             var (path, mtime) = _directoryTimes[i];
-            using var directory = Sys.OpenAt2(destination, path, O_PATH | O_DIRECTORY, Sys.ResolveBeneathNoSymlinks);
-            Sys.SetTimesAt(directory, ".", mtime);
+            if (!Sys.TryOpenAt2(destination, path, O_PATH | O_DIRECTORY, Sys.ResolveBeneathNoSymlinks, out var directory, out _))
+                continue;
+            using (directory)
+                Sys.SetTimesAt(directory, ".", mtime);
         }
     }
 
@@ -251,9 +254,14 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
         _ => new SyscallException($"openat2 `{path}`", errno),
     };
 
-    /// <summary>Removes a file, or a directory with everything in it, without following any symlink (moby: os.RemoveAll).</summary>
+    /// <summary>
+    /// Removes a file, or a directory with everything in it, without following any symlink (moby: os.RemoveAll).
+    /// Unlike RemoveAll it stops at a mount point: what a bind mount shows of the host is not emptied.
+    /// </summary>
     private static void Remove(SafeFileHandle parent, string name, FileStat status)
     {
+        if (status.IsMountRoot)
+            throw new ArgumentException($"cannot replace `{name}`: it is a mount point");
         if (status.IsDirectory)
         {
             if (Sys.TryOpenAt2(parent, name, O_RDONLY | O_DIRECTORY, Sys.ResolveBeneathNoSymlinks, out var directory, out _))

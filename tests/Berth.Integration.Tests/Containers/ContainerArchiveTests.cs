@@ -253,6 +253,30 @@ public sealed class ContainerArchiveTests
     }
 
     [Test]
+    public async Task Copy_into_a_created_container_before_its_first_start()
+    {
+        var container = _engine.Containers.Create(null, Busybox("cat", "/etc/berth-config"), new HostConfig());
+        await Files.PutArchiveAsync(container.Id, "/etc", new TarBuilder().File("berth-config", "configured\n").Stream());
+        AssertNotMounted(container);
+        var exit = _engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
+        await _engine.Containers.StartAsync(container.Id);
+        Assert.That((await exit.WaitAsync(TimeSpan.FromSeconds(60))).ExitCode, Is.EqualTo(0));
+        Assert.That(TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout), Is.EqualTo("configured\n"));
+    }
+
+    [Test]
+    public async Task A_bind_mount_point_is_never_emptied_to_be_replaced()
+    {
+        string host = Path.Combine(_engine.DataRoot, "cp-keep-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(host);
+        File.WriteAllText(Path.Combine(host, "precious.txt"), "keep\n");
+        var container = await RunningAsync("true", new HostConfig { Binds = [$"{host}:/mnt/keep"] });
+        Assert.That(() => Files.PutArchiveAsync(container.Id, "/mnt", new TarBuilder().File("keep", "a file now").Stream()),
+            Throws.ArgumentException.With.Message.Contains("mount point"));
+        Assert.That(File.ReadAllText(Path.Combine(host, "precious.txt")), Is.EqualTo("keep\n"));
+    }
+
+    [Test]
     public async Task A_running_container_shows_its_bind_mounts_but_not_the_inside_of_proc()
     {
         string host = Path.Combine(_engine.DataRoot, "cp-bind-" + Guid.NewGuid().ToString("N")[..8]);
