@@ -48,8 +48,7 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
                 throw new ArgumentException($"the archive is not a valid tar, or is truncated, at entry `{entry.Name}`: {e.Message}", e);
             }
         }
-        // Deepest last in tar order, so that setting a parent's time comes after its children changed it.
-        // A directory a later entry replaced is skipped.
+        // Last, because creating entries in a directory changes its mtime; one a later entry replaced is skipped.
         for (int i = _directoryTimes.Count - 1; i >= 0; i--)
         {
             var (path, mtime) = _directoryTimes[i];

@@ -126,7 +126,7 @@ internal sealed class FilesystemView : IDisposable
                     return null;
                 if (Sys.TryOpenAt2(proc, "root", O_PATH | O_DIRECTORY, 0, out var root, out int errno))
                     return root;
-                return errno is Errno.ENOENT or Errno.EACCES ? null : throw new SyscallException($"open `/proc/{process.Pid}/root`", errno);
+                return errno == Errno.ENOENT ? null : throw new SyscallException($"open `/proc/{process.Pid}/root`", errno);
             }
         }
         finally
