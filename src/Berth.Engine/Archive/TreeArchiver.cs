@@ -33,8 +33,10 @@ internal sealed class TreeArchiver(TarWriter writer, ILogger logger)
                 await AddFileAsync(directory, name, archiveName, status, ct);
                 break;
             case FileStat.S_IFLNK:
+                if (TryReadLink(directory, name) is not { } target)
+                    return;
                 var link = Entry(TarEntryType.SymbolicLink, archiveName, status);
-                link.LinkName = Sys.ReadLinkAt(directory, name);
+                link.LinkName = target;
                 await writer.WriteEntryAsync(link, ct);
                 break;
             case FileStat.S_IFCHR or FileStat.S_IFBLK:
@@ -104,6 +106,19 @@ internal sealed class TreeArchiver(TarWriter writer, ILogger logger)
             var entry = Entry(TarEntryType.RegularFile, archiveName, status);
             entry.DataStream = new ExactLengthStream(file, status.Size);
             await writer.WriteEntryAsync(entry, ct);
+        }
+    }
+
+    /// <summary>A symlink's target; null when it vanished or was replaced meanwhile (ENOENT, EINVAL).</summary>
+    private static string? TryReadLink(SafeFileHandle directory, string name)
+    {
+        try
+        {
+            return Sys.ReadLinkAt(directory, name);
+        }
+        catch (SyscallException e) when (e.Errno is Errno.ENOENT or Errno.EINVAL)
+        {
+            return null;
         }
     }
 
