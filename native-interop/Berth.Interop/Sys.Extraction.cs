@@ -21,7 +21,8 @@ public static unsafe partial class Sys
             rc = lstat(p, &st);
         if (rc == 0)
         {
-            status = new FileStat((uint)st.st_mode, (uint)st.st_uid, (uint)st.st_gid, (long)st.st_size, (ulong)st.st_ino, (ulong)st.st_nlink, (ulong)st.st_rdev);
+            status = new FileStat((uint)st.st_mode, (uint)st.st_uid, (uint)st.st_gid, (long)st.st_size, (ulong)st.st_ino, (ulong)st.st_nlink, (ulong)st.st_rdev,
+                (ulong)st.st_dev, (long)st.st_mtim.tv_sec * 1_000_000_000L + (long)st.st_mtim.tv_nsec);
             return true;
         }
         status = default;
@@ -100,14 +101,7 @@ public static unsafe partial class Sys
     public static void Futimens(SafeFileHandle handle, DateTimeOffset mtime, string path)
     {
         var times = stackalloc timespec[2];
-        long ns = (mtime.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-        times[0].tv_sec = (time_t)Math.DivRem(ns, 1_000_000_000L, out long rem);
-        times[0].tv_nsec = (long_t)rem;
-        if (rem < 0)
-        {
-            times[0].tv_sec = (time_t)((long)times[0].tv_sec - 1);
-            times[0].tv_nsec = (long_t)(rem + 1_000_000_000L);
-        }
+        times[0] = ToTimespec(mtime);
         times[1] = times[0];
         Check(futimens(Fd(handle), times), $"futimens `{path}`");
     }

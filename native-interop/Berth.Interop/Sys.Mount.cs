@@ -49,4 +49,18 @@ public static unsafe partial class Sys
         fixed (byte* t = Utf8z(target))
             Check(Libc.move_mount(treeFd, empty, -100 /* AT_FDCWD */, t, Libc.MOVE_MOUNT_F_EMPTY_PATH), $"move_mount to `{target}`");
     }
+
+    /// <summary>
+    /// A detached copy of the one mount at <paramref name="path"/>, without the mounts below it (open_tree
+    /// OPEN_TREE_CLONE), as an O_PATH handle on its root. It lives until the handle is closed and never keeps
+    /// the original busy, so the original can be unmounted meanwhile.
+    /// </summary>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle CloneMount(string path)
+    {
+        int fd;
+        fixed (byte* p = Utf8z(path))
+            fd = Libc.open_tree(-100 /* AT_FDCWD */, p, Libc.OPEN_TREE_CLONE | Libc.OPEN_TREE_CLOEXEC);
+        Check(fd, $"open_tree `{path}`");
+        return new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: true);
+    }
 }

@@ -1,3 +1,4 @@
+using Berth.Engine.Archive;
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
 using Berth.Engine.Events;
@@ -14,34 +15,29 @@ namespace Berth.Engine;
 /// </summary>
 public sealed class ContainerEngine : IAsyncDisposable
 {
-    private readonly EpollLoop _loop;
-    private readonly ILogger _logger;
+    private EpollLoop _loop = null!;
+    private ILogger _logger = null!;
 
-    private ContainerEngine(EngineOptions options, ImageStore images, ICgroupDriver cgroups, ContainerManager containers, ExecManager execs, EngineEvents events, EpollLoop loop, ILogger logger)
+    private ContainerEngine()
     {
-        Execs = execs;
-        Events = events;
-        Options = options;
-        Images = images;
-        Cgroups = cgroups;
-        Containers = containers;
-        _loop = loop;
-        _logger = logger;
     }
 
-    public EngineOptions Options { get; }
+    public EngineOptions Options { get; private init; } = null!;
 
-    public ImageStore Images { get; }
+    public ImageStore Images { get; private init; } = null!;
 
-    public ICgroupDriver Cgroups { get; }
+    public ICgroupDriver Cgroups { get; private init; } = null!;
 
-    public ContainerManager Containers { get; }
+    public ContainerManager Containers { get; private init; } = null!;
 
     /// <summary>`docker exec` sessions.</summary>
-    public ExecManager Execs { get; }
+    public ExecManager Execs { get; private init; } = null!;
+
+    /// <summary>docker cp, diff and export: the containers' files.</summary>
+    public ContainerFiles Files { get; private init; } = null!;
 
     /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
-    public EngineEvents Events { get; }
+    public EngineEvents Events { get; private init; } = null!;
 
     public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
     {
@@ -58,10 +54,20 @@ public sealed class ContainerEngine : IAsyncDisposable
         var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath, options.ReaperPath);
         var events = new EngineEvents();
         var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
-        var execs = new ExecManager(containers, launcher, loop);
         await containers.LoadAsync(ct);
         logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
-        return new ContainerEngine(options, images, cgroups, containers, execs, events, loop, logger);
+        return new ContainerEngine
+        {
+            Options = options,
+            Images = images,
+            Cgroups = cgroups,
+            Containers = containers,
+            Execs = new ExecManager(containers, launcher, loop),
+            Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
+            Events = events,
+            _loop = loop,
+            _logger = logger,
+        };
     }
 
     /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>

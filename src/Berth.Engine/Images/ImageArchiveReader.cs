@@ -48,7 +48,7 @@ internal sealed class ImageArchiveReader
     }
 
     /// <summary>`docker load` also takes a gzip- or zstd-compressed archive (moby archive.DecompressStream).</summary>
-    private static Stream Decompress(Stream archive)
+    internal static Stream Decompress(Stream archive)
     {
         var head = new byte[4];
         int n = archive.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
