@@ -50,15 +50,25 @@ public sealed class RawConnection : IDisposable
             {
                 int n = await _socket.ReceiveAsync(buffer, cts.Token);
                 if (n == 0)
+                {
+                    ReadEnded = true;
                     break;
+                }
                 _received.AddRange(buffer.AsSpan(0, n));
             }
         }
         catch (OperationCanceledException)
         {
         }
+        catch (SocketException)
+        {
+            ReadEnded = true;
+        }
         return Text;
     }
+
+    /// <summary>Whether the server closed the connection (EOF or reset) during <see cref="ReadForAsync"/>.</summary>
+    public bool ReadEnded { get; private set; }
 
     public string Text => Encoding.UTF8.GetString(_received.ToArray());
 
