@@ -95,6 +95,22 @@ public sealed class StreamApiTests : DaemonFixture
     }
 
     [Test]
+    public async Task AttachWithLogsReplaysThePreviousOutput()
+    {
+        string id = await CreateAsync(UniqueName("replay"), "sh", "-c", "echo old; echo older >&2");
+        await Api.PostAsync($"/v1.50/containers/{id}/start");
+        await Api.PostAsync($"/v1.50/containers/{id}/wait");
+        var request = new HttpClientRequest("POST", $"/v1.50/containers/{id}/attach?logs=1&stream=0&stdout=1&stderr=1");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using var stream = await Api.Http.HijackAsync(request, cts.Token);
+        stream.CloseWrite();
+        var (stdout, stderr) = await StdCopyReader.DemultiplexAsync(stream).WaitAsync(cts.Token);
+        Assert.That(stdout, Is.EqualTo("old\n"));
+        Assert.That(stderr, Is.EqualTo("older\n"));
+        await Api.DeleteAsync($"/v1.50/containers/{id}");
+    }
+
+    [Test]
     public async Task AttachEndsWhenTheStartFails()
     {
         string id = await CreateAsync(UniqueName("failing"), "nope");
