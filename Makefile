@@ -6,11 +6,11 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init managed fixtures test clean
+.PHONY: all deps build launcher reaper init daemon managed fixtures test clean
 
 all: build
 
-build: launcher reaper init managed
+build: launcher reaper init daemon managed
 
 launcher: $(BIN)/berth-launcher
 
@@ -27,6 +27,11 @@ $(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
 init:
 	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
 	@mkdir -p $(BIN) && cp artifacts/publish/berth-init/berth-init $(BIN)/
+
+# berthd, NativeAOT, next to the helpers it runs (EngineOptions looks for them in its own directory).
+daemon:
+	$(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
+	@mkdir -p $(BIN) && cp artifacts/publish/berthd/berthd $(BIN)/
 
 managed:
 	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
