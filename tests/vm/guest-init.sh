@@ -14,20 +14,24 @@ $B mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup
 for controller in $($B cat /sys/fs/cgroup/cgroup.controllers); do
   echo "+$controller" > /sys/fs/cgroup/cgroup.subtree_control || echo "berth-vm: cannot enable $controller"
 done
-# overlayfs refuses an upper dir on overlayfs: temporary directories (and engine data roots) get a tmpfs.
-$B mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /tmp
-$B mount -t tmpfs -o mode=1777,nosuid,nodev tmpfs /var/tmp
-$B mkdir -p /root
+# overlayfs refuses an upper dir on overlayfs: engine data roots go to this tmpfs ($BERTH_VM_SCRATCH). /tmp and
+# /var/tmp stay the host's (under the overlay), so a checkout there is visible.
+$B mkdir -p /run/scratch /root
+$B mount -t tmpfs -o mode=1777 scratch /run/scratch
 $B hostname berth-vm
 $B ip link set lo up
 
 echo "berth-vm: ready after $($B cut -d' ' -f1 /proc/uptime) s ($($B uname -r), $($B nproc) CPUs, cgroup2 controllers: $($B cat /sys/fs/cgroup/cgroup.subtree_control))"
-cd "$($B cat /run/job/cwd)" || cd /
-$B env -i PATH="$PATH" HOME=/root TERM=dumb LANG=C.UTF-8 \
-  DOTNET_CLI_HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
-  DOTNET_GENERATE_ASPNET_CERTIFICATE=0 BERTH_VM=1 BERTH_VM_OUT=/run/job/out \
-  /bin/bash /run/job/command.sh < /dev/null
-status=$?
+if cd "$($B cat /run/job/cwd)"; then
+  $B env -i PATH="$PATH" HOME=/root TERM=dumb LANG=C.UTF-8 \
+    DOTNET_CLI_HOME=/root DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    DOTNET_GENERATE_ASPNET_CERTIFICATE=0 BERTH_VM=1 BERTH_VM_OUT=/run/job/out BERTH_VM_SCRATCH=/run/scratch \
+    /bin/bash /run/job/command.sh < /dev/null
+  status=$?
+else
+  echo "berth-vm: the working directory $($B cat /run/job/cwd) is not visible in the guest"
+  status=255
+fi
 echo "$status" > /run/job/exit-code
 echo "berth-vm: exit $status after $($B cut -d' ' -f1 /proc/uptime) s"
 $B sync # the job share has no cache: the exit code is on the host now

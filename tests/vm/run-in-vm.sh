@@ -6,8 +6,9 @@
 # The guest boots Debian's kernel with cgroup_no_v1=all on the host's own root filesystem (read-only over 9p, under a
 # tmpfs overlay, so nothing it writes reaches the host), with every cgroup2 controller enabled at the root, and runs
 # COMMAND as root in the root cgroup, in the current directory, with a clean environment plus the -e variables,
-# BERTH_VM=1 and BERTH_VM_OUT (a directory whose files are copied to the host's DIR given with -o). /tmp and /var/tmp
-# are tmpfs. The guest console (COMMAND's output) streams to stdout.
+# BERTH_VM=1, BERTH_VM_OUT (a directory whose files are copied to the host's DIR given with -o) and BERTH_VM_SCRATCH
+# (an empty tmpfs, e.g. for overlayfs upper dirs, which the overlay root refuses). The guest console (COMMAND's
+# output) streams to stdout.
 #
 # Exit status: COMMAND's; 124 when the hard timeout (-t, default $BERTH_VM_TIMEOUT or 600 s) fired; 255 when the VM
 # gave no status (a panic, a missing 9p tag, ...). Knobs: BERTH_VM_CPUS (default: the host's CPUs), BERTH_VM_MEMORY
