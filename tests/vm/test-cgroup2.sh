@@ -22,8 +22,10 @@ if [ ! -x "$exe" ] || [ ! -x artifacts/bin/berth-init ] || [ ! -f .fixtures/imag
 fi
 
 started=$SECONDS
-# The engines' data roots go to the guest's scratch tmpfs: overlayfs refuses an upper dir on the overlay root.
-tests/vm/run-in-vm.sh -t "${BERTH_VM_TIMEOUT:-600}" -o "$results" -- \
+# The guest's environment is clean: tell the test executable's apphost where the host's .NET is. The engines' data
+# roots go to the guest's scratch tmpfs: overlayfs refuses an upper dir on the overlay root.
+dotnet_root=$(dirname "$(readlink -f "$(command -v dotnet)")")
+tests/vm/run-in-vm.sh -t "${BERTH_VM_TIMEOUT:-600}" -o "$results" -e DOTNET_ROOT="$dotnet_root" -- \
   sh -c 'BERTH_TEST_DATA_BASE=$BERTH_VM_SCRATCH "$0" "$@" --results-directory "$BERTH_VM_OUT"; status=$?
     left=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d -name "berth*")
     [ -z "$left" ] || { echo "test-cgroup2: cgroups left behind in the VM:" $left; [ $status = 0 ] && status=1; }
