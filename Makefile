@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon managed fixtures test clean
+.PHONY: all deps build launcher reaper init daemon managed fixtures test test-cgroup2 clean
 
 all: build
 
@@ -46,6 +46,11 @@ fixtures:
 # Tests run as root (like CI): they create real containers, mounts and cgroups.
 test: deps build fixtures
 	scripts/run-tests.sh
+
+# The cgroup v2 lane: the cgroup and container tests, prebuilt here, run inside a small pure cgroup-v2 VM (tests/vm/).
+# `make test test-cgroup2` builds once for both.
+test-cgroup2: deps build fixtures
+	tests/vm/test-cgroup2.sh
 
 clean:
 	rm -rf artifacts

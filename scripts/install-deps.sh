@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Berth needs on Debian 12, from Debian's packages only.
-# Idempotent: packages already present are not touched. Run as root.
+# With arguments, installs those packages instead (e.g. the VM test lane's). Idempotent: packages already
+# present are not touched. Run as root.
 set -euo pipefail
 
 packages=(
@@ -9,6 +10,7 @@ packages=(
   busybox-static              # the offline test images
   iproute2 util-linux         # ip, unshare, nsenter for tests
 )
+[ $# -gt 0 ] && packages=("$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,20 +26,5 @@ for project in "${projects[@]}"; do
     || status=1
 done
 
-passed=0; failed=0; skipped=0
-for trx in "$results"/*.trx; do
-  [ -f "$trx" ] || continue
-  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
-  p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  e=$(sed -n 's/.* error="\([0-9]*\)".*/\1/p' <<<"$counters")
-  t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$counters")
-  x=$(sed -n 's/.* executed="\([0-9]*\)".*/\1/p' <<<"$counters")
-  passed=$((passed + ${p:-0}))
-  failed=$((failed + ${f:-0} + ${e:-0}))
-  skipped=$((skipped + ${t:-0} - ${x:-0}))
-done
-[ "$failed" -gt 0 ] && status=1
-echo "($skipped skipped)"
-echo "$passed passed, $failed failed"
+scripts/trx-summary.sh "$results" || status=1
 exit $status

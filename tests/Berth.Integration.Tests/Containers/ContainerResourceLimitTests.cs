@@ -1,4 +1,5 @@
 using Berth.Engine.Containers;
+using Berth.Integration.Tests.Cgroups;
 using Berth.Integration.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -49,6 +50,50 @@ public sealed class ContainerResourceLimitTests
             new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", "for i in $(seq 20); do sleep 5 & done 2>&1; echo forked; kill $(jobs -p) 2>/dev/null; true"] },
             new HostConfig { PidsLimit = 10 });
         Assert.That(run.Stdout + run.Stderr, Does.Contain("can't fork").IgnoreCase.Or.Contain("Resource temporarily unavailable"));
+    }
+
+    [Test]
+    public async Task A_cpus_limit_holds_a_busy_loop_near_its_share()
+    {
+        var container = await _engine.StartAsync(
+            new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", "while :; do :; done"] },
+            new HostConfig { NanoCpus = 200_000_000 });
+        var cgroup = _engine.Engine.Cgroups.Open(container.Id)!;
+        await Task.Delay(200);
+
+        long before = cgroup.ReadStats().CpuUsageNanoseconds ?? 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Delay(2000);
+        long used = (cgroup.ReadStats().CpuUsageNanoseconds ?? 0) - before;
+        double share = used / (clock.Elapsed.TotalMilliseconds * 1_000_000);
+        var exit = _engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
+        _engine.Containers.Kill(container.Id);
+        await exit;
+
+        TestContext.Out.WriteLine($"busy loop in a container with --cpus 0.2 used {share:P0} of one CPU");
+        Assert.That(used, Is.GreaterThan(0));
+        Assert.That(share, Is.LessThan(0.4));
+    }
+
+    [Test]
+    public async Task The_container_sees_its_limits_in_a_read_only_cgroup_mount()
+    {
+        // v2: one cgroup2 mount whose root is the container's cgroup; v1: one mount per hierarchy, memory among them.
+        string memoryMax = HostCgroupLayout.IsUnified ? "/sys/fs/cgroup/memory.max" : "/sys/fs/cgroup/memory/memory.limit_in_bytes";
+        var run = await _engine.RunAsync(
+            new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", $"cat {memoryMax}; grep ' /sys/fs/cgroup[/ ]' /proc/self/mountinfo; touch /sys/fs/cgroup/x 2>/dev/null || echo read-only"] },
+            new HostConfig { Memory = 64 * 1024 * 1024 });
+        string[] lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
+        Assert.That(lines[0], Is.EqualTo("67108864"), run.Stdout);
+        Assert.That(lines[^1], Is.EqualTo("read-only"));
+        var cgroupMounts = lines[1..^1].Where(l => l.Contains(" - cgroup")).ToList();
+        Assert.That(cgroupMounts, Is.Not.Empty, run.Stdout);
+        Assert.That(cgroupMounts, Has.All.Matches<string>(l => l.Split(' ')[5].Split(',').Contains("ro")), run.Stdout);
+        if (HostCgroupLayout.IsUnified)
+            Assert.That(cgroupMounts.Single(), Does.Contain(" /sys/fs/cgroup ").And.Contain(" - cgroup2 "), run.Stdout);
+        else
+            Assert.That(cgroupMounts, Has.Some.Matches<string>(l => l.Contains(" /sys/fs/cgroup/memory ") && l.Contains(" - cgroup ")), run.Stdout);
     }
 
     [Test]
