@@ -26,4 +26,7 @@ public sealed class CgroupDriverOptions
 
     /// <summary>Test seam for a fake cgroupfs: called before each control-file write with the path and value; may throw to play the kernel refusing it.</summary>
     internal Action<string, string>? OnWrite { get; init; }
+
+    /// <summary>Test seam for a fake cgroupfs: replaces loading and attaching the v2 eBPF device filter to a cgroup directory.</summary>
+    internal Action<string, IReadOnlyList<DeviceRule>>? AttachDeviceFilter { get; init; }
 }

@@ -5,6 +5,7 @@ namespace Berth.Engine.Cgroups;
 /// <see cref="MemorySwapBytes"/> is memory plus swap as in Docker: -1 is unlimited swap, and when only
 /// <see cref="MemoryBytes"/> is given the drivers apply Docker's default of twice the memory limit.
 /// <see cref="NanoCpus"/> is <c>--cpus</c> × 10⁹. A <see cref="PidsLimit"/> of 0 or less means unlimited.
+/// <see cref="AllowAllDevices"/> (privileged containers) lifts Docker's device rules.
 /// </summary>
 public sealed record CgroupLimits(
     long? MemoryBytes = null,
@@ -12,7 +13,8 @@ public sealed record CgroupLimits(
     long? NanoCpus = null,
     long? CpuShares = null,
     long? PidsLimit = null,
-    string? CpusetCpus = null)
+    string? CpusetCpus = null,
+    bool AllowAllDevices = false)
 {
     /// <summary>Docker's minimum memory limit (moby <c>linuxMinMemory</c>).</summary>
     public const long MinimumMemoryBytes = 6 * 1024 * 1024;

@@ -190,7 +190,7 @@ public sealed class CgroupV1Manager : ICgroupDriver
         if (cgroup.DirectoryOf("cpuset") is { } cpuset && limits.CpusetCpus is { } cpus)
             _files.Write(Path.Combine(cpuset, "cpuset.cpus"), cpus);
 
-        if (cgroup.DirectoryOf("devices") is { } devices)
+        if (cgroup.DirectoryOf("devices") is { } devices && !limits.AllowAllDevices)
         {
             foreach (DeviceRule rule in DeviceRules.DockerDefaults)
                 _files.Write(Path.Combine(devices, rule.Allow ? "devices.allow" : "devices.deny"), rule.ToString());

@@ -10,9 +10,8 @@ namespace Berth.Engine.Cgroups;
 /// itself, and only itself, into the leaf <c>X/&lt;EngineLeafName&gt;</c>.
 /// </summary>
 /// <remarks>
-/// TODO(v2 devices): v2 has no devices.allow/deny; <see cref="DeviceRules.DockerDefaults"/> must be compiled into a
-/// BPF_PROG_TYPE_CGROUP_DEVICE program and attached to each container cgroup. Until then containers on v2 hosts
-/// get no device cgroup restriction.
+/// v2 has no devices.allow/deny: <see cref="DeviceRules.DockerDefaults"/> are compiled into an eBPF program
+/// (<see cref="DeviceFilter"/>) attached to each container cgroup.
 /// </remarks>
 public sealed class CgroupV2Manager : ICgroupDriver
 {
@@ -203,6 +202,8 @@ public sealed class CgroupV2Manager : ICgroupDriver
 
     private void Apply(string directory, CgroupLimits limits)
     {
+        if (!limits.AllowAllDevices)
+            (_options.AttachDeviceFilter ?? DeviceFilter.Attach)(directory, DeviceRules.DockerDefaults);
         if (limits.MemoryBytes is { } memory)
         {
             string swapFile = Path.Combine(directory, "memory.swap.max");

@@ -172,7 +172,8 @@ public sealed class ContainerManager
         MemorySwapBytes: hostConfig.MemorySwap != 0 ? hostConfig.MemorySwap : null,
         NanoCpus: hostConfig.NanoCpus > 0 ? hostConfig.NanoCpus : null,
         CpuShares: hostConfig.CpuShares > 0 ? hostConfig.CpuShares : null,
-        PidsLimit: hostConfig.PidsLimit is > 0 ? hostConfig.PidsLimit : null);
+        PidsLimit: hostConfig.PidsLimit is > 0 ? hostConfig.PidsLimit : null,
+        AllowAllDevices: hostConfig.Privileged);
 
     /// <summary>Starts the container; returns false when it was already running (HTTP 304).</summary>
     public async Task<bool> StartAsync(string idOrName, CancellationToken ct = default)

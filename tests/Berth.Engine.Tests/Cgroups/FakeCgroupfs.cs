@@ -55,7 +55,11 @@ internal sealed class FakeCgroupfs : IDisposable
         ProcRoot = Path.Combine(Root, "proc"),
         MakeDirectory = MakeCgroup,
         OnWrite = OnWrite,
+        AttachDeviceFilter = (directory, rules) => DeviceFilters[directory] = rules,
     };
+
+    /// <summary>The device filters the driver attached, by cgroup directory.</summary>
+    public Dictionary<string, IReadOnlyList<DeviceRule>> DeviceFilters { get; } = [];
 
     /// <summary>Adds a v1 hierarchy mounted at sys/fs/cgroup/&lt;controllers&gt; and the engine's cgroup in it.</summary>
     public FakeCgroupfs AddV1(string controllers, int id, string ownCgroup, string mountRoot = "/", string? mountName = null)
