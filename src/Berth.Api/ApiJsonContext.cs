@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Berth.Api;
+
+/// <summary>
+/// Source-generated JSON for every wire type (AOT, no reflection). Property names are Docker's as written;
+/// reading is case-insensitive, like Go's encoding/json, and unknown members are ignored.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(ContainerInspectResponse))]
+[JsonSerializable(typeof(ContainerWaitResponse))]
+[JsonSerializable(typeof(ContainerPruneResponse))]
+[JsonSerializable(typeof(List<ImageSummary>))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(List<ImageDeleteResponseItem>))]
+[JsonSerializable(typeof(JsonMessage))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(SystemVersion))]
+[JsonSerializable(typeof(SystemInfo))]
+public sealed partial class ApiJsonContext : JsonSerializerContext
+{
+}
