@@ -6,11 +6,11 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher init managed fixtures test clean
+.PHONY: all deps build launcher init cli managed fixtures test clean
 
 all: build
 
-build: launcher init managed
+build: launcher init cli managed
 
 launcher: $(BIN)/berth-launcher
 
@@ -21,6 +21,10 @@ $(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
 init:
 	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
 	@mkdir -p $(BIN) && cp artifacts/publish/berth-init/berth-init $(BIN)/
+
+cli:
+	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
+	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/
 
 managed:
 	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q

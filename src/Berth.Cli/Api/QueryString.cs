@@ -40,7 +40,7 @@ public sealed class QueryString
 
     public static string Escape(string value) => Escape(new StringBuilder(), value).ToString();
 
-    /// <summary>A path segment (a container name or id, an image reference) for the target: url.PathEscape.</summary>
+    /// <summary>A name or id in a path, escaped as Go's url.URL escapes paths (a "/" in an image name stays, as docker sends it).</summary>
     public static string EscapePath(string segment)
     {
         var text = new StringBuilder();
