@@ -13,7 +13,7 @@ projects=(
   tests/Berth.TestImages.Tests
   tests/Berth.Integration.Tests
 )
-for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests; do
+for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests tests/Berth.Cli.Tests; do
   [ -d "$extra" ] && projects+=("$extra")
 done
 

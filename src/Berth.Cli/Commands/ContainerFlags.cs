@@ -144,8 +144,15 @@ public sealed class ContainerFlags
                 NanoCpus = nanoCpus,
                 PidsLimit = pidsLimit,
                 MemorySwappiness = -1,
+                BlkioWeightDevice = [],
+                BlkioDeviceReadBps = [],
+                BlkioDeviceWriteBps = [],
+                BlkioDeviceReadIOps = [],
+                BlkioDeviceWriteIOps = [],
+                Devices = [],
+                Ulimits = [],
                 OomKillDisable = false,
-                Init = parse.GetResult(_init) is not null ? parse.GetValue(_init) : null,
+                Init = parse.GetResult(_init) is { Implicit: false } ? parse.GetValue(_init) : null,
             },
             NetworkingConfig = new NetworkingConfig
             {

@@ -5,13 +5,15 @@ using Berth.Cli.CommandLine;
 namespace Berth.Cli.Commands;
 
 /// <summary><c>berth create [OPTIONS] IMAGE [COMMAND] [ARG...]</c>: creates the container and prints its id.</summary>
-public sealed class CreateCommand : Verb
+public sealed class CreateCommand : Verb, IContainerVerb
 {
     private readonly ContainerFlags _flags = new("create");
 
     public CreateCommand() : base("create", "create [OPTIONS] IMAGE [COMMAND] [ARG...]", "Create a new container", ArgsRule.AtLeast(1))
     {
     }
+
+    ContainerFlags IContainerVerb.ContainerFlags => _flags;
 
     public override bool Interspersed => false;
 

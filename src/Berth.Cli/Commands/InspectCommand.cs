@@ -34,7 +34,7 @@ public sealed class InspectCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string type = parse.GetValue(_type) ?? "";
-        if (parse.GetResult(_type) is not null && type.Length == 0)
+        if (parse.GetResult(_type) is { Implicit: false } && type.Length == 0)
             throw new CliException(1, $"type is empty: must be one of \"{string.Join("\", \"", KnownTypes)}\"");
         if (type.Length > 0 && !KnownTypes.Contains(type))
             throw new CliException(1, $"unknown type: \"{type}\": must be one of \"{string.Join("\", \"", KnownTypes)}\"");

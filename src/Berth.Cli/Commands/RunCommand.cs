@@ -12,7 +12,7 @@ namespace Berth.Cli.Commands;
 /// POST /start goes out on a third connection, then the output until the daemon closes the stream, and the
 /// exit code from the wait. Signals are forwarded to the container while it runs.
 /// </summary>
-public sealed class RunCommand : Verb
+public sealed class RunCommand : Verb, IContainerVerb
 {
     private readonly ContainerFlags _flags = new("run");
     private readonly Option<bool> _detach = Flags.Bool("--detach", "-d", "Run container in background and print container ID");
@@ -22,6 +22,8 @@ public sealed class RunCommand : Verb
     public RunCommand() : base("run", "run [OPTIONS] IMAGE [COMMAND] [ARG...]", "Create and run a new container from an image", ArgsRule.AtLeast(1))
     {
     }
+
+    ContainerFlags IContainerVerb.ContainerFlags => _flags;
 
     public override bool Interspersed => false;
 
