@@ -6,11 +6,11 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher init cli managed fixtures test clean
+.PHONY: all deps build launcher init daemon cli managed fixtures test clean
 
 all: build
 
-build: launcher init cli managed
+build: launcher init daemon cli managed
 
 launcher: $(BIN)/berth-launcher
 
@@ -22,6 +22,12 @@ init:
 	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
 	@mkdir -p $(BIN) && cp artifacts/publish/berth-init/berth-init $(BIN)/
 
+# berthd, NativeAOT, next to the helpers it runs (EngineOptions looks for them in its own directory).
+daemon:
+	$(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
+	@mkdir -p $(BIN) && cp artifacts/publish/berthd/berthd $(BIN)/
+
+# berth, the docker-like client (NativeAOT, so that it starts in a few milliseconds).
 cli:
 	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
 	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/
@@ -43,3 +49,7 @@ test: deps build fixtures
 clean:
 	rm -rf artifacts
 	find . -name bin -o -name obj | grep -E '/(src|tests|native-interop)/' | xargs rm -rf
+
+cli:
+	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
+	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/

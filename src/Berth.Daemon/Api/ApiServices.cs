@@ -1,0 +1,19 @@
+using Berth.Engine;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Daemon.Api;
+
+/// <summary>What the API handlers share: the engine, the daemon's settings and the open attach sessions.</summary>
+public sealed class ApiServices(ContainerEngine engine, DaemonOptions options, string engineId, ILoggerFactory loggerFactory)
+{
+    public ContainerEngine Engine { get; } = engine;
+
+    public DaemonOptions Options { get; } = options;
+
+    /// <summary>A stable id of this installation (/info ID), kept in the data root.</summary>
+    public string EngineId { get; } = engineId;
+
+    public AttachSessions Attachments { get; } = new();
+
+    public ILogger Logger { get; } = loggerFactory.CreateLogger("Berth.Api");
+}

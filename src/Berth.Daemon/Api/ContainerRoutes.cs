@@ -1,0 +1,203 @@
+using Berth.Api;
+using Berth.Engine.Containers;
+using Berth.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Daemon.Api;
+
+/// <summary>Container lifecycle: create, list, inspect, start, stop, kill, remove and prune.</summary>
+public sealed class ContainerRoutes(ApiServices services)
+{
+    private ContainerManager Containers => services.Engine.Containers;
+
+    public void Map(Router router)
+    {
+        router.MapPost("/containers/create", CreateAsync);
+        router.MapGet("/containers/json", ListAsync);
+        router.MapPost("/containers/prune", PruneAsync);
+        router.MapGet("/containers/{id}/json", InspectAsync);
+        router.MapPost("/containers/{id}/start", StartAsync);
+        router.MapPost("/containers/{id}/stop", StopAsync);
+        router.MapPost("/containers/{id}/kill", KillAsync);
+        router.MapDelete("/containers/{id}", RemoveAsync);
+    }
+
+    private async Task CreateAsync(HttpContext context)
+    {
+        var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.ContainerCreateRequest, context.RequestAborted)
+            ?? throw new ApiException(400, "config cannot be empty in order to create a container");
+        var (config, hostConfig) = CreateRequestMapper.Map(request);
+        string? name = context.Request.Query["name"] is { Length: > 0 } n ? n : null;
+        var container = Containers.Create(name, config, hostConfig);
+        services.Logger.LogInformation("Created container {Id} ({Name}) from {Image}", container.Id[..12], container.Name, config.Image);
+        context.Response.StatusCode = 201;
+        await context.Response.SendJsonAsync(new ContainerCreateResponse { Id = container.Id }, ApiJsonContext.Default.ContainerCreateResponse, context.RequestAborted);
+    }
+
+    private Task ListAsync(HttpContext context)
+    {
+        var query = context.Request.Query;
+        var filter = ContainerListFilter.Parse(query["filters"], services.Engine.Images);
+        int limit = QueryValues.Int(context.Request, "limit") ?? -1;
+        bool all = QueryValues.Bool(context.Request, "all") || filter.ImpliesAll || limit > 0;
+        var now = DateTime.UtcNow;
+        IEnumerable<Container> containers = Containers.List()
+            .Where(c => all || c.State.Running)
+            .Where(filter.Matches);
+        if (limit > 0)
+            containers = containers.Take(limit);
+        var summaries = containers.Select(c => ContainerViews.Summary(c, now)).ToList();
+        if (QueryValues.Bool(context.Request, "size"))
+            foreach (var summary in summaries)
+                summary.SizeRw = 0;
+        return context.Response.SendJsonAsync(summaries, ApiJsonContext.Default.ListContainerSummary, context.RequestAborted);
+    }
+
+    private Task InspectAsync(HttpContext context)
+    {
+        var container = Containers.Get(context.RouteValue("id"));
+        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container));
+        if (QueryValues.Bool(context.Request, "size"))
+        {
+            inspect.SizeRw = DirectorySize(Path.Combine(container.Directory, "upper"));
+            inspect.SizeRootFs = inspect.SizeRw;
+        }
+        return context.Response.SendJsonAsync(inspect, ApiJsonContext.Default.ContainerInspectResponse, context.RequestAborted);
+    }
+
+    /// <summary>204, or 304 when already running. A failed start of an auto-remove container removes it (as moby does), so that `docker run --rm` waiting for the removal returns.</summary>
+    private async Task StartAsync(HttpContext context)
+    {
+        var container = Containers.Get(context.RouteValue("id"));
+        bool started;
+        try
+        {
+            started = await Containers.StartAsync(container.Id, context.RequestAborted);
+        }
+        catch (Exception e) when (e is not (ContainerNotFoundException or ContainerConflictException or OperationCanceledException))
+        {
+            services.Attachments.EndPending(container.Id);
+            if (container.Record.HostConfig.AutoRemove)
+                await RemoveQuietlyAsync(container.Id);
+            throw;
+        }
+        if (started)
+            services.Logger.LogInformation("Started container {Id}", container.Id[..12]);
+        context.Response.StatusCode = started ? 204 : 304;
+    }
+
+    private async Task RemoveQuietlyAsync(string id)
+    {
+        try
+        {
+            await Containers.RemoveAsync(id, force: true);
+        }
+        catch (Exception e) when (e is ContainerNotFoundException or ContainerConflictException or IOException)
+        {
+            services.Logger.LogWarning("Auto-remove of {Id} after a failed start failed: {Error}", id[..12], e.Message);
+        }
+    }
+
+    private async Task StopAsync(HttpContext context)
+    {
+        int? timeout = QueryValues.Int(context.Request, "t");
+        string? signal = context.Request.Query["signal"] is { Length: > 0 } s ? s : null;
+        bool stopped = await Containers.StopAsync(context.RouteValue("id"), timeout, signal, context.RequestAborted);
+        context.Response.StatusCode = stopped ? 204 : 304;
+    }
+
+    private Task KillAsync(HttpContext context)
+    {
+        Containers.Kill(context.RouteValue("id"), context.Request.Query["signal"]);
+        context.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    private async Task RemoveAsync(HttpContext context)
+    {
+        var container = Containers.Get(context.RouteValue("id"));
+        if (QueryValues.Bool(context.Request, "link"))
+            throw new ApiException(400, "links are not supported by Berth");
+        await Containers.RemoveAsync(container.Id, QueryValues.Bool(context.Request, "force"), context.RequestAborted);
+        services.Logger.LogInformation("Removed container {Id}", container.Id[..12]);
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>Removes every container that is not running (filters: label, label!, until).</summary>
+    private async Task PruneAsync(HttpContext context)
+    {
+        var filters = FilterArgs.Parse(context.Request.Query["filters"]);
+        foreach (string name in filters.Names)
+            if (name is not ("label" or "label!" or "until"))
+                throw new ApiException(400, $"invalid filter '{name}'");
+        DateTime? until = null;
+        foreach (string value in filters.Get("until"))
+            until = ParseUntil(value);
+        var response = new ContainerPruneResponse { ContainersDeleted = [] };
+        foreach (var container in Containers.List())
+        {
+            var state = container.State;
+            if (state.Running || state.Status == ContainerStatus.Removing)
+                continue;
+            if (until is { } limit && container.Record.Created >= limit)
+                continue;
+            if (!PruneLabelsMatch(filters, container.Record.Config.Labels ?? []))
+                continue;
+            long size = DirectorySize(Path.Combine(container.Directory, "upper"));
+            try
+            {
+                await Containers.RemoveAsync(container.Id, force: false, context.RequestAborted);
+            }
+            catch (Exception e) when (e is ContainerConflictException or ContainerNotFoundException)
+            {
+                continue;
+            }
+            response.ContainersDeleted.Add(container.Id);
+            response.SpaceReclaimed += size;
+        }
+        await context.Response.SendJsonAsync(response, ApiJsonContext.Default.ContainerPruneResponse, context.RequestAborted);
+    }
+
+    private static DateTime ParseUntil(string value)
+    {
+        if (Berth.Api.ApiTimestamp.TryParse(value, out var time) && value.Contains('-'))
+            return time;
+        if (double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds))
+            return DateTime.UnixEpoch.AddSeconds(seconds);
+        if (TimeSpan.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var age))
+            return DateTime.UtcNow - age;
+        throw new ApiException(400, $"invalid filter 'until={value}'");
+    }
+
+    private static bool PruneLabelsMatch(FilterArgs filters, Dictionary<string, string> labels)
+    {
+        foreach (string value in filters.Get("label"))
+            if (!HasLabel(labels, value))
+                return false;
+        foreach (string value in filters.Get("label!"))
+            if (HasLabel(labels, value))
+                return false;
+        return true;
+    }
+
+    private static bool HasLabel(Dictionary<string, string> labels, string filter)
+    {
+        int eq = filter.IndexOf('=');
+        return eq < 0 ? labels.ContainsKey(filter) : labels.TryGetValue(filter[..eq], out string? v) && v == filter[(eq + 1)..];
+    }
+
+    private static long DirectorySize(string directory)
+    {
+        long total = 0;
+        try
+        {
+            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }))
+                if (file.LinkTarget is null)
+                    total += file.Length;
+        }
+        catch (IOException)
+        {
+        }
+        return total;
+    }
+}

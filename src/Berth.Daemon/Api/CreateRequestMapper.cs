@@ -1,0 +1,151 @@
+using Berth.Http;
+using Wire = Berth.Api;
+using Core = Berth.Engine.Containers;
+
+namespace Berth.Daemon.Api;
+
+/// <summary>
+/// Turns the body of <c>POST /containers/create</c> into the engine's config. The docker CLI sends every field
+/// on every create, mostly with empty or default values (docker-api-notes §3.2): those are accepted. A field
+/// Berth does not implement is refused with a 400 naming it as soon as its value differs from the default,
+/// never silently ignored.
+/// </summary>
+public static class CreateRequestMapper
+{
+    /// <summary>Networks the CLI may name: Berth gives every container its own network namespace with loopback only.</summary>
+    private static readonly string[] KnownNetworks = ["default", "bridge", "none"];
+
+    public static (Core.ContainerConfig Config, Core.HostConfig HostConfig) Map(Wire.ContainerCreateRequest request)
+    {
+        var refusals = new List<string>();
+        CheckConfig(request, refusals);
+        var host = request.HostConfig ?? new Wire.HostConfig();
+        CheckHostConfig(host, refusals);
+        CheckNetworking(request.NetworkingConfig, refusals);
+        if (refusals.Count > 0)
+            throw new ApiException(400, "not supported by Berth yet: " + string.Join("; ", refusals));
+        if (string.IsNullOrEmpty(request.Image))
+            throw new ApiException(400, "Config.Image is required: name the image to create the container from");
+
+        var config = new Core.ContainerConfig
+        {
+            Image = request.Image,
+            Cmd = request.Cmd,
+            Entrypoint = request.Entrypoint,
+            Env = request.Env,
+            WorkingDir = request.WorkingDir,
+            User = request.User,
+            Hostname = request.Hostname,
+            Domainname = request.Domainname,
+            Labels = request.Labels,
+            Tty = request.Tty,
+            OpenStdin = request.OpenStdin,
+            StdinOnce = request.StdinOnce,
+            AttachStdin = request.AttachStdin,
+            AttachStdout = request.AttachStdout,
+            AttachStderr = request.AttachStderr,
+            StopSignal = request.StopSignal,
+            StopTimeout = request.StopTimeout,
+            ExposedPorts = request.ExposedPorts?.Keys.ToList(),
+        };
+        var hostConfig = new Core.HostConfig
+        {
+            Binds = host.Binds,
+            AutoRemove = host.AutoRemove,
+            Memory = host.Memory,
+            MemorySwap = host.MemorySwap,
+            NanoCpus = host.NanoCpus,
+            CpuShares = host.CpuShares,
+            PidsLimit = host.PidsLimit,
+            ReadonlyRootfs = host.ReadonlyRootfs,
+            SecurityOpt = host.SecurityOpt,
+            CapAdd = host.CapAdd,
+            CapDrop = host.CapDrop,
+            Privileged = host.Privileged,
+            ShmSize = host.ShmSize,
+        };
+        return (config, hostConfig);
+    }
+
+    private static void CheckConfig(Wire.ContainerConfig config, List<string> refusals)
+    {
+        Refuse(refusals, config.Tty, "Tty (docker run -t; run without -t)");
+        Refuse(refusals, Any(config.Volumes), "Config.Volumes (anonymous volumes)");
+        Refuse(refusals, config.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE", "Config.Healthcheck (--health-cmd)");
+        Refuse(refusals, config.NetworkDisabled == true, "Config.NetworkDisabled");
+        Refuse(refusals, !string.IsNullOrEmpty(config.MacAddress), "Config.MacAddress (--mac-address)");
+    }
+
+    private static void CheckHostConfig(Wire.HostConfig h, List<string> refusals)
+    {
+        Refuse(refusals, h.SecurityOpt?.Any(o => o is not ("no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true" or "no-new-privileges:false" or "no-new-privileges=false")) == true,
+            "HostConfig.SecurityOpt other than no-new-privileges (--security-opt)");
+        Refuse(refusals, h.Init == true, "HostConfig.Init (--init)");
+        Refuse(refusals, h.CgroupParent.Length > 0, "HostConfig.CgroupParent (--cgroup-parent)");
+        Refuse(refusals, h.BlkioWeight != 0 || Any(h.BlkioWeightDevice) || Any(h.BlkioDeviceReadBps) || Any(h.BlkioDeviceWriteBps)
+            || Any(h.BlkioDeviceReadIOps) || Any(h.BlkioDeviceWriteIOps), "HostConfig.Blkio* (block I/O limits)");
+        Refuse(refusals, h.CpuPeriod != 0 || h.CpuQuota != 0, "HostConfig.CpuPeriod/CpuQuota (--cpu-period, --cpu-quota; use --cpus)");
+        Refuse(refusals, h.CpuRealtimePeriod != 0 || h.CpuRealtimeRuntime != 0, "HostConfig.CpuRealtime* (--cpu-rt-*)");
+        Refuse(refusals, h.CpusetCpus.Length > 0 || h.CpusetMems.Length > 0, "HostConfig.CpusetCpus/CpusetMems (--cpuset-*)");
+        Refuse(refusals, h.CpuCount != 0 || h.CpuPercent != 0, "HostConfig.CpuCount/CpuPercent");
+        Refuse(refusals, Any(h.Devices), "HostConfig.Devices (--device)");
+        Refuse(refusals, Any(h.DeviceCgroupRules), "HostConfig.DeviceCgroupRules (--device-cgroup-rule)");
+        Refuse(refusals, Any(h.DeviceRequests), "HostConfig.DeviceRequests (--gpus)");
+        Refuse(refusals, h.KernelMemoryTCP is > 0, "HostConfig.KernelMemoryTCP");
+        Refuse(refusals, h.MemoryReservation != 0, "HostConfig.MemoryReservation (--memory-reservation)");
+        Refuse(refusals, h.MemorySwappiness is not (null or -1), "HostConfig.MemorySwappiness (--memory-swappiness)");
+        Refuse(refusals, h.OomKillDisable == true, "HostConfig.OomKillDisable (--oom-kill-disable)");
+        Refuse(refusals, Any(h.Ulimits), "HostConfig.Ulimits (--ulimit)");
+        Refuse(refusals, h.IOMaximumIOps != 0 || h.IOMaximumBandwidth != 0, "HostConfig.IOMaximum*");
+        Refuse(refusals, h.LogConfig is { } log && ((log.Type is not ("" or "json-file")) || Any(log.Config)),
+            "HostConfig.LogConfig other than the default json-file without options (--log-driver, --log-opt)");
+        Refuse(refusals, h.NetworkMode is not ("" or "default" or "bridge" or "none"), $"HostConfig.NetworkMode \"{h.NetworkMode}\" (--network): containers get a private network namespace with loopback only");
+        Refuse(refusals, h.PortBindings?.Values.Any(bindings => bindings is { Count: > 0 }) == true, "HostConfig.PortBindings (-p/--publish)");
+        Refuse(refusals, h.PublishAllPorts, "HostConfig.PublishAllPorts (-P)");
+        Refuse(refusals, h.RestartPolicy is { } restart && restart.Name is not ("" or "no"), "HostConfig.RestartPolicy (--restart)");
+        Refuse(refusals, h.VolumeDriver.Length > 0, "HostConfig.VolumeDriver (--volume-driver)");
+        Refuse(refusals, Any(h.VolumesFrom), "HostConfig.VolumesFrom (--volumes-from)");
+        Refuse(refusals, Any(h.Mounts), "HostConfig.Mounts (--mount; use -v host-path:container-path)");
+        Refuse(refusals, Any(h.Annotations), "HostConfig.Annotations (--annotation)");
+        Refuse(refusals, h.CgroupnsMode is not ("" or "private"), "HostConfig.CgroupnsMode (--cgroupns)");
+        Refuse(refusals, Any(h.Dns) || Any(h.DnsOptions) || Any(h.DnsSearch), "HostConfig.Dns* (--dns, --dns-option, --dns-search)");
+        Refuse(refusals, Any(h.ExtraHosts), "HostConfig.ExtraHosts (--add-host)");
+        Refuse(refusals, Any(h.GroupAdd), "HostConfig.GroupAdd (--group-add)");
+        Refuse(refusals, h.IpcMode is not ("" or "private" or "shareable"), "HostConfig.IpcMode (--ipc)");
+        Refuse(refusals, h.Cgroup.Length > 0, "HostConfig.Cgroup (--cgroup)");
+        Refuse(refusals, Any(h.Links), "HostConfig.Links (--link)");
+        Refuse(refusals, h.OomScoreAdj != 0, "HostConfig.OomScoreAdj (--oom-score-adj)");
+        Refuse(refusals, h.PidMode is not ("" or "private"), "HostConfig.PidMode (--pid)");
+        Refuse(refusals, Any(h.StorageOpt), "HostConfig.StorageOpt (--storage-opt)");
+        Refuse(refusals, Any(h.Tmpfs), "HostConfig.Tmpfs (--tmpfs)");
+        Refuse(refusals, h.UTSMode is not ("" or "private"), "HostConfig.UTSMode (--uts)");
+        Refuse(refusals, h.UsernsMode.Length > 0, "HostConfig.UsernsMode (--userns)");
+        Refuse(refusals, Any(h.Sysctls), "HostConfig.Sysctls (--sysctl)");
+        Refuse(refusals, h.Runtime is not (null or "" or "berth"), $"HostConfig.Runtime \"{h.Runtime}\" (--runtime)");
+        Refuse(refusals, h.Isolation is not ("" or "default"), "HostConfig.Isolation (--isolation)");
+        Refuse(refusals, h.MaskedPaths is not null || h.ReadonlyPaths is not null, "HostConfig.MaskedPaths/ReadonlyPaths (--security-opt systempaths=unconfined)");
+    }
+
+    private static void CheckNetworking(Wire.NetworkingConfig? networking, List<string> refusals)
+    {
+        foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
+        {
+            if (!KnownNetworks.Contains(name))
+                throw new ApiException(404, $"network {name} not found");
+            if (endpoint is null)
+                continue;
+            bool customised = endpoint.IPAMConfig is { } ipam && (ipam.IPv4Address.Length > 0 || ipam.IPv6Address.Length > 0 || Any(ipam.LinkLocalIPs))
+                || Any(endpoint.Links) || Any(endpoint.Aliases) || Any(endpoint.DriverOpts) || Any(endpoint.DNSNames)
+                || endpoint.MacAddress.Length > 0 || endpoint.IPAddress.Length > 0 || endpoint.GlobalIPv6Address.Length > 0;
+            Refuse(refusals, customised, $"NetworkingConfig.EndpointsConfig[\"{name}\"] settings (--ip, --network-alias, --link, --mac-address)");
+        }
+    }
+
+    private static bool Any<T>(ICollection<T>? collection) => collection is { Count: > 0 };
+
+    private static void Refuse(List<string> refusals, bool isSet, string what)
+    {
+        if (isSet)
+            refusals.Add(what);
+    }
+}

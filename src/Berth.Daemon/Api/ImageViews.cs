@@ -1,0 +1,64 @@
+using Berth.Engine.Images;
+using Wire = Berth.Api;
+
+namespace Berth.Daemon.Api;
+
+/// <summary>Stored images as the API shows them: the <c>docker images</c> summary and the image inspect.</summary>
+public static class ImageViews
+{
+    public static Wire.ImageSummary Summary(Image image, int containers) => new()
+    {
+        Id = image.Id,
+        ParentId = "",
+        RepoTags = [.. image.RepoTags],
+        RepoDigests = [.. image.RepoDigests],
+        Created = image.Created.ToUnixTimeSeconds(),
+        Size = image.Size,
+        SharedSize = -1,
+        Labels = image.Config.Config?.Labels is { } labels ? new Dictionary<string, string>(labels) : [],
+        Containers = containers,
+    };
+
+    public static Wire.ImageInspect Inspect(Image image, IReadOnlyList<string> layerDirectories)
+    {
+        var config = image.Config;
+        var execution = config.Config;
+        return new Wire.ImageInspect
+        {
+            Id = image.Id,
+            RepoTags = [.. image.RepoTags],
+            RepoDigests = [.. image.RepoDigests],
+            Parent = "",
+            Comment = config.History?.LastOrDefault()?.Comment ?? "",
+            Created = config.Created is { } created ? Wire.ApiTimestamp.Format(created) : null,
+            DockerVersion = "",
+            Author = config.Author ?? "",
+            Config = execution is null ? null : new Wire.ImageConfig
+            {
+                User = execution.User ?? "",
+                ExposedPorts = execution.ExposedPorts?.Keys.ToDictionary(k => k, _ => (Wire.EmptyObject?)new Wire.EmptyObject()),
+                Env = execution.Env?.ToList(),
+                Cmd = execution.Cmd?.ToList(),
+                ArgsEscaped = execution.ArgsEscaped,
+                Volumes = execution.Volumes?.Keys.ToDictionary(k => k, _ => (Wire.EmptyObject?)new Wire.EmptyObject()),
+                WorkingDir = execution.WorkingDir ?? "",
+                Entrypoint = execution.Entrypoint?.ToList(),
+                OnBuild = execution.OnBuild?.ToList(),
+                Labels = execution.Labels?.ToDictionary(),
+                StopSignal = execution.StopSignal,
+                Shell = execution.Shell?.ToList(),
+            },
+            Architecture = config.Architecture ?? "",
+            Variant = config.Variant,
+            Os = config.Os ?? "",
+            Size = image.Size,
+            GraphDriver = new Wire.DriverData
+            {
+                Name = "overlay2",
+                Data = new Dictionary<string, string> { ["LowerDir"] = string.Join(':', layerDirectories) },
+            },
+            RootFS = new Wire.ImageRootFS { Type = config.RootFs?.Type ?? "layers", Layers = [.. image.DiffIds] },
+            Metadata = new Wire.ImageMetadata { LastTagTime = Wire.ApiTimestamp.Format(image.LoadedAt) },
+        };
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using Berth.Daemon.Api;
+using Berth.Engine;
+using Berth.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Daemon;
+
+/// <summary>
+/// berthd's life: lock the data root, open the engine (which recovers containers and images from disk), serve the
+/// API until SIGTERM or SIGINT, then stop accepting, let in-flight requests finish, stop the containers, remove
+/// the socket and the cgroup parent if empty, and release the lock.
+/// </summary>
+public static class Daemon
+{
+    private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
+
+    public static async Task<int> RunAsync(DaemonOptions options, ILoggerFactory loggerFactory)
+    {
+        var logger = loggerFactory.CreateLogger("Berth.Daemon");
+        System.Net.EndPoint endPoint;
+        try
+        {
+            endPoint = ListenAddress.Parse(options.Host);
+        }
+        catch (Exception e) when (e is FormatException or SocketException)
+        {
+            logger.LogCritical("{Error}", e.Message);
+            return 1;
+        }
+
+        DataRootLock dataRootLock;
+        try
+        {
+            dataRootLock = DataRootLock.Acquire(options.DataRoot);
+        }
+        catch (Exception e) when (e is DataRootInUseException or IOException or UnauthorizedAccessException)
+        {
+            logger.LogCritical("{Error}", e.Message);
+            return 1;
+        }
+
+        using (dataRootLock)
+        {
+            var shutdown = new TaskCompletionSource<PosixSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            void OnSignal(PosixSignalContext context)
+            {
+                context.Cancel = true;
+                shutdown.TrySetResult(context.Signal);
+            }
+
+            ContainerEngine engine;
+            try
+            {
+                engine = await ContainerEngine.OpenAsync(new EngineOptions { DataRoot = options.DataRoot, CgroupParent = options.CgroupParent }, loggerFactory);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogCritical("Cannot open the engine on {DataRoot}: {Error}", options.DataRoot, e.Message);
+                return 1;
+            }
+
+            HttpServer server;
+            try
+            {
+                var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory);
+                var api = new ApiHandler(services);
+                var serverOptions = new HttpServerOptions
+                {
+                    EndPoint = endPoint,
+                    SocketGroupId = SocketGroup.Lookup(options.Group),
+                    ShutdownTimeout = ShutdownGrace,
+                };
+                server = new HttpServer(serverOptions, api.HandleAsync, loggerFactory.CreateLogger("Berth.Http"));
+                server.Start();
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                logger.LogCritical("Cannot listen on {Host}: {Error}", options.Host, e.Message);
+                await CloseEngineAsync(engine, logger);
+                return 1;
+            }
+            if (endPoint is not UnixDomainSocketEndPoint)
+                logger.LogWarning("Listening on {Host} over TCP without TLS or authentication: anyone who can connect controls the host", options.Host);
+            logger.LogInformation("berthd {Version} (pid {Pid}) serving the Engine API on {Host}", DaemonVersion.Version, Environment.ProcessId, options.Host);
+
+            var signal = await shutdown.Task;
+            logger.LogInformation("{Signal}: shutting down", signal);
+            await server.StopAsync();
+            await CloseEngineAsync(engine, logger);
+            logger.LogInformation("berthd stopped");
+            return 0;
+        }
+    }
+
+    private static async Task CloseEngineAsync(ContainerEngine engine, ILogger logger)
+    {
+        await engine.DisposeAsync();
+        if (!engine.Cgroups.RemoveParentIfEmpty())
+            logger.LogWarning("The cgroup parent still holds container cgroups; kept it");
+    }
+
+    /// <summary>A stable id for /info, created once in the data root (like Docker's engine-id).</summary>
+    private static string EngineId(string dataRoot)
+    {
+        string path = Path.Combine(dataRoot, "engine-id");
+        try
+        {
+            if (File.Exists(path) && File.ReadAllText(path).Trim() is { Length: > 0 } id)
+                return id;
+            string fresh = Guid.NewGuid().ToString();
+            File.WriteAllText(path, fresh + "\n");
+            return fresh;
+        }
+        catch (IOException)
+        {
+            return Guid.Empty.ToString();
+        }
+    }
+}

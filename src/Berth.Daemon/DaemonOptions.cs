@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Daemon;
+
+/// <summary>berthd's settings, from its command line.</summary>
+public sealed class DaemonOptions
+{
+    public const string DefaultHost = "unix:///run/berth/berth.sock";
+
+    /// <summary><c>unix:///path</c> (the default) or, only when asked, <c>tcp://host:port</c>.</summary>
+    public string Host { get; init; } = DefaultHost;
+
+    public string DataRoot { get; init; } = "/var/lib/berth";
+
+    /// <summary>The cgroup below berthd's own that holds the containers' cgroups.</summary>
+    public string CgroupParent { get; init; } = "berth";
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>
+    public string Group { get; init; } = "berth";
+}

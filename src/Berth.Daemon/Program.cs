@@ -1,0 +1,62 @@
+using System.CommandLine;
+using Berth.Daemon;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
+var host = new Option<string>("--host", "-H")
+{
+    Description = "Where to serve the API: unix:///path, or tcp://host:port (unauthenticated; only when asked)",
+    DefaultValueFactory = _ => DaemonOptions.DefaultHost,
+};
+var dataRoot = new Option<string>("--data-root")
+{
+    Description = "Directory for images, containers and state",
+    DefaultValueFactory = _ => "/var/lib/berth",
+};
+var cgroupParent = new Option<string>("--cgroup-parent")
+{
+    Description = "Cgroup, below berthd's own, that holds the containers' cgroups",
+    DefaultValueFactory = _ => "berth",
+};
+var logLevel = new Option<string>("--log-level", "-l")
+{
+    Description = "debug, info, warning or error",
+    DefaultValueFactory = _ => "info",
+};
+logLevel.AcceptOnlyFromAmong("debug", "info", "warning", "warn", "error");
+var group = new Option<string>("--group", "-G")
+{
+    Description = "Group owning the Unix socket (mode 0660) when that group exists",
+    DefaultValueFactory = _ => "berth",
+};
+
+var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)") { host, dataRoot, cgroupParent, logLevel, group };
+root.SetAction(async (parse, _) =>
+{
+    var options = new DaemonOptions
+    {
+        Host = parse.GetValue(host)!,
+        DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
+        CgroupParent = parse.GetValue(cgroupParent)!,
+        Group = parse.GetValue(group)!,
+        LogLevel = parse.GetValue(logLevel) switch
+        {
+            "debug" => LogLevel.Debug,
+            "warning" or "warn" => LogLevel.Warning,
+            "error" => LogLevel.Error,
+            _ => LogLevel.Information,
+        },
+    };
+    using var loggerFactory = LoggerFactory.Create(logging => logging
+        .SetMinimumLevel(options.LogLevel)
+        .AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+            console.ColorBehavior = LoggerColorBehavior.Disabled;
+        })
+        .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
+    return await Daemon.RunAsync(options, loggerFactory);
+});
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
