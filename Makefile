@@ -49,7 +49,3 @@ test: deps build fixtures
 clean:
 	rm -rf artifacts
 	find . -name bin -o -name obj | grep -E '/(src|tests|native-interop)/' | xargs rm -rf
-
-cli:
-	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
-	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/
