@@ -93,7 +93,7 @@ public sealed class ParsingTests
             "--cap-add", "NET_ADMIN", "--security-opt", "no-new-privileges", "-l", "a=b", "--stop-timeout", "3", "busybox");
         var ours = JsonNode.Parse(JsonSerializer.Serialize(request, ApiJsonContext.Default.ContainerCreateRequest))!.AsObject();
         var theirs = JsonNode.Parse(docker)!.AsObject();
-        Assert.That(Differences(theirs, ours, ""), Is.Empty);
+        Assert.That(JsonDiff.Differences(theirs, ours), Is.Empty);
     }
 
     [TestCase(new[] { "run", "--bogus", "busybox" }, 125, "unknown flag: --bogus\n\nUsage:  berth run [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nRun 'berth run --help' for more information\n")]
@@ -161,26 +161,5 @@ public sealed class ParsingTests
         if (verb is not null)
             Verbs[verb.Name] = verb;
         return (parse, code, console);
-    }
-
-    private static IEnumerable<string> Differences(JsonNode? expected, JsonNode? actual, string path)
-    {
-        if (expected is JsonObject expectedObject && actual is JsonObject actualObject)
-        {
-            foreach (var (key, value) in expectedObject)
-            {
-                if (!actualObject.ContainsKey(key))
-                    yield return $"{path}.{key}: missing";
-                else
-                    foreach (var difference in Differences(value, actualObject[key], path + "." + key))
-                        yield return difference;
-            }
-            foreach (var (key, value) in actualObject)
-                if (!expectedObject.ContainsKey(key) && value is not null)
-                    yield return $"{path}.{key}: not sent by docker ({value.ToJsonString()})";
-            yield break;
-        }
-        if (!JsonNode.DeepEquals(expected, actual))
-            yield return $"{path}: docker {expected?.ToJsonString() ?? "null"}, berth {actual?.ToJsonString() ?? "null"}";
     }
 }
