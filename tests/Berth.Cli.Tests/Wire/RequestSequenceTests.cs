@@ -109,6 +109,17 @@ public sealed class RequestSequenceTests
             $"berth:\n{berth.CreateBody}\ndocker:\n{docker.CreateBody}");
     }
 
+    [Test]
+    public async Task SigtermIsForwardedToTheContainerOnTheStartConnection()
+    {
+        var berth = RunAsync(CliProcess.BerthPath, ["run", "--rm", "busybox", "sleep", "1000"], null, 0, untilKilled: true);
+        var docker = RunAsync(CliProcess.DockerPath!, ["run", "--rm", "busybox", "sleep", "1000"], null, 0, untilKilled: true);
+        var (b, d) = (await berth, await docker);
+        Assert.That(b.Requests.Last(), Does.EndWith("/kill?signal=TERM"), Explain(b, d));
+        Assert.That(b.Requests, Is.EqualTo(d.Requests), Explain(b, d));
+        Assert.That((b.Result.ExitCode, d.Result.ExitCode), Is.EqualTo((143, 143)));
+    }
+
     private sealed record Run(CliProcess.Result Result, List<string> Requests, string? CreateBody, bool StdinClosedBeforeStart, string? StdinBeforeStart);
 
     private static async Task<(Run Berth, Run Docker)> RunBothAsync(string[] args, string? stdin, int exitCode)
@@ -118,9 +129,9 @@ public sealed class RequestSequenceTests
         return (await berth, await docker);
     }
 
-    private static async Task<Run> RunAsync(string executable, string[] args, string? stdin, int exitCode)
+    private static async Task<Run> RunAsync(string executable, string[] args, string? stdin, int exitCode, bool untilKilled = false)
     {
-        await using var stub = new StubDaemon { ExitCode = exitCode };
+        await using var stub = new StubDaemon { ExitCode = exitCode, RunUntilKilled = untilKilled };
         string config = Directory.CreateTempSubdirectory("berth-cli-docker-config-").FullName;
         try
         {
@@ -130,7 +141,14 @@ public sealed class RequestSequenceTests
                 ["DOCKER_CONFIG"] = config,
                 ["TZ"] = "UTC",
             };
-            var result = await CliProcess.RunAsync(executable, args, environment, stdin);
+            var result = await CliProcess.RunAsync(executable, args, environment, stdin, null, async process =>
+            {
+                if (!untilKilled)
+                    return;
+                await stub.Started;
+                await Task.Delay(200);
+                Signals.Send(process.Id, Signals.SIGTERM);
+            });
             return new Run(result, stub.Requests, stub.CreateBody, stub.StdinClosedBeforeStart, stub.StdinBeforeStart);
         }
         finally

@@ -20,6 +20,7 @@ internal sealed class StubDaemon : IAsyncDisposable
     private readonly List<(long Connection, string Line)> _requests = [];
     private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<int> _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<byte[]>? _stdin;
 
     public StubDaemon()
@@ -37,6 +38,12 @@ internal sealed class StubDaemon : IAsyncDisposable
     public string Host => "unix://" + SocketPath;
 
     public int ExitCode { get; init; }
+
+    /// <summary>The started container runs until /kill arrives, then exits with 128 + the signal.</summary>
+    public bool RunUntilKilled { get; init; }
+
+    /// <summary>Whether /start has arrived.</summary>
+    public Task Started => _started.Task;
 
     /// <summary>The body of the last create, as sent.</summary>
     public string? CreateBody { get; private set; }
@@ -66,6 +73,7 @@ internal sealed class StubDaemon : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _killed.TrySetResult(137);
         _exited.TrySetResult(ExitCode);
         _started.TrySetResult();
         await _server.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
@@ -127,11 +135,16 @@ internal sealed class StubDaemon : IAsyncDisposable
             c.Response.StatusCode = 204;
             await c.Response.SendAsync(ReadOnlyMemory<byte>.Empty, null, c.RequestAborted);
             _started.TrySetResult();
-            if (_stdin is null)
+            if (_stdin is null && !RunUntilKilled)
                 _ = Task.Delay(300).ContinueWith(_ => _exited.TrySetResult(ExitCode), TaskScheduler.Default);
         });
-        foreach (string action in new[] { "stop", "kill" })
-            router.MapPost("/containers/{id}/" + action, c => Empty(c));
+        router.MapPost("/containers/{id}/stop", c => Empty(c));
+        router.MapPost("/containers/{id}/kill", async c =>
+        {
+            await Empty(c);
+            if (RunUntilKilled)
+                _killed.TrySetResult(c.Request.Query["signal"] switch { "INT" => 130, "TERM" => 143, _ => 137 });
+        });
         router.MapDelete("/containers/{id}", c => Empty(c));
         router.MapGet("/containers/json", c => Json(c, 200,
             $"[{{\"Id\":\"{ContainerId}\",\"Names\":[\"/web\"],\"Image\":\"busybox\",\"ImageID\":\"{ImageId}\",\"Command\":\"sleep 1000\",\"Created\":1700000000,"
@@ -186,7 +199,7 @@ internal sealed class StubDaemon : IAsyncDisposable
             await StdCopy.WriteFrameAsync(connection.Output, StdStream.Stdout, "hello\n"u8.ToArray());
         }
         await StdCopy.WriteFrameAsync(connection.Output, StdStream.Stderr, "to stderr\n"u8.ToArray());
-        _exited.TrySetResult(ExitCode);
+        _exited.TrySetResult(RunUntilKilled ? await _killed.Task : ExitCode);
         await connection.CompleteAsync();
     }
 
