@@ -37,15 +37,23 @@ internal static class CliProcess
         }
     }
 
+    /// <summary>docker's own name as berth says it: "docker: …" and "'docker run --help'" (not the daemon's words).</summary>
+    public static string AsBerth(string dockerText) =>
+        System.Text.RegularExpressions.Regex.Replace(dockerText, @"(^|\n)docker: ", "$1berth: ").Replace("'docker ", "'berth ").Replace("Usage:  docker ", "Usage:  berth ");
+
     public static string? DockerPath => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
         .Where(dir => dir.Length > 0).Select(dir => Path.Combine(dir, "docker")).FirstOrDefault(File.Exists);
 
     /// <summary>The environment a client gets: the host variables cleared, then <paramref name="environment"/>.</summary>
     public static Task<Result> RunAsync(string executable, IEnumerable<string> args, IDictionary<string, string> environment,
-        string? stdin = null, TimeSpan? timeout = null) => RunAsync(executable, args, environment, stdin, timeout, _ => Task.CompletedTask);
+        string? stdin = null, TimeSpan? timeout = null) => RunAsync(executable, args, environment, stdin, timeout, (_, _) => Task.CompletedTask);
 
+    /// <summary>
+    /// Runs the process; <paramref name="whileRunning"/> gets it and a function that returns its stdout so far,
+    /// for a test that acts while it runs (signals it once some output has come).
+    /// </summary>
     public static async Task<Result> RunAsync(string executable, IEnumerable<string> args, IDictionary<string, string> environment,
-        string? stdin, TimeSpan? timeout, Func<Process, Task> whileRunning)
+        string? stdin, TimeSpan? timeout, Func<Process, Func<string>, Task> whileRunning)
     {
         var start = new ProcessStartInfo(executable)
         {
@@ -62,14 +70,29 @@ internal static class CliProcess
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
         using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stdoutText = new StringBuilder();
+        var stdout = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+                lock (stdoutText)
+                    stdoutText.Append(buffer, 0, read);
+            lock (stdoutText)
+                return stdoutText.ToString();
+        });
+        string StdoutSoFar()
+        {
+            lock (stdoutText)
+                return stdoutText.ToString();
+        }
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
             await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         try
         {
-            await whileRunning(process).WaitAsync(timeout ?? DefaultTimeout);
+            await whileRunning(process, StdoutSoFar).WaitAsync(timeout ?? DefaultTimeout);
             await process.WaitForExitAsync().WaitAsync(timeout ?? DefaultTimeout);
         }
         catch (TimeoutException)

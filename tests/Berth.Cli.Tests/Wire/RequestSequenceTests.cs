@@ -67,7 +67,7 @@ public sealed class RequestSequenceTests
         Assert.That(berth.Requests, Is.EqualTo(docker.Requests), Explain(berth, docker));
         Assert.That(berth.Result.ExitCode, Is.EqualTo(docker.Result.ExitCode), Explain(berth, docker));
         Assert.That(berth.Result.Stdout, Is.EqualTo(docker.Result.Stdout), Explain(berth, docker));
-        Assert.That(berth.Result.Stderr, Is.EqualTo(docker.Result.Stderr.Replace("docker", "berth").Replace("Docker", "Berth")), Explain(berth, docker));
+        Assert.That(berth.Result.Stderr, Is.EqualTo(CliProcess.AsBerth(docker.Result.Stderr)), Explain(berth, docker));
     }
 
     [TestCaseSource(nameof(SameRequests))]
@@ -84,7 +84,9 @@ public sealed class RequestSequenceTests
         var (berth, docker) = await RunBothAsync(["run", "-i", "--rm", "busybox", "cat"], stdin: "a\nb\n", exitCode: 0);
         Assert.That(berth.Requests, Is.EqualTo(docker.Requests), Explain(berth, docker));
         Assert.That(berth.Requests, Has.Some.Contains("attach?stderr=1&stdin=1&stdout=1&stream=1"));
-        Assert.That((berth.StdinClosedBeforeStart, berth.StdinBeforeStart), Is.EqualTo((docker.StdinClosedBeforeStart, docker.StdinBeforeStart)));
+        // Whether stdin and its EOF reach the daemon before /start is a race in docker too (the copy runs beside
+        // create, wait and start); berthd buffers both either way (docker-api-notes §2).
+        TestContext.Out.WriteLine($"stdin closed before start: berth {berth.StdinClosedBeforeStart}, docker {docker.StdinClosedBeforeStart}");
         Assert.That(berth.Result.Stdout, Is.EqualTo("a\nb\n"));
         Assert.That(berth.Result.Stderr, Is.EqualTo("to stderr\n"));
     }
@@ -141,7 +143,7 @@ public sealed class RequestSequenceTests
                 ["DOCKER_CONFIG"] = config,
                 ["TZ"] = "UTC",
             };
-            var result = await CliProcess.RunAsync(executable, args, environment, stdin, null, async process =>
+            var result = await CliProcess.RunAsync(executable, args, environment, stdin, null, async (process, _) =>
             {
                 if (!untilKilled)
                     return;
