@@ -94,6 +94,11 @@ public sealed class BerthApp
         {
             return 128 + signal;
         }
+        catch (IOException e) when (CliConsole.IsBrokenPipe(e))
+        {
+            // docker dies of SIGPIPE when its reader goes away; berth ignores the signal, so it exits as if it had.
+            return 141;
+        }
         catch (FlagException e)
         {
             return Print(125, FlagError(verb, e.Message));

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.Options;

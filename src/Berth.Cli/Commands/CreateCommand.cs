@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 
 namespace Berth.Cli.Commands;

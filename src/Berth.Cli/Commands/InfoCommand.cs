@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text;
-using System.Text.Json;
 using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;

@@ -73,8 +73,8 @@ public sealed class RunCommand : Verb, IContainerVerb
         if (detach)
         {
             await console.Out.WriteLineAsync(id);
-            var abandoned = await ContainerWaiter.BeginAsync(client, id, condition, console, uncancelled);
-            _ = abandoned;
+            // docker sends the wait and abandons it: only its headers are awaited, so that start follows on a second connection.
+            _ = await ContainerWaiter.BeginAsync(client, id, condition, console, uncancelled);
             await StartAsync(client, id, uncancelled);
             return 0;
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Cli.Output;
 
@@ -40,12 +41,19 @@ public sealed class CliConsole
     /// <summary>The terminal's rows and columns when stdout is one, else (0, 0), as the docker CLI fills ConsoleSize.</summary>
     public Func<(int Height, int Width)> TerminalSize { get; init; } = () => (0, 0);
 
+    /// <summary>
+    /// The process's streams. Stdout is written with plain write(2) (Console's stream swallows EPIPE), so that
+    /// <c>berth logs -f x | head -1</c> ends when the reader goes away, as docker does on SIGPIPE.
+    /// </summary>
     public static CliConsole FromProcess() =>
-        new(Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.OpenStandardError(),
+        new(Console.OpenStandardInput(), new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 0), Console.OpenStandardError(),
             !Console.IsInputRedirected, !Console.IsOutputRedirected, !Console.IsErrorRedirected)
         {
             TerminalSize = ProcessTerminalSize,
         };
+
+    /// <summary>Whether <paramref name="error"/> is EPIPE: the reader of stdout is gone.</summary>
+    public static bool IsBrokenPipe(Exception error) => error is IOException { HResult: 32 };
 
     private static (int Height, int Width) ProcessTerminalSize()
     {

@@ -16,6 +16,7 @@ internal sealed class UploadProgress
     private readonly long? _total;
     private readonly int _width;
     private long _lastDraw = long.MinValue;
+    private long _lastSent = -1;
     private bool _drawn;
 
     public UploadProgress(TextWriter output, bool isTerminal, long? total, int width)
@@ -31,12 +32,13 @@ internal sealed class UploadProgress
 
     public void Report(long sent)
     {
-        if (!_enabled)
+        if (!_enabled || sent == _lastSent)
             return;
         long now = Stopwatch.GetTimestamp();
         if (_drawn && now - _lastDraw < Interval && sent != _total)
             return;
         _lastDraw = now;
+        _lastSent = sent;
         _drawn = true;
         _output.Write("\x1b[2K\r" + Line(sent) + "\r");
     }

@@ -15,7 +15,7 @@ internal static class AttachedRun
         {
             await io.Completion.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             if (io.Completion.Exception?.InnerException is { } error)
-                throw new CommandLine.CliException(1, error.Message, error);
+                throw new CommandLine.CliException(1, Output.CliConsole.IsBrokenPipe(error) ? "write /dev/stdout: broken pipe" : error.Message, error);
             return await status;
         }
         if (!outputAttached)
