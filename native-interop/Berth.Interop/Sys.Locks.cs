@@ -6,10 +6,7 @@ namespace Berth.Interop;
 
 public static unsafe partial class Sys
 {
-    /// <summary>
-    /// Opens (creating it, mode 0644) a lock file with open(2) itself: .NET's FileStream takes its own flock for
-    /// FileShare emulation, which would fight with the caller's <see cref="TryLockExclusive"/>.
-    /// </summary>
+    /// <summary>Opens (creating it, mode 0644) a lock file for <see cref="TryLockExclusive"/>.</summary>
     public static SafeFileHandle OpenLockFile(string path)
     {
         int fd;
@@ -19,18 +16,23 @@ public static unsafe partial class Sys
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    /// <summary>flock(LOCK_EX|LOCK_NB): true when taken, false when another open file holds it.</summary>
+    /// <summary>
+    /// A write lock on the whole file (fcntl F_OFD_SETLK): true when taken, false when another open file holds it.
+    /// Like flock it belongs to the open file and goes away with it (even at kill -9); unlike flock it does not
+    /// conflict with the flock that .NET's FileStream takes to emulate FileShare, so others can still read the file.
+    /// </summary>
     public static bool TryLockExclusive(SafeFileHandle fd, string path)
     {
+        var request = new Libc.flock_t { l_type = Libc.F_WRLCK, l_whence = 0, l_start = 0, l_len = 0 };
         while (true)
         {
-            if (Libc.flock((int)fd.DangerousGetHandle(), Libc.LOCK_EX | Libc.LOCK_NB) == 0)
+            if (Libc.fcntl_lock((int)fd.DangerousGetHandle(), Libc.F_OFD_SETLK, &request) == 0)
                 return true;
             int errno = LastErrno;
-            if (errno == EWOULDBLOCK)
+            if (errno == EAGAIN || errno == EACCES)
                 return false;
             if (errno != EINTR)
-                throw new SyscallException($"flock `{path}` LOCK_EX", errno);
+                throw new SyscallException($"fcntl F_OFD_SETLK `{path}`", errno);
         }
     }
 

@@ -6,7 +6,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Daemon;
 
 /// <summary>
-/// One berthd per data root: an exclusive flock on <c>&lt;data-root&gt;/berthd.lock</c>, which holds the owner's pid.
+/// One berthd per data root: an exclusive lock (open file description lock) on <c>&lt;data-root&gt;/berthd.lock</c>, which holds the owner's pid.
 /// The kernel drops the lock when the process dies, even by kill -9, so a stale file never blocks a new daemon.
 /// </summary>
 public sealed class DataRootLock : IDisposable

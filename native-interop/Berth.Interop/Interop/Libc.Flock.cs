@@ -4,11 +4,20 @@ namespace Berth.Interop;
 
 public static unsafe partial class Libc
 {
-    public const int LOCK_SH = 1;
-    public const int LOCK_EX = 2;
-    public const int LOCK_NB = 4;
-    public const int LOCK_UN = 8;
+    public const int F_OFD_SETLK = 37;
+    public const short F_WRLCK = 1;
 
-    [LibraryImport(Name, EntryPoint = "flock", SetLastError = true)]
-    public static partial int flock(int fd, int operation);
+    /// <summary>struct flock of x86-64 and arm64 Linux.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct flock_t
+    {
+        public short l_type;
+        public short l_whence;
+        public long l_start;
+        public long l_len;
+        public int l_pid;
+    }
+
+    [LibraryImport(Name, EntryPoint = "fcntl", SetLastError = true)]
+    public static partial int fcntl_lock(int fd, int cmd, flock_t* lock_);
 }

@@ -15,13 +15,15 @@ public sealed class AttachSink(bool stdout, bool stderr, bool multiplexed) : IOu
     public const long MaxBacklog = 4 * 1024 * 1024;
 
     private readonly Channel<byte[]> _queue = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TaskCompletionSource _overflow = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _backlog;
-    private int _overflowed;
 
     public ChannelReader<byte[]> Reader => _queue.Reader;
 
-    /// <summary>Whether the client fell too far behind and was cut off.</summary>
-    public bool Overflowed => Volatile.Read(ref _overflowed) == 1;
+    /// <summary>Completes when the client fell too far behind: it is to be cut off.</summary>
+    public Task Overflow => _overflow.Task;
+
+    public bool Overflowed => _overflow.Task.IsCompleted;
 
     public void Write(LogStream stream, ReadOnlySpan<byte> data)
     {
@@ -30,8 +32,8 @@ public sealed class AttachSink(bool stdout, bool stderr, bool multiplexed) : IOu
         byte[] chunk = Frame(stream, data, multiplexed);
         if (Interlocked.Add(ref _backlog, chunk.Length) > MaxBacklog)
         {
-            Interlocked.Exchange(ref _overflowed, 1);
             _queue.Writer.TryComplete();
+            _overflow.TrySetResult();
             return;
         }
         _queue.Writer.TryWrite(chunk);

@@ -46,10 +46,14 @@ public sealed class ContainerRoutes(ApiServices services)
             .Where(filter.Matches);
         if (limit > 0)
             containers = containers.Take(limit);
-        var summaries = containers.Select(c => ContainerViews.Summary(c, now)).ToList();
-        if (QueryValues.Bool(context.Request, "size"))
-            foreach (var summary in summaries)
-                summary.SizeRw = 0;
+        bool size = QueryValues.Bool(context.Request, "size");
+        var summaries = containers.Select(c =>
+        {
+            var summary = ContainerViews.Summary(c, now);
+            if (size)
+                summary.SizeRw = DirectorySize(Path.Combine(c.Directory, "upper"));
+            return summary;
+        }).ToList();
         return context.Response.SendJsonAsync(summaries, ApiJsonContext.Default.ListContainerSummary, context.RequestAborted);
     }
 

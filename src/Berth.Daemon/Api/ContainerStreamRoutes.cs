@@ -125,15 +125,25 @@ public sealed class ContainerStreamRoutes(ApiServices services)
     {
         var output = PumpOutputAsync(sink, connection.Output, aborted);
         var input = PumpInputAsync(connection.Input, attachment, stdin, aborted);
+        Observe(input);
+        Observe(output);
         var removed = RemovedAsync(container.Id, session);
-        await Task.WhenAny(output, removed);
-        // The run ended, the container is gone or the start failed: send what is queued, then close.
-        sink.Complete();
-        await output.WaitAsync(OutputDrainTimeout, aborted);
-        if (sink.Overflowed)
-            services.Logger.LogWarning("Attach client of {Id} fell more than {Max} bytes behind; disconnected it", container.Id[..12], AttachSink.MaxBacklog);
-        _ = input.ContinueWith(t => _ = t.Exception, TaskScheduler.Default);
+        await Task.WhenAny(output, removed, sink.Overflow);
+        if (!sink.Overflowed)
+        {
+            // The run ended, the container is gone or the start failed: send what is queued, then close.
+            sink.Complete();
+            await Task.WhenAny(output, sink.Overflow, Task.Delay(OutputDrainTimeout, aborted));
+        }
+        if (sink.Overflowed || !output.IsCompleted)
+        {
+            if (!aborted.IsCancellationRequested)
+                services.Logger.LogWarning("Attach client of {Id} fell more than {Max} bytes behind or stopped reading; disconnected it", container.Id[..12], AttachSink.MaxBacklog);
+            connection.Abort();
+        }
     }
+
+    private static void Observe(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>Completes when the container is removed or the session ends (start failure, client gone, daemon stopping).</summary>
     private async Task RemovedAsync(string id, CancellationToken session)

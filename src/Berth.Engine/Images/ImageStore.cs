@@ -115,14 +115,23 @@ public sealed class ImageStore
         }
     }
 
+    /// <summary>
+    /// Removing the last tag of a repository also removes that repository's digest references (moby does the
+    /// same), so the image is deleted when nothing else names it.
+    /// </summary>
     private ImageDeleteResult RemoveReference(StoredImage image, ImageReference reference, List<ImageReference> references, bool force, bool inUse)
     {
-        bool last = references.Count <= 1;
+        var key = reference.Digest is { } digest ? reference.WithDigest(digest) : reference;
+        var untag = new List<ImageReference> { key };
+        if (key.Digest is null && !references.Any(r => r.Digest is null && r.Name == key.Name && !r.Equals(key)))
+            untag.AddRange(references.Where(r => r.Digest is not null && r.Name == key.Name));
+        bool last = references.All(untag.Contains);
         if (last && inUse && !force)
             throw new ImageInUseException($"conflict: unable to remove repository reference \"{reference.FamiliarString}\" (must force) - a container is using its referenced image {Digest.Short(image.Id)}");
-        _repositories.Remove(reference);
+        foreach (var r in untag)
+            _repositories.Remove(r);
         _repositories.Save();
-        var untagged = new List<string> { reference.FamiliarString };
+        var untagged = untag.Select(r => r.FamiliarString).ToList();
         return new ImageDeleteResult { Untagged = untagged, Deleted = last && !inUse ? DeleteImage(image) : [] };
     }
 

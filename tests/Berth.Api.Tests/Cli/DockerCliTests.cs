@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Berth.Api.Tests.Infrastructure;
+using NUnit.Framework;
+
+namespace Berth.Api.Tests.Cli;
+
+/// <summary>
+/// The real docker CLI (28.x) against berthd, command by command, with DOCKER_HOST on the daemon's socket.
+/// Skipped, saying why, when docker is not on PATH.
+/// </summary>
+public sealed class DockerCliTests : DaemonFixture
+{
+    private string _config = "";
+    private DockerCli _docker = null!;
+
+    protected override bool LoadBusybox => false;
+
+    [OneTimeSetUp]
+    public async Task LoadWithTheCli()
+    {
+        DockerCli.Require();
+        _config = Path.Combine(Daemon.DataRoot + ".run", "docker-config");
+        Directory.CreateDirectory(_config);
+        _docker = new DockerCli(Daemon.SocketPath, _config);
+        var load = await _docker.RunAsync("load", "-i", Berth.TestImages.TestImages.Ensure().BusyboxDockerArchive);
+        Assert.That(load.ExitCode, Is.Zero, load.ToString());
+        Assert.That(load.Stdout, Is.EqualTo("Loaded image: busybox:latest\n"));
+    }
+
+    [Test]
+    public async Task Version()
+    {
+        var result = await _docker.RunAsync("version", "--format", "{{.Server.APIVersion}} {{.Server.Platform.Name}} {{.Server.Os}}");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("1.50 Berth linux\n"));
+        Assert.That(result.Stderr, Is.Empty, "no 'Unsolicited response' from a HEAD body");
+        var full = await _docker.RunAsync("version");
+        Assert.That(full.ExitCode, Is.Zero, full.ToString());
+        Assert.That(full.Stdout, Does.Contain("Server: Berth").And.Contain("API version:      1.50 (minimum version 1.40)"));
+    }
+
+    [Test]
+    public async Task Info()
+    {
+        var result = await _docker.RunAsync("info");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Does.Contain("Storage Driver: overlay2").And.Contain("Cgroup Driver: cgroupfs").And.Contain($"Docker Root Dir: {Daemon.DataRoot}"));
+        var json = await _docker.RunAsync("info", "--format", "{{json .}}");
+        Assert.That(JsonDocument.Parse(json.Stdout).RootElement.GetProperty("OSType").GetString(), Is.EqualTo("linux"));
+    }
+
+    [Test]
+    public async Task LoadTheOciArchiveAndListImages()
+    {
+        var load = await _docker.RunAsync("load", "-i", Berth.TestImages.TestImages.Ensure().BusyboxOciArchive);
+        Assert.That(load.ExitCode, Is.Zero, load.ToString());
+        Assert.That(load.Stdout, Does.Contain("Loaded image: busybox:oci"));
+        var images = await _docker.RunAsync("images", "--format", "{{.Repository}}:{{.Tag}} {{.ID}}");
+        Assert.That(images.ExitCode, Is.Zero, images.ToString());
+        Assert.That(images.Stdout, Does.Contain("busybox:latest ").And.Contain("busybox:oci "));
+        var table = await _docker.RunAsync("images");
+        Assert.That(table.Stdout, Does.StartWith("REPOSITORY"));
+        Assert.That((await _docker.RunAsync("rmi", "busybox:oci")).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task RunPrintsTheOutputAndRemovesTheContainer()
+    {
+        var result = await _docker.RunAsync("run", "--rm", "busybox", "echo", "hi");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("hi\n"));
+        Assert.That(result.Stderr, Is.Empty);
+        var all = await _docker.RunAsync("ps", "-a", "-q", "--no-trunc");
+        Assert.That(all.Stdout, Does.Not.Contain(result.Stdout.Trim()));
+    }
+
+    [Test]
+    public async Task RunExitsWithTheContainersCode()
+    {
+        var result = await _docker.RunAsync("run", "--rm", "busybox", "sh", "-c", "echo out; echo err >&2; exit 3");
+        Assert.That(result.ExitCode, Is.EqualTo(3), result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("out\n"));
+        Assert.That(result.Stderr, Is.EqualTo("err\n"));
+    }
+
+    [Test]
+    public async Task RunOfAMissingExecutableExits127WithTheMessage()
+    {
+        var result = await _docker.RunAsync("run", "--rm", "busybox", "nope");
+        Assert.That(result.ExitCode, Is.EqualTo(127), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("exec: \"nope\": executable file not found in $PATH"));
+    }
+
+    [Test]
+    public async Task RunWithStdinGetsTheInputAndItsEnd()
+    {
+        var result = await _docker.RunAsync("a\nb\n", DockerCli.DefaultTimeout, "run", "-i", "--rm", "busybox", "cat");
+        Assert.That(result.ExitCode, Is.Zero, result.ToString());
+        Assert.That(result.Stdout, Is.EqualTo("a\nb\n"));
+    }
+
+    [Test]
+    public async Task RunOfAMissingImageSaysThatPullIsNotSupported()
+    {
+        var result = await _docker.RunAsync("run", "--rm", "missing:1", "true");
+        Assert.That(result.ExitCode, Is.EqualTo(125), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("Unable to find image 'missing:1' locally").And.Contain("docker load"));
+    }
+
+    [Test]
+    public async Task RunOfAnUnsupportedOptionIsRefusedClearly()
+    {
+        var result = await _docker.RunAsync("run", "--rm", "-p", "8080:80", "busybox", "true");
+        Assert.That(result.ExitCode, Is.EqualTo(125), result.ToString());
+        Assert.That(result.Stderr, Does.Contain("not supported by Berth yet: HostConfig.PortBindings"));
+    }
+
+    [Test]
+    public async Task DetachedContainerLifecycle()
+    {
+        string name = UniqueName("web");
+        var run = await _docker.RunAsync("run", "-d", "--name", name, "busybox", "sleep", "1000");
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        string id = run.Stdout.Trim();
+        Assert.That(id, Does.Match("^[0-9a-f]{64}$"));
+
+        var ps = await _docker.RunAsync("ps");
+        Assert.That(ps.ExitCode, Is.Zero, ps.ToString());
+        string line = ps.Stdout.Split('\n').Single(l => l.EndsWith(name, StringComparison.Ordinal));
+        Assert.That(line, Does.StartWith(id[..12]).And.Contain("busybox").And.Contain("\"sleep 1000\"").And.Contain("Up "));
+
+        var inspect = await _docker.RunAsync("inspect", name);
+        Assert.That(inspect.ExitCode, Is.Zero, inspect.ToString());
+        var container = JsonDocument.Parse(inspect.Stdout).RootElement[0];
+        Assert.That(container.GetProperty("State").GetProperty("Status").GetString(), Is.EqualTo("running"));
+        var status = await _docker.RunAsync("inspect", "-f", "{{.State.Status}} {{.Name}}", name);
+        Assert.That(status.Stdout, Is.EqualTo($"running /{name}\n"));
+
+        var rmi = await _docker.RunAsync("rmi", "busybox");
+        Assert.That(rmi.ExitCode, Is.EqualTo(1), rmi.ToString());
+        Assert.That(rmi.Stderr, Does.Contain("conflict").And.Contain("must force"));
+
+        var stop = await _docker.RunAsync("stop", "-t", "1", name);
+        Assert.That(stop.ExitCode, Is.Zero, stop.ToString());
+        Assert.That(stop.Stdout, Is.EqualTo(name + "\n"));
+        var psAll = await _docker.RunAsync("ps", "-a", "--filter", "name=" + name, "--format", "{{.Names}} {{.Status}}");
+        Assert.That(psAll.Stdout, Does.Match($"^{name} Exited \\((137|143)\\) .* ago\n$"));
+        var psRunning = await _docker.RunAsync("ps", "-q");
+        Assert.That(psRunning.Stdout, Does.Not.Contain(id[..12]));
+
+        var rm = await _docker.RunAsync("rm", name);
+        Assert.That(rm.ExitCode, Is.Zero, rm.ToString());
+    }
+
+    [Test]
+    public async Task KillWaitAndForcedRemove()
+    {
+        string name = UniqueName("victim");
+        Assert.That((await _docker.RunAsync("run", "-d", "--name", name, "busybox", "sleep", "1000")).ExitCode, Is.Zero);
+        var waiting = _docker.RunAsync("wait", name);
+        var kill = await _docker.RunAsync("kill", name);
+        Assert.That(kill.ExitCode, Is.Zero, kill.ToString());
+        var wait = await waiting;
+        Assert.That(wait.ExitCode, Is.Zero, wait.ToString());
+        Assert.That(wait.Stdout, Is.EqualTo("137\n"));
+        var again = await _docker.RunAsync("kill", name);
+        Assert.That(again.ExitCode, Is.Not.Zero);
+        Assert.That(again.Stderr, Does.Contain("is not running"));
+
+        Assert.That((await _docker.RunAsync("start", name)).ExitCode, Is.Zero);
+        var rm = await _docker.RunAsync("rm", name);
+        Assert.That(rm.ExitCode, Is.Not.Zero);
+        Assert.That(rm.Stderr, Does.Contain("cannot remove a running container"));
+        var forced = await _docker.RunAsync("rm", "-f", name);
+        Assert.That(forced.ExitCode, Is.Zero, forced.ToString());
+        Assert.That((await _docker.RunAsync("inspect", name)).ExitCode, Is.Not.Zero);
+    }
+
+    [Test]
+    public async Task Logs()
+    {
+        string name = UniqueName("logs");
+        var run = await _docker.RunAsync("run", "--name", name, "busybox", "sh", "-c", "echo first; echo second >&2");
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        var logs = await _docker.RunAsync("logs", name);
+        Assert.That(logs.ExitCode, Is.Zero, logs.ToString());
+        Assert.That(logs.Stdout, Is.EqualTo("first\n"));
+        Assert.That(logs.Stderr, Is.EqualTo("second\n"));
+        var stamped = await _docker.RunAsync("logs", "-t", "--tail", "1", name);
+        Assert.That(stamped.Stdout + stamped.Stderr, Does.Match(@"^\d{4}-\d\d-\d\dT[0-9:.]+Z (first|second)\n$"));
+        Assert.That((await _docker.RunAsync("rm", name)).ExitCode, Is.Zero);
+    }
+
+    [Test]
+    public async Task LogsFollowStreamsARunningContainer()
+    {
+        string name = UniqueName("ticker");
+        var run = await _docker.RunAsync("run", "-d", "--name", name, "busybox", "sh", "-c", "i=0; while true; do echo line $i; i=$((i+1)); sleep 0.2; done");
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        using var process = Process.Start(_docker.StartInfo("logs", "-f", name))!;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            string? first = await process.StandardOutput.ReadLineAsync(cts.Token);
+            string? second = await process.StandardOutput.ReadLineAsync(cts.Token);
+            Assert.That(first, Is.EqualTo("line 0"));
+            Assert.That(second, Is.EqualTo("line 1"));
+            string? later = await process.StandardOutput.ReadLineAsync(cts.Token);
+            Assert.That(later, Does.StartWith("line "), "still following");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+        var rm = await _docker.RunAsync("rm", "-f", name);
+        Assert.That(rm.ExitCode, Is.Zero, rm.ToString());
+    }
+
+    [Test]
+    public async Task RmiWorksOnceNoContainerUsesTheImage()
+    {
+        var load = await _docker.RunAsync("load", "-i", Berth.TestImages.TestImages.Ensure().LayeredDockerArchive);
+        Assert.That(load.ExitCode, Is.Zero, load.ToString());
+        string name = UniqueName("user");
+        Assert.That((await _docker.RunAsync("create", "--name", name, "busybox-layers", "true")).ExitCode, Is.Zero);
+        var refused = await _docker.RunAsync("rmi", "busybox-layers");
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.ToString());
+        Assert.That(refused.Stderr, Does.Contain("must force"));
+        Assert.That((await _docker.RunAsync("rm", name)).ExitCode, Is.Zero);
+        var rmi = await _docker.RunAsync("rmi", "busybox-layers");
+        Assert.That(rmi.ExitCode, Is.Zero, rmi.ToString());
+        Assert.That(rmi.Stdout, Does.Contain("Untagged: busybox-layers:latest").And.Contain("Deleted: sha256:"));
+    }
+}

@@ -1,0 +1,77 @@
+using System.Text.Json;
+using Berth.Daemon.Api;
+using Berth.Http;
+using NUnit.Framework;
+
+namespace Berth.Api.Tests.Unit;
+
+/// <summary>What POST /containers/create accepts (the CLI's defaults) and what it refuses (any unsupported field a user set).</summary>
+public sealed class CreateRequestMapperTests
+{
+    /// <summary>`docker create -i --rm --name web -e A=B -v /tmp:/x:ro --memory 64m --cap-add NET_ADMIN --security-opt no-new-privileges --stop-timeout 3 -l a=b busybox` from docker CLI 28.2.2.</summary>
+    internal const string CliBody = """
+        {"Hostname":"","Domainname":"","User":"","AttachStdin":true,"AttachStdout":true,"AttachStderr":true,"Tty":false,"OpenStdin":true,"StdinOnce":true,"Env":["A=B"],"Cmd":null,"Image":"busybox","Volumes":{},"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":{"a":"b"},"StopTimeout":3,"HostConfig":{"Binds":["/tmp:/x:ro"],"ContainerIDFile":"","LogConfig":{"Type":"","Config":{}},"NetworkMode":"default","PortBindings":{},"RestartPolicy":{"Name":"no","MaximumRetryCount":0},"AutoRemove":true,"VolumeDriver":"","VolumesFrom":null,"ConsoleSize":[0,0],"CapAdd":["CAP_NET_ADMIN"],"CapDrop":null,"CgroupnsMode":"","Dns":[],"DnsOptions":[],"DnsSearch":[],"ExtraHosts":null,"GroupAdd":null,"IpcMode":"","Cgroup":"","Links":null,"OomScoreAdj":0,"PidMode":"","Privileged":false,"PublishAllPorts":false,"ReadonlyRootfs":false,"SecurityOpt":["no-new-privileges"],"UTSMode":"","UsernsMode":"","ShmSize":0,"Isolation":"","CpuShares":0,"Memory":67108864,"NanoCpus":0,"CgroupParent":"","BlkioWeight":0,"BlkioWeightDevice":[],"BlkioDeviceReadBps":[],"BlkioDeviceWriteBps":[],"BlkioDeviceReadIOps":[],"BlkioDeviceWriteIOps":[],"CpuPeriod":0,"CpuQuota":0,"CpuRealtimePeriod":0,"CpuRealtimeRuntime":0,"CpusetCpus":"","CpusetMems":"","Devices":[],"DeviceCgroupRules":null,"DeviceRequests":null,"MemoryReservation":0,"MemorySwap":0,"MemorySwappiness":-1,"OomKillDisable":false,"PidsLimit":0,"Ulimits":[],"CpuCount":0,"CpuPercent":0,"IOMaximumIOps":0,"IOMaximumBandwidth":0,"MaskedPaths":null,"ReadonlyPaths":null},"NetworkingConfig":{"EndpointsConfig":{"default":{"IPAMConfig":null,"Links":null,"Aliases":null,"MacAddress":"","DriverOpts":null,"GwPriority":0,"NetworkID":"","EndpointID":"","Gateway":"","IPAddress":"","IPPrefixLen":0,"IPv6Gateway":"","GlobalIPv6Address":"","GlobalIPv6PrefixLen":0,"DNSNames":null}}}}
+        """;
+
+    private static ContainerCreateRequest Parse(string json) => JsonSerializer.Deserialize(json, ApiJsonContext.Default.ContainerCreateRequest)!;
+
+    [Test]
+    public void AcceptsEverythingTheCliSendsByDefault()
+    {
+        var (config, host) = CreateRequestMapper.Map(Parse(CliBody));
+        Assert.That(config.Image, Is.EqualTo("busybox"));
+        Assert.That(config.OpenStdin && config.StdinOnce, Is.True);
+        Assert.That(config.StopTimeout, Is.EqualTo(3));
+        Assert.That(config.Labels!["a"], Is.EqualTo("b"));
+        Assert.That(host.Binds, Is.EqualTo(new[] { "/tmp:/x:ro" }));
+        Assert.That(host.AutoRemove, Is.True);
+        Assert.That(host.Memory, Is.EqualTo(64L * 1024 * 1024));
+        Assert.That(host.CapAdd, Is.EqualTo(new[] { "CAP_NET_ADMIN" }));
+        Assert.That(host.NoNewPrivileges, Is.True);
+    }
+
+    [Test]
+    public void AcceptsAMinimalBodyAndNetworkNone()
+    {
+        Assert.DoesNotThrow(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox"}""")));
+        Assert.DoesNotThrow(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"NetworkMode":"none"},"NetworkingConfig":{"EndpointsConfig":{}}}""")));
+        Assert.DoesNotThrow(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","ExposedPorts":{"80/tcp":{}},"HostConfig":{"PortBindings":{"80/tcp":[]}}}""")));
+    }
+
+    [TestCase("""{"Image":"busybox","Tty":true}""", "Tty")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}}""", "PortBindings")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/run"}]}}""", "Mounts")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Tmpfs":{"/t":""}}}""", "Tmpfs")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Devices":[{"PathOnHost":"/dev/fuse","PathInContainer":"/dev/fuse","CgroupPermissions":"rwm"}]}}""", "Devices")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":0}}}""", "RestartPolicy")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"NetworkMode":"host"}}""", "NetworkMode")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"LogConfig":{"Type":"json-file","Config":{"max-size":"10m"}}}}""", "LogConfig")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Init":true}}""", "Init")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["seccomp=unconfined"]}}""", "SecurityOpt")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"MemorySwappiness":10}}""", "MemorySwappiness")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"]}}""", "Dns")]
+    [TestCase("""{"Image":"busybox","Volumes":{"/data":{}}}""", "Volumes")]
+    [TestCase("""{"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"default":{"Aliases":["web"]}}}}""", "EndpointsConfig")]
+    public void RefusesUnsupportedFieldsThatAreSet(string json, string field)
+    {
+        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse(json)))!;
+        Assert.That(e.StatusCode, Is.EqualTo(400));
+        Assert.That(e.Message, Does.StartWith("not supported by Berth yet: ").And.Contain(field));
+    }
+
+    [Test]
+    public void AnUnknownNetworkIsNotFound()
+    {
+        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"mynet":{}}}}""")))!;
+        Assert.That(e.StatusCode, Is.EqualTo(404));
+        Assert.That(e.Message, Is.EqualTo("network mynet not found"));
+    }
+
+    [Test]
+    public void NamesEveryRefusedFieldAtOnce()
+    {
+        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"Tmpfs":{"/t":""},"PublishAllPorts":true}}""")))!;
+        Assert.That(e.Message, Does.Contain("Tmpfs").And.Contain("PublishAllPorts"));
+    }
+}
