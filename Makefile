@@ -6,11 +6,11 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon managed fixtures test test-cgroup2 clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures test test-cgroup2 clean
 
 all: build
 
-build: launcher reaper init daemon managed
+build: launcher reaper init daemon cli managed
 
 launcher: $(BIN)/berth-launcher
 
@@ -32,6 +32,11 @@ init:
 daemon:
 	$(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
 	@mkdir -p $(BIN) && cp artifacts/publish/berthd/berthd $(BIN)/
+
+# berth, the docker-like client (NativeAOT, so that it starts in a few milliseconds).
+cli:
+	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
+	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/
 
 managed:
 	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q

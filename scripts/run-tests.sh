@@ -12,6 +12,7 @@ projects=(
   tests/Berth.Engine.Tests
   tests/Berth.TestImages.Tests
   tests/Berth.Integration.Tests
+  tests/Berth.Cli.Tests
 )
 for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests; do
   [ -d "$extra" ] && projects+=("$extra")

@@ -1,0 +1,135 @@
+using System.CommandLine;
+using Berth.Cli.Api;
+using Berth.Cli.Commands;
+using Berth.Cli.Output;
+
+namespace Berth.Cli.CommandLine;
+
+/// <summary>
+/// berth's entry: global flags (-H), the verb, docker's flag and argument errors (exit 125 and 1), then the
+/// verb itself; errors it throws are printed on stderr and mapped to docker's exit codes.
+/// </summary>
+public sealed class BerthApp
+{
+    private const string RootUseLine = "berth [OPTIONS] COMMAND [ARG...]";
+
+    private readonly CliConsole _console;
+    private readonly Func<string, string?> _environment;
+    private readonly Command _root = new("berth", "A Docker-compatible container engine client");
+    private readonly Option<string> _host = Flags.String("--host", "-H", "Daemon socket to connect to", "string");
+    private readonly Option<bool> _help = Flags.Bool("--help", "-h", "Print usage");
+    private readonly Option<bool> _version = Flags.Bool("--version", "-v", "Print version information and quit");
+    private readonly Dictionary<string, Verb> _verbs = new(StringComparer.Ordinal);
+
+    public BerthApp(CliConsole console, Func<string, string?> environment)
+    {
+        _console = console;
+        _environment = environment;
+        _root.Options.Add(_host);
+        _root.Options.Add(_help);
+        _root.Options.Add(_version);
+        foreach (var verb in CreateVerbs())
+        {
+            _verbs[verb.Name] = verb;
+            _root.Subcommands.Add(verb.Command);
+        }
+    }
+
+    public IReadOnlyCollection<Verb> Verbs => _verbs.Values;
+
+    public static IEnumerable<Verb> CreateVerbs() =>
+    [
+        new RunCommand(), new CreateCommand(), new StartCommand(), new PsCommand(), new StopCommand(), new KillCommand(),
+        new RmCommand(), new LogsCommand(), new WaitCommand(), new InspectCommand(), new ImagesCommand(), new RmiCommand(),
+        new LoadCommand(), new VersionCommand(), new InfoCommand(),
+    ];
+
+    /// <summary>Parses <paramref name="args"/>; null when it is a usage error, which is printed and counted in <paramref name="exitCode"/>.</summary>
+    public ParseResult? Parse(string[] args, out Verb? verb, out int exitCode)
+    {
+        verb = null;
+        exitCode = 0;
+        var root = FlagScanner.Scan(args, 0, _root.Options, interspersed: false);
+        if (root.Error is not null)
+            return Fail(125, $"{root.Error}\n\nUsage:  {RootUseLine}\n\nRun 'berth --help' for more information", out exitCode);
+        if (root.FlagsEnd >= args.Length || args[root.FlagsEnd] == "--")
+        {
+            var flags = _root.Parse(args[..root.FlagsEnd], ParserConfiguration);
+            if (flags.GetValue(_version))
+                _console.Out.WriteLine($"Berth version {ClientVersion.Version}, build {ClientVersion.GitCommit}");
+            else
+                _console.Out.Write(HelpWriter.ForRoot(_verbs.Values, _root.Options));
+            return null;
+        }
+        if (!_verbs.TryGetValue(args[root.FlagsEnd], out verb))
+            return Fail(1, $"berth: unknown command: berth {args[root.FlagsEnd]}\n\nRun 'berth --help' for more information", out exitCode);
+        var scan = FlagScanner.Scan(args, root.FlagsEnd + 1, verb.Command.Options, verb.Interspersed);
+        if (scan.Error is not null)
+            return Fail(125, FlagError(verb, scan.Error), out exitCode);
+        if (scan.HelpRequested)
+        {
+            _console.Out.Write(HelpWriter.ForVerb(verb));
+            return null;
+        }
+        var parse = _root.Parse(args, ParserConfiguration);
+        if (parse.Errors.Count > 0)
+            return Fail(125, FlagError(verb, parse.Errors[0].Message), out exitCode);
+        var positionals = parse.GetValue(verb.Arguments) ?? [];
+        if (verb.Args.Check(positionals.Length, "berth " + verb.Name, verb.UseLine) is { } countError)
+            return Fail(1, countError, out exitCode);
+        return parse;
+    }
+
+    public async Task<int> RunAsync(string[] args, SignalHub signals)
+    {
+        var parse = Parse(args, out var verb, out int exitCode);
+        if (parse is null || verb is null)
+            return exitCode;
+        await using var context = new VerbContext(_console, _environment, parse.GetValue(_host), signals);
+        try
+        {
+            return await verb.ExecuteAsync(parse, context, signals.Token);
+        }
+        catch (OperationCanceledException) when (signals.TerminatedBy is int signal)
+        {
+            return 128 + signal;
+        }
+        catch (IOException e) when (CliConsole.IsBrokenPipe(e))
+        {
+            // docker dies of SIGPIPE when its reader goes away; berth ignores the signal, so it exits as if it had.
+            return 141;
+        }
+        catch (FlagException e)
+        {
+            return Print(125, FlagError(verb, e.Message));
+        }
+        catch (CliException e)
+        {
+            return Print(e.ExitCode, e.Message);
+        }
+        catch (Exception e) when (e is DaemonErrorException or DaemonUnavailableException or IOException or InvalidDataException or JsonMessageException
+                                      or Options.FlagValueException or UnauthorizedAccessException)
+        {
+            return Print(1, e.Message);
+        }
+    }
+
+    public static string FlagError(Verb verb, string error) =>
+        $"{error}\n\nUsage:  {verb.UseLine}\n\nRun 'berth {verb.Name} --help' for more information";
+
+    private static ParserConfiguration ParserConfiguration => new() { ResponseFileTokenReplacer = null };
+
+    private ParseResult? Fail(int code, string message, out int exitCode)
+    {
+        exitCode = code;
+        _console.Err.WriteLine(message);
+        return null;
+    }
+
+    private int Print(int code, string message)
+    {
+        if (message.Length > 0)
+            _console.Err.WriteLine(message);
+        return code;
+    }
+}

@@ -1,0 +1,182 @@
+using System.CommandLine;
+using Berth.Api;
+using Berth.Cli.CommandLine;
+using Berth.Cli.Options;
+
+namespace Berth.Cli.Commands;
+
+/// <summary>
+/// The container flags <c>run</c> and <c>create</c> share (docker/cli container/opts.go) and the create body
+/// they make: a <see cref="ContainerCreateRequest"/> with the same defaults the docker CLI sends
+/// (NetworkMode "default", MemorySwappiness -1, ConsoleSize, empty Labels and Volumes, a default endpoint).
+/// </summary>
+public sealed class ContainerFlags
+{
+    private readonly string _verb;
+    private readonly Option<string[]> _capAdd = Flags.List("--cap-add", null, "Add Linux capabilities");
+    private readonly Option<string[]> _capDrop = Flags.List("--cap-drop", null, "Drop Linux capabilities");
+    private readonly Option<string> _cpus = Flags.String("--cpus", null, "Number of CPUs", "decimal");
+    private readonly Option<string> _entrypoint = Flags.String("--entrypoint", null, "Overwrite the default ENTRYPOINT of the image");
+    private readonly Option<string[]> _env = Flags.List("--env", "-e", "Set environment variables");
+    private readonly Option<string[]> _envFile = Flags.List("--env-file", null, "Read in a file of environment variables");
+    private readonly Option<string> _hostname = Flags.String("--hostname", "-h", "Container host name");
+    private readonly Option<bool> _init = Flags.Bool("--init", null, "Run an init inside the container that forwards signals and reaps processes");
+    private readonly Option<bool> _interactive = Flags.Bool("--interactive", "-i", "Keep STDIN open even if not attached");
+    private readonly Option<string[]> _label = Flags.List("--label", "-l", "Set meta data on a container");
+    private readonly Option<string> _memory = Flags.String("--memory", "-m", "Memory limit", "bytes");
+    private readonly Option<string> _name = Flags.String("--name", null, "Assign a name to the container");
+    private readonly Option<string> _network = Flags.String("--network", null, "Connect a container to a network", "network");
+    private readonly Option<string> _pidsLimit = Flags.String("--pids-limit", null, "Tune container pids limit (set -1 for unlimited)", "int");
+    private readonly Option<bool> _privileged = Flags.Bool("--privileged", null, "Give extended privileges to this container");
+    private readonly Option<bool> _readOnly = Flags.Bool("--read-only", null, "Mount the container's root filesystem as read only");
+    private readonly Option<string> _restart = Flags.String("--restart", null, "Restart policy to apply when a container exits");
+    private readonly Option<bool> _rm = Flags.Bool("--rm", null, "Automatically remove the container and its associated anonymous volumes when it exits");
+    private readonly Option<string[]> _securityOpt = Flags.List("--security-opt", null, "Security Options");
+    private readonly Option<string> _stopSignal = Flags.String("--stop-signal", null, "Signal to stop the container");
+    private readonly Option<string> _stopTimeout = Flags.String("--stop-timeout", null, "Timeout (in seconds) to stop a container", "int");
+    private readonly Option<bool> _tty = Flags.Bool("--tty", "-t", "Allocate a pseudo-TTY");
+    private readonly Option<string> _user = Flags.String("--user", "-u", "Username or UID (format: <name|uid>[:<group|gid>])");
+    private readonly Option<string[]> _volume = Flags.List("--volume", "-v", "Bind mount a volume");
+    private readonly Option<string> _workdir = Flags.String("--workdir", "-w", "Working directory inside the container");
+
+    public ContainerFlags(string verb)
+    {
+        _verb = verb;
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[]
+                 {
+                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _label, _memory, _name,
+                     _network, _pidsLimit, _privileged, _readOnly, _restart, _rm, _securityOpt, _stopSignal, _stopTimeout, _tty,
+                     _user, _volume, _workdir,
+                 })
+            command.Options.Add(option);
+    }
+
+    public string? Name(ParseResult parse) => parse.GetValue(_name) is { Length: > 0 } name ? name : null;
+
+    /// <summary>
+    /// The create body. Bad flag values are <see cref="FlagException"/>s; inconsistent settings are
+    /// <see cref="CliException"/>s worded like docker's ("berth: …\n\nRun 'berth run --help' …", exit 125).
+    /// </summary>
+    public ContainerCreateRequest Build(ParseResult parse, string[] positionals, Func<string, string?> environment, (int Height, int Width) consoleSize)
+    {
+        // Values checked as pflag checks them while parsing.
+        long memory = parse.GetValue(_memory) is { } memoryText ? Flags.Convert(_memory, memoryText, MemorySize.Parse) : 0;
+        long nanoCpus = parse.GetValue(_cpus) is { } cpusText ? Flags.Convert(_cpus, cpusText, NanoCpus.Parse) : 0;
+        long pidsLimit = parse.GetValue(_pidsLimit) is { } pidsText ? Flags.ParseInt(_pidsLimit, pidsText) : 0;
+        int? stopTimeout = parse.GetValue(_stopTimeout) is { } stopText ? (int)Flags.ParseInt(_stopTimeout, stopText) : null;
+        var env = (parse.GetValue(_env) ?? []).Select(e => Flags.Convert(_env, e, v => EnvVariables.Validate(v, environment))).ToList();
+
+        // Values checked afterwards, in docker/cli's parse().
+        List<string> variables;
+        var binds = new List<string>();
+        var volumes = new Dictionary<string, EmptyObject?>();
+        try
+        {
+            variables = EnvVariables.Collect(parse.GetValue(_envFile) ?? [], env, environment);
+            foreach (string spec in parse.GetValue(_volume) ?? [])
+                VolumeSpec.Apply(spec, binds, volumes);
+            foreach (string option in parse.GetValue(_securityOpt) ?? [])
+                SecurityOptions.Validate(option);
+        }
+        catch (FlagValueException e)
+        {
+            throw Invalid(e.Message);
+        }
+        var restart = RestartPolicy(parse.GetValue(_restart));
+        bool autoRemove = parse.GetValue(_rm);
+        if (autoRemove && restart.Name is not ("" or "no"))
+            throw Invalid("conflicting options: cannot specify both --restart and --rm");
+
+        var command = positionals.Skip(1).ToList();
+        List<string>? entrypoint = parse.GetValue(_entrypoint) is { } entry
+            ? [entry]
+            : null;
+        bool stdin = parse.GetValue(_interactive);
+        string network = parse.GetValue(_network) is { Length: > 0 } net ? net : "default";
+        var labels = new Dictionary<string, string>();
+        foreach (string label in parse.GetValue(_label) ?? [])
+        {
+            int equals = label.IndexOf('=');
+            labels[equals < 0 ? label : label[..equals]] = equals < 0 ? "" : label[(equals + 1)..];
+        }
+
+        return new ContainerCreateRequest
+        {
+            Hostname = parse.GetValue(_hostname) ?? "",
+            User = parse.GetValue(_user) ?? "",
+            AttachStdin = stdin,
+            AttachStdout = true,
+            AttachStderr = true,
+            Tty = parse.GetValue(_tty),
+            OpenStdin = stdin,
+            StdinOnce = stdin,
+            Env = variables.Count == 0 ? null : variables,
+            Cmd = command.Count == 0 ? null : command,
+            Image = positionals[0],
+            Volumes = volumes,
+            WorkingDir = parse.GetValue(_workdir) ?? "",
+            Entrypoint = entrypoint,
+            Labels = labels,
+            StopSignal = parse.GetValue(_stopSignal) is { Length: > 0 } stopSignal ? stopSignal : null,
+            StopTimeout = stopTimeout,
+            HostConfig = new HostConfig
+            {
+                Binds = binds.Count == 0 ? null : binds,
+                LogConfig = new LogConfig { Type = "", Config = [] },
+                NetworkMode = network,
+                PortBindings = [],
+                RestartPolicy = restart,
+                AutoRemove = autoRemove,
+                ConsoleSize = [consoleSize.Height, consoleSize.Width],
+                CapAdd = Capabilities.Normalize(parse.GetValue(_capAdd) ?? []),
+                CapDrop = Capabilities.Normalize(parse.GetValue(_capDrop) ?? []),
+                Dns = [],
+                DnsOptions = [],
+                DnsSearch = [],
+                Privileged = parse.GetValue(_privileged),
+                ReadonlyRootfs = parse.GetValue(_readOnly),
+                SecurityOpt = parse.GetValue(_securityOpt) is { Length: > 0 } securityOpt ? securityOpt.ToList() : null,
+                Memory = memory,
+                NanoCpus = nanoCpus,
+                PidsLimit = pidsLimit,
+                MemorySwappiness = -1,
+                BlkioWeightDevice = [],
+                BlkioDeviceReadBps = [],
+                BlkioDeviceWriteBps = [],
+                BlkioDeviceReadIOps = [],
+                BlkioDeviceWriteIOps = [],
+                Devices = [],
+                Ulimits = [],
+                OomKillDisable = false,
+                Init = parse.GetResult(_init) is { Implicit: false } ? parse.GetValue(_init) : null,
+            },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = network == "none" ? [] : new Dictionary<string, EndpointSettings?> { [network] = new EndpointSettings() },
+            },
+        };
+    }
+
+    private RestartPolicy RestartPolicy(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+            return new RestartPolicy { Name = "no" };
+        string[] parts = text.Split(':', 2);
+        string name = parts[0];
+        if (name is not ("no" or "always" or "unless-stopped" or "on-failure"))
+            throw Invalid($"invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
+        int retries = 0;
+        if (parts.Length == 2 && (!int.TryParse(parts[1], out retries) || retries < 0))
+            throw Invalid($"invalid restart policy: maximum retry count must be a positive integer");
+        if (parts.Length == 2 && name != "on-failure")
+            throw Invalid($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
+        return new RestartPolicy { Name = name, MaximumRetryCount = retries };
+    }
+
+    private CliException Invalid(string message) =>
+        new(125, $"berth: {message}\n\nRun 'berth {_verb} --help' for more information");
+}
