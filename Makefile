@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures test test-cgroup2 clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo test test-cgroup2 clean
 
 all: build
 
@@ -43,6 +43,10 @@ managed:
 
 deps:
 	scripts/install-deps.sh
+
+# Berth's main job: build, start berthd, load the sample busybox image, run a container.
+demo:
+	scripts/demo.sh
 
 # The offline busybox test images (cached in .fixtures/; rebuilt when missing).
 fixtures:

@@ -12,6 +12,7 @@ namespace Berth.Integration.Tests.Cgroups;
 /// </summary>
 [TestFixture]
 [NonParallelizable]
+[Category("Cgroups")]
 public sealed class DeviceFilterKernelTests
 {
     [Test]
