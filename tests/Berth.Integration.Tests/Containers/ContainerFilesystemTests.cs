@@ -49,6 +49,11 @@ public sealed class ContainerFilesystemTests
         var first = await _engine.RunAsync("sh", "-c", "echo changed > /etc/motd-new; rm /bin/vi; echo done");
         Assert.That(first.Stdout, Is.EqualTo("done\n"));
         Assert.That(File.ReadAllText(Path.Combine(first.Container.Directory, "upper/etc/motd-new")), Is.EqualTo("changed\n"));
+        // The deletion is an overlayfs whiteout in the upper dir: a 0:0 character device (checked with Mono.Posix,
+        // independently of the engine's own stat wrappers).
+        var whiteout = new Mono.Unix.UnixSymbolicLinkInfo(Path.Combine(first.Container.Directory, "upper/bin/vi"));
+        Assert.That(whiteout.FileType, Is.EqualTo(Mono.Unix.FileTypes.CharacterDevice));
+        Assert.That(whiteout.DeviceType, Is.EqualTo(0));
         var second = await _engine.RunAsync("sh", "-c", "ls /etc/motd-new /bin/vi 2>&1 | wc -l; [ -e /bin/vi ] && echo vi-present");
         Assert.That(second.Stdout, Does.Contain("vi-present"), "a new container sees the image unchanged");
     }
