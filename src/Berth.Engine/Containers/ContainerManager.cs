@@ -62,6 +62,49 @@ public sealed class ContainerManager
             }
             if (state.Running || state.Status == ContainerStatus.Removing)
                 await RecoverAsync(container, ct);
+            else
+                await ReleaseLeftoversAsync(container, ct);
+        }
+        await RemoveStrangersAsync(ct);
+    }
+
+    /// <summary>A container that was not running may still hold a cgroup or a mount if the engine died in the middle of a start.</summary>
+    private async Task ReleaseLeftoversAsync(Container container, CancellationToken ct)
+    {
+        if (_cgroups.Open(container.Id) is { } cgroup)
+        {
+            _logger.LogWarning("Removing the leftover cgroup of {Container}", container.Id[..12]);
+            await cgroup.DestroyAsync(CgroupDestroyTimeout, ct);
+        }
+        if (container.Rootfs.Unmount())
+            _logger.LogWarning("Unmounted the leftover rootfs of {Container}", container.Id[..12]);
+    }
+
+    /// <summary>cgroups and mounts under the engine's parent and data root that belong to no known container (a crash between steps).</summary>
+    private async Task RemoveStrangersAsync(CancellationToken ct)
+    {
+        foreach (string id in _cgroups.ListContainerIds())
+        {
+            bool known;
+            lock (_gate)
+                known = _byId.ContainsKey(id);
+            if (!known && _cgroups.Open(id) is { } stranger)
+            {
+                _logger.LogWarning("Removing cgroup {Id}, which belongs to no container", id);
+                await stranger.DestroyAsync(CgroupDestroyTimeout, ct);
+            }
+        }
+        foreach (string mount in MountTable.MountPointsUnder(_store.Root).OrderByDescending(m => m.Length))
+        {
+            string id = Path.GetFileName(Path.GetDirectoryName(mount)!);
+            bool known;
+            lock (_gate)
+                known = _byId.ContainsKey(id) && mount == _byId[id].Rootfs.MergedDirectory && _byId[id].Runtime is not null;
+            if (!known)
+            {
+                _logger.LogWarning("Unmounting {Mount}, which belongs to no running container", mount);
+                Sys.TryUnmount(mount, Libc.MNT_DETACH);
+            }
         }
     }
 
