@@ -17,11 +17,13 @@
  *   LIST is a comma-separated subset of mnt,pid,uts,ipc,net,cgroup (default: all of them).
  *
  * usage: berth-launcher exec --pid PID [--cgroup PROCS_FILE]... [--uid N] [--gid N] [--groups N,N]
- *                            [--caps HEX] [--no-new-privs] [--cwd DIR] [--tty] -- COMMAND [ARG]...
+ *                            [--caps HEX] [--no-new-privs] [--cwd DIR] [--tty] [--seccomp-fd FD]
+ *                            -- COMMAND [ARG]...
  *   `docker exec`: joins the cgroups and every namespace of the container whose first process is PID,
  *   clones the command's process (a child of berthd) into its pid namespace, and there sets the
  *   credentials and capabilities and execs COMMAND, found through the PATH of the launcher's own
- *   environment (berthd passes the exec's environment as the launcher's). This stage is C, not
+ *   environment (berthd passes the exec's environment as the launcher's), after installing the seccomp
+ *   filter (struct sock_filter[]) read from FD, as berth-init does for the container. This stage is C, not
  *   berth-init: after setns into the container's mount namespace only the container's files are
  *   visible, and a NativeAOT program needs the host's libc to start.
  */
@@ -38,7 +40,10 @@
 #include <grp.h>
 #include <linux/capability.h>
 #include <sys/ioctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define REPORT_FD 3
@@ -164,6 +169,7 @@ struct exec_options {
     unsigned long long caps;
     int no_new_privs;
     int tty;
+    int seccomp_fd;
     const char *cwd;
     char **command;
 };
@@ -193,6 +199,7 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
 {
     memset(o, 0, sizeof *o);
     o->cwd = "/";
+    o->seccomp_fd = -1;
     int i;
     for (i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -221,6 +228,8 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
             o->caps = parse_number(v, 16, "capability mask"), i++;
         } else if (strcmp(a, "--cwd") == 0) {
             o->cwd = v, i++;
+        } else if (strcmp(a, "--seccomp-fd") == 0) {
+            o->seccomp_fd = (int)parse_number(v, 10, "fd"), i++;
         } else {
             fail(1, "unknown option `%s`", a);
         }
@@ -230,6 +239,23 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
     if (i >= argc)
         fail(1, "no command to run");
     o->command = argv + i;
+}
+
+/* Installs the filter while the process still has CAP_SYS_ADMIN (no no_new_privs needed), as berth-init does. */
+static void apply_seccomp(int fd)
+{
+    struct stat st;
+    if (fd < 0)
+        return;
+    if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 || st.st_size > 65536)
+        fail(126, "seccomp filter on fd %d: bad size", fd);
+    static struct sock_filter filter[65536 / sizeof(struct sock_filter)];
+    if (pread(fd, filter, st.st_size, 0) != st.st_size)
+        fail(126, "read seccomp filter: %s", strerror(errno));
+    close(fd);
+    struct sock_fprog program = { (unsigned short)(st.st_size / sizeof(struct sock_filter)), filter };
+    if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0) < 0)
+        fail(126, "prctl PR_SET_SECCOMP: %s", strerror(errno));
 }
 
 /* The container's credentials, in runc's order: bounding set while privileged, ids, then capability sets. */
@@ -269,6 +295,7 @@ static _Noreturn void exec_command(const struct exec_options *o)
     }
     if (chdir(o->cwd) < 0)
         fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", o->cwd, strerror(errno));
+    apply_seccomp(o->seccomp_fd);
     set_credentials(o);
     fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
     execvp(command, o->command);

@@ -35,6 +35,7 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
         Loopback.BringUp();
         EnterWorkingDir(spec.WorkingDir);
 
+        Seccomp.Apply(spec.SeccompFilter);
         Credentials.Apply(spec.Uid, spec.Gid, spec.AdditionalGids, spec.Capabilities, spec.NoNewPrivileges);
         string path = CommandResolver.Resolve(spec.Args, spec.Env);
 

@@ -32,6 +32,9 @@ public sealed class InitSpec
 
     public bool ReadonlyRootfs { get; set; }
 
+    /// <summary>The seccomp filter (classic BPF, struct sock_filter[]) installed before the command runs; null: unconfined.</summary>
+    public byte[]? SeccompFilter { get; set; }
+
     /// <summary>Size of /dev/shm in bytes.</summary>
     public long ShmSize { get; set; } = 64 * 1024 * 1024;
 

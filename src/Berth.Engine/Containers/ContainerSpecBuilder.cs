@@ -116,6 +116,7 @@ public static class ContainerSpecBuilder
         IReadOnlyList<string> maskedPaths)
     {
         string hostname = Hostname(containerId, merged);
+        ulong capabilities = Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
         var spec = new InitSpec.InitSpec
         {
             Rootfs = rootfs,
@@ -126,7 +127,8 @@ public static class ContainerSpecBuilder
             Uid = user.Uid,
             Gid = user.Gid,
             AdditionalGids = [.. user.AdditionalGids],
-            Capabilities = Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged),
+            Capabilities = capabilities,
+            SeccompFilter = SeccompProfile.FilterFor(capabilities, hostConfig.Privileged, hostConfig.SeccompUnconfined),
             NoNewPrivileges = hostConfig.NoNewPrivileges,
             ReadonlyRootfs = hostConfig.ReadonlyRootfs,
             ShmSize = hostConfig.ShmSize > 0 ? hostConfig.ShmSize : 64 * 1024 * 1024,

@@ -73,10 +73,12 @@ public sealed class ExecManager
             env.Add("TERM=xterm");
         string workingDir = !string.IsNullOrEmpty(config.WorkingDir) ? config.WorkingDir
             : !string.IsNullOrEmpty(record.Config.WorkingDir) ? record.Config.WorkingDir : "/";
+        bool privileged = record.HostConfig.Privileged || config.Privileged;
+        ulong capabilities = Capabilities.Resolve(record.HostConfig.CapAdd, record.HostConfig.CapDrop, privileged);
         var launch = new ExecLaunchSpec(
-            runtime.Process.Pid, runtime.Cgroup.ProcsFiles, user.Uid, user.Gid, user.AdditionalGids,
-            Capabilities.Resolve(record.HostConfig.CapAdd, record.HostConfig.CapDrop, record.HostConfig.Privileged || config.Privileged),
-            record.HostConfig.NoNewPrivileges, workingDir, config.Tty, config.Cmd, env);
+            runtime.Process.Pid, runtime.Cgroup.ProcsFiles, user.Uid, user.Gid, user.AdditionalGids, capabilities,
+            record.HostConfig.NoNewPrivileges, workingDir, config.Tty, config.Cmd, env,
+            SeccompProfile.FilterFor(capabilities, privileged, record.HostConfig.SeccompUnconfined));
 
         var output = new ContainerOutput(_loop, logPath: null);
         if (sink is not null)

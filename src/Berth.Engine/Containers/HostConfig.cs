@@ -39,5 +39,8 @@ public sealed class HostConfig
     /// <summary>Initial terminal size as [rows, columns] for a Tty container ([0, 0] when unknown).</summary>
     public int[]? ConsoleSize { get; set; }
 
+    /// <summary>`--security-opt seccomp=unconfined`: no seccomp filter.</summary>
+    public bool SeccompUnconfined => SecurityOpt?.Any(o => o is "seccomp=unconfined" or "seccomp:unconfined") == true;
+
     public bool NoNewPrivileges => SecurityOpt?.Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true") == true;
 }

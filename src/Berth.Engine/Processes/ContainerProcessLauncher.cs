@@ -74,6 +74,9 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
             args.Add("--no-new-privs");
         if (spec.Terminal)
             args.Add("--tty");
+        using var seccomp = spec.SeccompFilter is null ? null : Sys.MemoryFile("berth-seccomp", spec.SeccompFilter);
+        if (seccomp is not null)
+            args.AddRange(["--seccomp-fd", "4"]);
         args.Add("--");
         args.AddRange(spec.Args);
 
@@ -84,6 +87,8 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
             using (reportWrite)
             {
                 var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle())) { (int)reportWrite.DangerousGetHandle() };
+                if (seccomp is not null)
+                    fds.Add((int)seccomp.DangerousGetHandle());
                 launcherPid = Sys.Spawn(LauncherPath, args, spec.Env, fds);
             }
             var (report, _) = ReadReport(reportRead);

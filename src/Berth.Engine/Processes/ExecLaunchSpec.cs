@@ -12,4 +12,5 @@ public sealed record ExecLaunchSpec(
     string WorkingDir,
     bool Terminal,
     IReadOnlyList<string> Args,
-    IReadOnlyList<string> Env);
+    IReadOnlyList<string> Env,
+    byte[]? SeccompFilter);

@@ -91,10 +91,11 @@ public sealed class ContainerExecTests
     }
 
     [Test]
-    public async Task An_exec_gets_the_containers_capabilities()
+    public async Task An_exec_gets_the_containers_capabilities_and_seccomp_filter()
     {
-        var (_, stdout, _) = await ExecAsync(new ExecConfig { Cmd = ["grep", "CapEff", "/proc/self/status"] });
-        Assert.That(stdout.Trim(), Does.EndWith("00000000a80425fb"));
+        var (_, stdout, _) = await ExecAsync(new ExecConfig { Cmd = ["grep", "-E", "CapEff|Seccomp:", "/proc/self/status"] });
+        Assert.That(stdout, Does.Contain("00000000a80425fb"));
+        Assert.That(stdout, Does.Contain("Seccomp:\t2"));
     }
 
     [Test]

@@ -167,6 +167,19 @@ public sealed class ContainerIsolationTests
     }
 
     [Test]
+    public async Task The_default_seccomp_profile_refuses_new_namespaces_and_keyrings()
+    {
+        var run = await _engine.RunAsync("sh", "-c", "grep Seccomp: /proc/self/status; unshare -U true 2>&1 || echo refused");
+        Assert.That(run.Stdout, Does.Contain("Seccomp:\t2"));
+        Assert.That(run.Stdout, Does.Contain("Operation not permitted").And.Contain("refused"), "a user namespace would hand out capabilities");
+
+        var unconfined = await _engine.RunAsync(
+            new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", "grep Seccomp: /proc/self/status; unshare -U true && echo user-namespace-ok"] },
+            new HostConfig { SecurityOpt = ["seccomp=unconfined"] });
+        Assert.That(unconfined.Stdout, Is.EqualTo("Seccomp:\t0\nuser-namespace-ok\n"));
+    }
+
+    [Test]
     public async Task No_new_privileges_and_read_only_rootfs_when_asked()
     {
         var run = await _engine.RunAsync(
