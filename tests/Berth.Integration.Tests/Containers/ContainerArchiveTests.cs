@@ -11,22 +11,20 @@ namespace Berth.Integration.Tests.Containers;
 /// <summary>docker cp (stat, get, put), diff and export on running and stopped containers, and that none of them leaves the container.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ContainerArchiveTests
+public sealed class ContainerArchiveTests : EngineFixture
 {
     private const string Setup =
         "mkdir -p /data/tree/sub && echo alpha > /data/tree/a.txt && echo beta > /data/tree/sub/b.txt && " +
         "chmod 0640 /data/tree/a.txt && chown 1000:1001 /data/tree/sub/b.txt && ln -s a.txt /data/tree/link && " +
         "ln /data/tree/a.txt /data/tree/hard && ln -s /etc/passwd /link";
 
-    private TestEngine _engine = null!;
     private string _sentinel = null!;
 
-    private ContainerFiles Files => _engine.Engine.Files;
+    private ContainerFiles Files => Engine.Engine.Files;
 
     [OneTimeSetUp]
-    public async Task StartEngine()
+    public void CreateSentinel()
     {
-        _engine = await TestEngine.StartAsync();
         // A host directory whose name a container's symlinks point at: nothing may ever read or write it.
         _sentinel = Path.Combine("/tmp", "berth-sentinel-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_sentinel);
@@ -34,10 +32,8 @@ public sealed class ContainerArchiveTests
     }
 
     [OneTimeTearDown]
-    public async Task StopEngine()
+    public void DeleteSentinel()
     {
-        if (_engine is not null)
-            await _engine.DisposeAsync();
         if (_sentinel is not null)
             Directory.Delete(_sentinel, recursive: true);
     }
@@ -47,7 +43,7 @@ public sealed class ContainerArchiveTests
     /// <summary>A running container that ran <paramref name="setup"/> and then sleeps.</summary>
     private async Task<Container> RunningAsync(string setup, HostConfig? hostConfig = null, string image = "busybox")
     {
-        var container = await _engine.StartAsync(new ContainerConfig { Image = image, Cmd = ["sh", "-c", setup + " && touch /ready && exec sleep 3600"] }, hostConfig);
+        var container = await Engine.StartAsync(new ContainerConfig { Image = image, Cmd = ["sh", "-c", setup + " && touch /ready && exec sleep 3600"] }, hostConfig);
         for (int i = 0; i < 600; i++)
         {
             try
@@ -67,7 +63,7 @@ public sealed class ContainerArchiveTests
     /// <summary>A stopped container that ran <paramref name="setup"/>.</summary>
     private async Task<Container> StoppedAsync(string setup, string image = "busybox")
     {
-        var run = await _engine.RunAsync(new ContainerConfig { Image = image, Cmd = ["sh", "-c", setup] });
+        var run = await Engine.RunAsync(new ContainerConfig { Image = image, Cmd = ["sh", "-c", setup] });
         Assert.That(run.ExitCode, Is.EqualTo(0), run.Stderr);
         return run.Container;
     }
@@ -152,8 +148,8 @@ public sealed class ContainerArchiveTests
             return;
         AssertNotMounted(container);
         // The lifecycle lock was released: the container starts again and sees the files.
-        var exit = _engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
-        await _engine.Containers.StartAsync(container.Id);
+        var exit = Engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
+        await Engine.Containers.StartAsync(container.Id);
         await exit.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.That(TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout), Is.EqualTo("hello\nhello\n"));
     }
@@ -244,9 +240,9 @@ public sealed class ContainerArchiveTests
         var hostConfig = new HostConfig { ReadonlyRootfs = true };
         Container container;
         if (running)
-            container = await _engine.StartAsync(config, hostConfig);
+            container = await Engine.StartAsync(config, hostConfig);
         else
-            container = (await _engine.RunAsync(config, hostConfig)).Container;
+            container = (await Engine.RunAsync(config, hostConfig)).Container;
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/tmp", new TarBuilder().File("x", "x").Stream()),
             Throws.ArgumentException.With.Message.EqualTo("container rootfs is marked read-only"));
         Assert.That(File.Exists(Path.Combine(container.Directory, "upper", "tmp", "x")), Is.False);
@@ -255,11 +251,11 @@ public sealed class ContainerArchiveTests
     [Test]
     public async Task Copy_into_a_created_container_before_its_first_start()
     {
-        var container = _engine.Containers.Create(null, Busybox("cat", "/etc/berth-config"), new HostConfig());
+        var container = Engine.Containers.Create(null, Busybox("cat", "/etc/berth-config"), new HostConfig());
         await Files.PutArchiveAsync(container.Id, "/etc", new TarBuilder().File("berth-config", "configured\n").Stream());
         AssertNotMounted(container);
-        var exit = _engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
-        await _engine.Containers.StartAsync(container.Id);
+        var exit = Engine.Containers.WaitAsync(container.Id, WaitCondition.NextExit);
+        await Engine.Containers.StartAsync(container.Id);
         Assert.That((await exit.WaitAsync(TimeSpan.FromSeconds(60))).ExitCode, Is.EqualTo(0));
         Assert.That(TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout), Is.EqualTo("configured\n"));
     }
@@ -267,7 +263,7 @@ public sealed class ContainerArchiveTests
     [Test]
     public async Task A_bind_mount_point_is_never_emptied_to_be_replaced()
     {
-        string host = Path.Combine(_engine.DataRoot, "cp-keep-" + Guid.NewGuid().ToString("N")[..8]);
+        string host = Path.Combine(Engine.DataRoot, "cp-keep-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(host);
         File.WriteAllText(Path.Combine(host, "precious.txt"), "keep\n");
         var container = await RunningAsync("true", new HostConfig { Binds = [$"{host}:/mnt/keep"] });
@@ -279,7 +275,7 @@ public sealed class ContainerArchiveTests
     [Test]
     public async Task A_running_container_shows_its_bind_mounts_but_not_the_inside_of_proc()
     {
-        string host = Path.Combine(_engine.DataRoot, "cp-bind-" + Guid.NewGuid().ToString("N")[..8]);
+        string host = Path.Combine(Engine.DataRoot, "cp-bind-" + Guid.NewGuid().ToString("N")[..8]);
         string readOnly = host + "-ro";
         Directory.CreateDirectory(host);
         Directory.CreateDirectory(readOnly);
@@ -333,7 +329,7 @@ public sealed class ContainerArchiveTests
     [TestCase(false)]
     public async Task Export_is_the_merged_rootfs(bool running)
     {
-        string host = Path.Combine(_engine.DataRoot, "export-bind-" + Guid.NewGuid().ToString("N")[..8]);
+        string host = Path.Combine(Engine.DataRoot, "export-bind-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(host);
         File.WriteAllText(Path.Combine(host, "bound.txt"), "bound\n");
         var container = running
@@ -363,7 +359,7 @@ public sealed class ContainerArchiveTests
         var container = await StoppedAsync("echo one > /one");
         await using (var archive = await Files.OpenArchiveAsync(container.Id, "/one"))
         {
-            var start = _engine.Containers.StartAsync(container.Id);
+            var start = Engine.Containers.StartAsync(container.Id);
             Assert.That(start.IsCompleted, Is.False, "a start waits while a stopped container's files are open");
             using var buffer = new MemoryStream();
             await archive.WriteToAsync(buffer);
@@ -371,8 +367,8 @@ public sealed class ContainerArchiveTests
             await start.WaitAsync(TimeSpan.FromSeconds(60));
             await archive.DisposeAsync();
         }
-        await _engine.Containers.WaitAsync(container.Id, WaitCondition.NotRunning).WaitAsync(TimeSpan.FromSeconds(60));
-        await _engine.Containers.RemoveAsync(container.Id, force: true);
+        await Engine.Containers.WaitAsync(container.Id, WaitCondition.NotRunning).WaitAsync(TimeSpan.FromSeconds(60));
+        await Engine.Containers.RemoveAsync(container.Id, force: true);
         Assert.That(() => Files.StatPathAsync(container.Id, "/one"), Throws.TypeOf<ContainerNotFoundException>());
     }
 
@@ -381,7 +377,7 @@ public sealed class ContainerArchiveTests
     {
         var container = await RunningAsync("echo one > /one");
         await using var archive = await Files.OpenArchiveAsync(container.Id, "/");
-        await _engine.Containers.StopAsync(container.Id, timeoutSeconds: 0);
+        await Engine.Containers.StopAsync(container.Id, timeoutSeconds: 0);
         Assert.That(container.State.Running, Is.False);
         Assert.That(MountTable.MountPointsUnder(container.Directory), Is.Empty, "the exit unmounted the rootfs although the view was open");
         using var buffer = new MemoryStream();

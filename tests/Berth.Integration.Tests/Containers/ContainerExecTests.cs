@@ -8,36 +8,27 @@ namespace Berth.Integration.Tests.Containers;
 /// <summary>`docker exec` at the engine level: namespaces, cgroup, user, environment, exit codes, terminals.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ContainerExecTests
+public sealed class ContainerExecTests : EngineFixture
 {
-    private TestEngine _engine = null!;
     private Container _container = null!;
 
     [OneTimeSetUp]
-    public async Task StartEngine()
+    public async Task StartSleeper()
     {
-        _engine = await TestEngine.StartAsync();
-        _container = await _engine.StartAsync(
+        _container = await Engine.StartAsync(
             new ContainerConfig { Image = "busybox", Cmd = ["sleep", "1000"], Env = ["FROM_CONTAINER=1"], WorkingDir = "/tmp", Hostname = "exec-host" },
             new HostConfig { Memory = 64 * 1024 * 1024 });
-    }
-
-    [OneTimeTearDown]
-    public async Task StopEngine()
-    {
-        if (_engine is not null)
-            await _engine.DisposeAsync();
     }
 
     private async Task<(int ExitCode, string Stdout, string Stderr)> ExecAsync(ExecConfig config, string? input = null)
     {
         config.AttachStdout = config.AttachStderr = true;
         config.AttachStdin = input is not null;
-        var session = _engine.Engine.Execs.Create(_container.Id, config);
+        var session = Engine.Engine.Execs.Create(_container.Id, config);
         var sink = new CollectingSink();
         try
         {
-            _engine.Engine.Execs.Start(session.Id, sink);
+            Engine.Engine.Execs.Start(session.Id, sink);
         }
         catch (Berth.Engine.Processes.ContainerStartException e)
         {
@@ -68,7 +59,7 @@ public sealed class ContainerExecTests
         Assert.That(lines[3], Is.EqualTo("/"), "cgroup namespace rooted at the container's cgroup");
         Assert.That(lines[4], Is.EqualTo("/tmp"), "the container's working dir");
         Assert.That(lines[5], Is.EqualTo("1"), "the container's environment");
-        var procs = _engine.Engine.Cgroups.Open(_container.Id)!.Pids();
+        var procs = Engine.Engine.Cgroups.Open(_container.Id)!.Pids();
         Assert.That(procs, Has.Count.EqualTo(1), "the exec's process left the cgroup when it exited");
     }
 
@@ -101,9 +92,9 @@ public sealed class ContainerExecTests
     [Test]
     public async Task An_exec_on_a_terminal()
     {
-        var session = _engine.Engine.Execs.Create(_container.Id, new ExecConfig { Cmd = ["sh"], Tty = true, AttachStdin = true, AttachStdout = true, ConsoleSize = [30, 100] });
+        var session = Engine.Engine.Execs.Create(_container.Id, new ExecConfig { Cmd = ["sh"], Tty = true, AttachStdin = true, AttachStdout = true, ConsoleSize = [30, 100] });
         var sink = new CollectingSink();
-        _engine.Engine.Execs.Start(session.Id, sink);
+        Engine.Engine.Execs.Start(session.Id, sink);
         await session.WriteStdinAsync(Encoding.ASCII.GetBytes("tty; stty size; echo $((6*7))\r"));
         await sink.WaitForAsync("42");
         Assert.That(sink.Stdout, Does.Match(@"/dev/pts/\d+"));
@@ -118,25 +109,25 @@ public sealed class ContainerExecTests
     [Test]
     public async Task Exec_needs_a_running_container_and_runs_once()
     {
-        var stopped = await _engine.RunAsync("true");
-        Assert.That(() => _engine.Engine.Execs.Create(stopped.Container.Id, new ExecConfig { Cmd = ["true"] }),
+        var stopped = await Engine.RunAsync("true");
+        Assert.That(() => Engine.Engine.Execs.Create(stopped.Container.Id, new ExecConfig { Cmd = ["true"] }),
             Throws.TypeOf<ContainerConflictException>().With.Message.Contains("is not running"));
-        var session = _engine.Engine.Execs.Create(_container.Id, new ExecConfig { Cmd = ["true"] });
-        _engine.Engine.Execs.Start(session.Id, null);
+        var session = Engine.Engine.Execs.Create(_container.Id, new ExecConfig { Cmd = ["true"] });
+        Engine.Engine.Execs.Start(session.Id, null);
         await session.Exited.WaitAsync(TimeSpan.FromSeconds(20));
-        Assert.That(() => _engine.Engine.Execs.Start(session.Id, null), Throws.TypeOf<ContainerConflictException>());
-        Assert.That(() => _engine.Engine.Execs.Get("nope"), Throws.TypeOf<ExecNotFoundException>());
+        Assert.That(() => Engine.Engine.Execs.Start(session.Id, null), Throws.TypeOf<ContainerConflictException>());
+        Assert.That(() => Engine.Engine.Execs.Get("nope"), Throws.TypeOf<ExecNotFoundException>());
     }
 
     [Test]
     public async Task Exec_processes_die_with_the_container()
     {
-        var container = await _engine.StartAsync(new ContainerConfig { Image = "busybox", Cmd = ["sleep", "1000"] });
-        var session = _engine.Engine.Execs.Create(container.Id, new ExecConfig { Cmd = ["sleep", "1000"] });
-        _engine.Engine.Execs.Start(session.Id, null);
+        var container = await Engine.StartAsync(new ContainerConfig { Image = "busybox", Cmd = ["sleep", "1000"] });
+        var session = Engine.Engine.Execs.Create(container.Id, new ExecConfig { Cmd = ["sleep", "1000"] });
+        Engine.Engine.Execs.Start(session.Id, null);
         Assert.That(session.Running, Is.True);
         int pid = session.Pid;
-        await _engine.Containers.StopAsync(container.Id, timeoutSeconds: 0);
+        await Engine.Containers.StopAsync(container.Id, timeoutSeconds: 0);
         await session.Exited.WaitAsync(TimeSpan.FromSeconds(20));
         Assert.That(session.ExitCode, Is.EqualTo(137));
         Assert.That(Directory.Exists($"/proc/{pid}"), Is.False);

@@ -10,27 +10,16 @@ namespace Berth.Integration.Tests.Containers;
 /// <summary>Create, start, stop, kill, remove; errors before exec; state and logs on disk; leaks.</summary>
 [TestFixture]
 [NonParallelizable]
-public sealed class ContainerLifecycleTests
+public sealed class ContainerLifecycleTests : EngineFixture
 {
-    private TestEngine _engine = null!;
-
-    [OneTimeSetUp]
-    public async Task StartEngine() => _engine = await TestEngine.StartAsync();
-
-    [OneTimeTearDown]
-    public async Task StopEngine()
-    {
-        if (_engine is not null)
-            await _engine.DisposeAsync();
-    }
 
     private static ContainerConfig Busybox(params string[] cmd) => new() { Image = "busybox", Cmd = [.. cmd] };
 
     [Test]
     public void A_missing_command_is_127_with_dockers_message()
     {
-        var container = _engine.Containers.Create(null, Busybox("no-such-command"), new HostConfig());
-        var error = Assert.ThrowsAsync<ContainerStartException>(() => _engine.Containers.StartAsync(container.Id));
+        var container = Engine.Containers.Create(null, Busybox("no-such-command"), new HostConfig());
+        var error = Assert.ThrowsAsync<ContainerStartException>(() => Engine.Containers.StartAsync(container.Id));
         Assert.That(error!.ExitCode, Is.EqualTo(127));
         Assert.That(error.Message, Is.EqualTo("exec: \"no-such-command\": executable file not found in $PATH"));
         Assert.That(container.State.ExitCode, Is.EqualTo(127));
@@ -40,8 +29,8 @@ public sealed class ContainerLifecycleTests
     [Test]
     public void A_file_that_is_not_executable_is_126()
     {
-        var container = _engine.Containers.Create(null, Busybox("/etc/passwd"), new HostConfig());
-        var error = Assert.ThrowsAsync<ContainerStartException>(() => _engine.Containers.StartAsync(container.Id));
+        var container = Engine.Containers.Create(null, Busybox("/etc/passwd"), new HostConfig());
+        var error = Assert.ThrowsAsync<ContainerStartException>(() => Engine.Containers.StartAsync(container.Id));
         Assert.That(error!.ExitCode, Is.EqualTo(126));
         Assert.That(error.Message, Does.Contain("permission denied"));
     }
@@ -49,40 +38,40 @@ public sealed class ContainerLifecycleTests
     [Test]
     public async Task Ids_are_64_hex_names_are_unique_and_resolve_by_prefix()
     {
-        var a = _engine.Containers.Create("lifecycle-named", Busybox("true"), new HostConfig());
+        var a = Engine.Containers.Create("lifecycle-named", Busybox("true"), new HostConfig());
         Assert.That(a.Id, Does.Match("^[0-9a-f]{64}$"));
-        Assert.That(() => _engine.Containers.Create("lifecycle-named", Busybox("true"), new HostConfig()),
+        Assert.That(() => Engine.Containers.Create("lifecycle-named", Busybox("true"), new HostConfig()),
             Throws.TypeOf<ContainerConflictException>().With.Message.Contains("is already in use"));
-        Assert.That(_engine.Containers.Get("lifecycle-named"), Is.SameAs(a));
-        Assert.That(_engine.Containers.Get("/lifecycle-named"), Is.SameAs(a));
-        Assert.That(_engine.Containers.Get(a.Id[..10]), Is.SameAs(a));
-        Assert.That(() => _engine.Containers.Get("nope-nope"), Throws.TypeOf<ContainerNotFoundException>());
-        await _engine.Containers.RemoveAsync(a.Id, force: false);
-        Assert.That(() => _engine.Containers.Get(a.Id), Throws.TypeOf<ContainerNotFoundException>());
+        Assert.That(Engine.Containers.Get("lifecycle-named"), Is.SameAs(a));
+        Assert.That(Engine.Containers.Get("/lifecycle-named"), Is.SameAs(a));
+        Assert.That(Engine.Containers.Get(a.Id[..10]), Is.SameAs(a));
+        Assert.That(() => Engine.Containers.Get("nope-nope"), Throws.TypeOf<ContainerNotFoundException>());
+        await Engine.Containers.RemoveAsync(a.Id, force: false);
+        Assert.That(() => Engine.Containers.Get(a.Id), Throws.TypeOf<ContainerNotFoundException>());
     }
 
     [Test]
     public async Task Stop_ends_a_process_that_ignores_sigterm_with_sigkill_after_the_timeout()
     {
-        var container = await _engine.StartAsync(Busybox("sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"));
+        var container = await Engine.StartAsync(Busybox("sh", "-c", "trap '' TERM; echo ready; while true; do sleep 1; done"));
         await WaitForLog(container, "ready");
-        Assert.That(await _engine.Containers.StopAsync(container.Id, timeoutSeconds: 1), Is.True);
+        Assert.That(await Engine.Containers.StopAsync(container.Id, timeoutSeconds: 1), Is.True);
         Assert.That(container.State.Status, Is.EqualTo(ContainerStatus.Exited));
         Assert.That(container.State.ExitCode, Is.EqualTo(137), "ended by SIGKILL");
-        Assert.That(await _engine.Containers.StopAsync(container.Id), Is.False, "already stopped (304)");
+        Assert.That(await Engine.Containers.StopAsync(container.Id), Is.False, "already stopped (304)");
     }
 
     [Test]
     public async Task Stop_sends_the_stop_signal_first()
     {
-        var container = await _engine.StartAsync(new ContainerConfig
+        var container = await Engine.StartAsync(new ContainerConfig
         {
             Image = "busybox",
             Cmd = ["sh", "-c", "trap 'echo got-usr1; exit 0' USR1; echo ready; while true; do sleep 1; done"],
             StopSignal = "SIGUSR1",
         });
         await WaitForLog(container, "ready");
-        await _engine.Containers.StopAsync(container.Id, timeoutSeconds: 30);
+        await Engine.Containers.StopAsync(container.Id, timeoutSeconds: 30);
         Assert.That(container.State.ExitCode, Is.EqualTo(0));
         Assert.That(TestEngine.ReadLog(container.LogPath, Berth.Engine.Logs.LogStream.Stdout), Does.Contain("got-usr1"));
     }
@@ -90,53 +79,53 @@ public sealed class ContainerLifecycleTests
     [Test]
     public async Task Kill_delivers_any_signal_and_the_exit_code_is_128_plus_signal()
     {
-        var container = await _engine.StartAsync(Busybox("sh", "-c", "trap 'exit 42' HUP; echo ready; while true; do sleep 1; done"));
+        var container = await Engine.StartAsync(Busybox("sh", "-c", "trap 'exit 42' HUP; echo ready; while true; do sleep 1; done"));
         await WaitForLog(container, "ready");
-        var exit = _engine.Containers.WaitAsync(container.Id, WaitCondition.NotRunning);
-        _engine.Containers.Kill(container.Id, "HUP");
+        var exit = Engine.Containers.WaitAsync(container.Id, WaitCondition.NotRunning);
+        Engine.Containers.Kill(container.Id, "HUP");
         Assert.That((await exit).ExitCode, Is.EqualTo(42));
 
-        var second = await _engine.StartAsync(Busybox("sleep", "100"));
-        var killed = _engine.Containers.WaitAsync(second.Id, WaitCondition.NextExit);
-        _engine.Containers.Kill(second.Id);
+        var second = await Engine.StartAsync(Busybox("sleep", "100"));
+        var killed = Engine.Containers.WaitAsync(second.Id, WaitCondition.NextExit);
+        Engine.Containers.Kill(second.Id);
         Assert.That((await killed).ExitCode, Is.EqualTo(137));
-        Assert.That(() => _engine.Containers.Kill(second.Id), Throws.TypeOf<ContainerConflictException>().With.Message.Contains("is not running"));
+        Assert.That(() => Engine.Containers.Kill(second.Id), Throws.TypeOf<ContainerConflictException>().With.Message.Contains("is not running"));
     }
 
     [Test]
     public async Task Removing_a_running_container_needs_force_and_leaves_nothing_behind()
     {
-        var container = await _engine.StartAsync(Busybox("sleep", "100"));
+        var container = await Engine.StartAsync(Busybox("sleep", "100"));
         int pid = container.State.Pid;
         string merged = container.Rootfs.MergedDirectory;
         Assert.That(MountTable.IsMountPoint(merged), Is.True);
-        Assert.That(_engine.Engine.Cgroups.ListContainerIds(), Does.Contain(container.Id));
+        Assert.That(Engine.Engine.Cgroups.ListContainerIds(), Does.Contain(container.Id));
 
-        Assert.That(() => _engine.Containers.RemoveAsync(container.Id, force: false),
+        Assert.That(() => Engine.Containers.RemoveAsync(container.Id, force: false),
             Throws.TypeOf<ContainerConflictException>().With.Message.Contains("cannot remove a running container"));
-        await _engine.Containers.RemoveAsync(container.Id, force: true);
+        await Engine.Containers.RemoveAsync(container.Id, force: true);
 
         Assert.That(Directory.Exists($"/proc/{pid}"), Is.False, "process gone");
         Assert.That(MountTable.IsMountPoint(merged), Is.False, "rootfs unmounted");
         Assert.That(Directory.Exists(container.Directory), Is.False, "directory deleted");
-        Assert.That(_engine.Engine.Cgroups.ListContainerIds(), Does.Not.Contain(container.Id), "cgroup removed");
+        Assert.That(Engine.Engine.Cgroups.ListContainerIds(), Does.Not.Contain(container.Id), "cgroup removed");
     }
 
     [Test]
     public async Task Auto_remove_deletes_the_container_after_exit_and_wait_removed_gets_the_code()
     {
-        var container = _engine.Containers.Create(null, Busybox("sh", "-c", "exit 7"), new HostConfig { AutoRemove = true });
-        var removed = _engine.Containers.WaitAsync(container.Id, WaitCondition.Removed);
-        await _engine.Containers.StartAsync(container.Id);
+        var container = Engine.Containers.Create(null, Busybox("sh", "-c", "exit 7"), new HostConfig { AutoRemove = true });
+        var removed = Engine.Containers.WaitAsync(container.Id, WaitCondition.Removed);
+        await Engine.Containers.StartAsync(container.Id);
         Assert.That((await removed.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode, Is.EqualTo(7));
-        Assert.That(() => _engine.Containers.Get(container.Id), Throws.TypeOf<ContainerNotFoundException>());
+        Assert.That(() => Engine.Containers.Get(container.Id), Throws.TypeOf<ContainerNotFoundException>());
         Assert.That(Directory.Exists(container.Directory), Is.False);
     }
 
     [Test]
-    public async Task State_is_persisted_atomically_and_a_restarted_engine_sees_it()
+    public async Task State_is_persisted_atomically_and_a_restartedEngine_sees_it()
     {
-        var run = await _engine.RunAsync("sh", "-c", "exit 5");
+        var run = await Engine.RunAsync("sh", "-c", "exit 5");
         string statePath = Path.Combine(run.Container.Directory, "state.json");
         using var state = JsonDocument.Parse(File.ReadAllBytes(statePath));
         Assert.That(state.RootElement.GetProperty("Status").GetString(), Is.EqualTo("Exited"));
@@ -153,7 +142,7 @@ public sealed class ContainerLifecycleTests
     [Test]
     public async Task The_log_is_dockers_json_file_format()
     {
-        var run = await _engine.RunAsync("sh", "-c", "echo one; echo two >&2; printf partial");
+        var run = await Engine.RunAsync("sh", "-c", "echo one; echo two >&2; printf partial");
         var lines = File.ReadAllLines(run.Container.LogPath);
         Assert.That(lines, Has.Length.EqualTo(3));
         var entries = lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
@@ -166,9 +155,9 @@ public sealed class ContainerLifecycleTests
     [Test]
     public async Task A_container_can_be_started_again_after_it_exited()
     {
-        var run = await _engine.RunAsync("sh", "-c", "echo run");
-        var again = _engine.Containers.WaitAsync(run.Container.Id, WaitCondition.NextExit);
-        Assert.That(await _engine.Containers.StartAsync(run.Container.Id), Is.True);
+        var run = await Engine.RunAsync("sh", "-c", "echo run");
+        var again = Engine.Containers.WaitAsync(run.Container.Id, WaitCondition.NextExit);
+        Assert.That(await Engine.Containers.StartAsync(run.Container.Id), Is.True);
         Assert.That((await again).ExitCode, Is.EqualTo(0));
         Assert.That(TestEngine.ReadLog(run.Container.LogPath, Berth.Engine.Logs.LogStream.Stdout), Is.EqualTo("run\nrun\n"));
     }
@@ -176,7 +165,7 @@ public sealed class ContainerLifecycleTests
     [Test]
     public async Task Several_containers_run_at_once()
     {
-        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => _engine.RunAsync("sh", "-c", $"echo {i}; exit {i}")));
+        var runs = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Engine.RunAsync("sh", "-c", $"echo {i}; exit {i}")));
         for (int i = 0; i < runs.Length; i++)
         {
             Assert.That(runs[i].ExitCode, Is.EqualTo(i));
