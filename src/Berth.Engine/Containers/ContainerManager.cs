@@ -564,6 +564,9 @@ public sealed class ContainerManager
     /// <summary>Resource usage of a running container from its cgroup (`docker stats`); null when it does not run.</summary>
     public CgroupStats? ReadStats(string idOrName) => Get(idOrName).Runtime?.Cgroup.ReadStats();
 
+    /// <summary>memory.stat, CPU user/kernel time and throttling of a running container (`docker stats`); null when it does not run.</summary>
+    public CgroupStatDetails? ReadStatDetails(string idOrName) => Get(idOrName).Runtime?.Cgroup.ReadStatDetails();
+
     /// <summary>Host pids of a running container's processes (`docker top`); throws when it does not run.</summary>
     public IReadOnlyList<int> ProcessIds(string idOrName)
     {
@@ -622,11 +625,11 @@ public sealed class ContainerManager
         Publish(container, "unpause");
     }
 
-    /// <summary>Stops the container if it runs, then starts it (`docker restart`).</summary>
-    public async Task RestartAsync(string idOrName, int? timeoutSeconds = null, CancellationToken ct = default)
+    /// <summary>Stops the container if it runs (with <paramref name="signal"/>, else its stop signal), then starts it (`docker restart`).</summary>
+    public async Task RestartAsync(string idOrName, int? timeoutSeconds = null, string? signal = null, CancellationToken ct = default)
     {
         var container = Get(idOrName);
-        await StopAsync(container.Id, timeoutSeconds, ct: ct);
+        await StopAsync(container.Id, timeoutSeconds, signal, ct);
         await StartAsync(container.Id, ct);
         Publish(container, "restart");
     }
