@@ -449,9 +449,11 @@ public sealed class ContainerManager
             s.OOMKilled = oomKilled;
             s.FinishedAt = DateTime.UtcNow;
         });
+        // Persisted before the runtime goes: a forced remove that finds no runtime deletes the container's
+        // directory at once, and must not race this write.
+        _store.SaveState(container.Id, exited);
         container.Runtime = null;
         container.Terminal = null;
-        _store.SaveState(container.Id, exited);
         if (oomKilled)
             Publish(container, "oom");
         Publish(container, "die", ("exitCode", exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
