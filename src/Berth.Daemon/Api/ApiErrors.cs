@@ -12,7 +12,7 @@ public static class ApiErrors
     public static (int Status, string Message) Map(Exception e) => e switch
     {
         ApiException api => (api.StatusCode, api.Message),
-        ContainerNotFoundException or ImageNotFoundException => (404, e.Message),
+        ContainerNotFoundException or ImageNotFoundException or ExecNotFoundException => (404, e.Message),
         ContainerConflictException or ImageInUseException => (409, e.Message),
         ImageFormatException or InvalidImageReferenceException => (400, e.Message),
         // moby: a command that is missing (127) or cannot be executed (126) is an invalid parameter; the CLI

@@ -25,6 +25,7 @@ public sealed partial class ApiHandler
         new ContainerRoutes(services).Map(_router);
         new ContainerStreamRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
+        new ExecRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)

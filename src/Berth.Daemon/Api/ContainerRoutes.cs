@@ -117,6 +117,16 @@ public sealed class ContainerRoutes(ApiServices services)
         return Task.CompletedTask;
     }
 
+    /// <summary>The h and w parameters of a resize, which must be numbers from 0 to 65535.</summary>
+    internal static (ushort Rows, ushort Columns) ReadSize(HttpRequest request)
+    {
+        static ushort Parse(HttpRequest request, string name) =>
+            ushort.TryParse(request.Query[name], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort value)
+                ? value
+                : throw new ApiException(400, $"invalid resize {(name == "h" ? "height" : "width")} \"{request.Query[name]}\"");
+        return (Parse(request, "h"), Parse(request, "w"));
+    }
+
     private async Task RemoveAsync(HttpContext context)
     {
         var container = Containers.Get(context.RouteValue("id"));
