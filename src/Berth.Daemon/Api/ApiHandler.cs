@@ -26,6 +26,7 @@ public sealed partial class ApiHandler
         new ContainerStreamRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);
+        new ContainerFileRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)
