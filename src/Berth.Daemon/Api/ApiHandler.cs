@@ -27,6 +27,7 @@ public sealed partial class ApiHandler
         new ImageRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);
         new ContainerFileRoutes(services).Map(_router);
+        new ContainerStatsRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)
