@@ -28,6 +28,7 @@ public sealed partial class ApiHandler
         new ExecRoutes(services).Map(_router);
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
+        new EventRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)
