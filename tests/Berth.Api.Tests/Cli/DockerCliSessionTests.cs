@@ -282,9 +282,7 @@ public sealed class DockerCliSessionTests : DaemonFixture
         Assert.That(stats.ExitCode, Is.Zero, stats.ToString());
         Assert.That(stats.Stdout, Does.Contain("MEM USAGE / LIMIT"));
         string row = stats.Stdout.Split('\n')[1];
-        Assert.That(row, Does.StartWith(id[..12]).And.Match(@"[0-9.]+[KMG]?i?B / 64MiB"), stats.Stdout);
-        var pids = await _docker.RunAsync("stats", "--no-stream", "--format", "{{.PIDs}} {{.MemPerc}}", id);
-        Assert.That(pids.Stdout, Does.Match(@"^1 [0-9.]+%\n$"));
+        Assert.That(row, Does.StartWith(id[..12]).And.Match(@"[0-9.]+[KMG]?i?B / 64MiB +[0-9.]+% .* 1$"), stats.Stdout + "\n(usage / limit, MEM %, ..., PIDS)");
         await RemoveAsync(id);
     }
 
