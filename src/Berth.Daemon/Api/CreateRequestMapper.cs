@@ -79,8 +79,9 @@ public static class CreateRequestMapper
 
     private static void CheckHostConfig(Wire.HostConfig h, List<string> refusals)
     {
-        Refuse(refusals, h.SecurityOpt?.Any(o => o is not ("no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true" or "no-new-privileges:false" or "no-new-privileges=false")) == true,
-            "HostConfig.SecurityOpt other than no-new-privileges (--security-opt)");
+        Refuse(refusals, h.SecurityOpt?.Any(o => o is not ("no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true" or "no-new-privileges:false" or "no-new-privileges=false"
+                or "seccomp=unconfined" or "seccomp:unconfined")) == true,
+            "HostConfig.SecurityOpt other than no-new-privileges and seccomp=unconfined (--security-opt; custom seccomp profiles and AppArmor)");
         Refuse(refusals, h.CgroupParent.Length > 0, "HostConfig.CgroupParent (--cgroup-parent)");
         Refuse(refusals, h.BlkioWeight != 0 || Any(h.BlkioWeightDevice) || Any(h.BlkioDeviceReadBps) || Any(h.BlkioDeviceWriteBps)
             || Any(h.BlkioDeviceReadIOps) || Any(h.BlkioDeviceWriteIOps), "HostConfig.Blkio* (block I/O limits)");
