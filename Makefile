@@ -18,25 +18,25 @@ reaper: $(BIN)/berth-reaper
 
 $(BIN)/berth-reaper: native-interop/reaper/berth-reaper.c
 	@mkdir -p $(BIN)
-	gcc $(CFLAGS) -static -o $@ $<
+	gcc $(CFLAGS) -static -o $@.new $< && mv -f $@.new $@
 
 $(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
 	@mkdir -p $(BIN)
-	gcc $(CFLAGS) -static -o $@ $<
+	gcc $(CFLAGS) -static -o $@.new $< && mv -f $@.new $@
 
 init:
 	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
-	@mkdir -p $(BIN) && cp artifacts/publish/berth-init/berth-init $(BIN)/
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth-init/berth-init $(BIN)/berth-init.new && mv -f $(BIN)/berth-init.new $(BIN)/berth-init
 
 # berthd, NativeAOT, next to the helpers it runs (EngineOptions looks for them in its own directory).
 daemon:
 	$(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
-	@mkdir -p $(BIN) && cp artifacts/publish/berthd/berthd $(BIN)/
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berthd/berthd $(BIN)/berthd.new && mv -f $(BIN)/berthd.new $(BIN)/berthd
 
 # berth, the docker-like client (NativeAOT, so that it starts in a few milliseconds).
 cli:
 	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
-	@mkdir -p $(BIN) && cp artifacts/publish/berth/berth $(BIN)/
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth/berth $(BIN)/berth.new && mv -f $(BIN)/berth.new $(BIN)/berth
 
 managed:
 	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
