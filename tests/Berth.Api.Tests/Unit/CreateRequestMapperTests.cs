@@ -46,7 +46,7 @@ public sealed class CreateRequestMapperTests
     [TestCase("""{"Image":"busybox","HostConfig":{"NetworkMode":"host"}}""", "NetworkMode")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
     [TestCase("""{"Image":"busybox","HostConfig":{"LogConfig":{"Type":"json-file","Config":{"max-size":"10m"}}}}""", "LogConfig")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["seccomp=unconfined"]}}""", "SecurityOpt")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}""", "SecurityOpt")]
     [TestCase("""{"Image":"busybox","HostConfig":{"MemorySwappiness":10}}""", "MemorySwappiness")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"]}}""", "Dns")]
     [TestCase("""{"Image":"busybox","Volumes":{"/data":{}}}""", "Volumes")]
