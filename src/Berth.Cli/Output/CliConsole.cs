@@ -1,4 +1,5 @@
 using System.Text;
+using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Cli.Output;
@@ -41,31 +42,35 @@ public sealed class CliConsole
     /// <summary>The terminal's rows and columns when stdout is one, else (0, 0), as the docker CLI fills ConsoleSize.</summary>
     public Func<(int Height, int Width)> TerminalSize { get; init; } = () => (0, 0);
 
+    /// <summary>Puts stdin's terminal in raw mode until the result is disposed; null when stdin is not a terminal (or NORAW is set).</summary>
+    public Func<Streams.RawTerminal?> EnterRawMode { get; init; } = () => null;
+
     /// <summary>
-    /// The process's streams. Stdout is written with plain write(2) (Console's stream swallows EPIPE), so that
-    /// <c>berth logs -f x | head -1</c> ends when the reader goes away, as docker does on SIGPIPE.
+    /// The process's streams, as plain file descriptors: System.Console's streams are not used, because on a terminal
+    /// its stdin edits lines itself and its writers switch the terminal into keypad mode. Stdout is written with
+    /// write(2), so that <c>berth logs -f x | head -1</c> ends when the reader goes away, as docker does on SIGPIPE.
     /// </summary>
     public static CliConsole FromProcess() =>
-        new(Console.OpenStandardInput(), new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 0), Console.OpenStandardError(),
-            !Console.IsInputRedirected, !Console.IsOutputRedirected, !Console.IsErrorRedirected)
+        new(Open(0, FileAccess.Read), Open(1, FileAccess.Write), Open(2, FileAccess.Write),
+            Sys.IsTerminal(0), Sys.IsTerminal(1), Sys.IsTerminal(2))
         {
-            TerminalSize = ProcessTerminalSize,
+            TerminalSize = () => Sys.TryGetWindowSize(1, out ushort rows, out ushort columns) && Sys.IsTerminal(1) ? (rows, columns) : (0, 0),
+            EnterRawMode = () => Environment.GetEnvironmentVariable("NORAW") is { Length: > 0 } ? null : Streams.RawTerminal.Enter(0),
         };
 
     /// <summary>Whether <paramref name="error"/> is EPIPE: the reader of stdout is gone.</summary>
     public static bool IsBrokenPipe(Exception error) => error is IOException { HResult: 32 };
 
-    private static (int Height, int Width) ProcessTerminalSize()
+    /// <summary>A stream over an inherited descriptor; an empty one when the descriptor is not open.</summary>
+    private static Stream Open(int fd, FileAccess access)
     {
-        if (Console.IsOutputRedirected)
-            return (0, 0);
         try
         {
-            return (Console.WindowHeight, Console.WindowWidth);
+            return new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, 0);
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
         {
-            return (0, 0);
+            return Stream.Null;
         }
     }
 }
