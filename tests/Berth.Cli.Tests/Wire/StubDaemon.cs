@@ -28,6 +28,9 @@ internal sealed class StubDaemon : IAsyncDisposable
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<int> _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Request, string Body)> _bodies = [];
+    private string? _execCreateBody;
+    private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _inspectedAfterAttach = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<byte[]>? _stdin;
 
     public StubDaemon()
@@ -101,6 +104,18 @@ internal sealed class StubDaemon : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits until a request whose line contains <paramref name="text"/> has arrived.</summary>
+    public async Task WaitForRequestAsync(string text, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(20));
+        while (!Requests.Any(r => r.Contains(text, StringComparison.Ordinal)))
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"no request with `{text}` arrived; the requests were:\n{string.Join("\n", Requests)}");
+            await Task.Delay(20);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         _killed.TrySetResult(137);
@@ -149,7 +164,8 @@ internal sealed class StubDaemon : IAsyncDisposable
             Record(c);
             c.Response.Headers.Set("Content-Type", "application/json");
             await c.Response.StartAsync(c.RequestAborted);
-            if (c.Request.Query["condition"] is null)
+            // docker wait (no condition) sees the container end a moment later; attach's wait ends with the attach stream.
+            if (c.Request.Query["condition"] is null && !AlreadyRunning)
                 _ = Task.Delay(300).ContinueWith(_ => _exited.TrySetResult(ExitCode), TaskScheduler.Default);
             int code = await _exited.Task.WaitAsync(c.RequestAborted);
             await c.Response.Body.WriteAsync(Encoding.UTF8.GetBytes($"{{\"StatusCode\":{code},\"Error\":null}}\n"), c.RequestAborted);
@@ -179,7 +195,7 @@ internal sealed class StubDaemon : IAsyncDisposable
         router.MapGet("/containers/json", c => Json(c, 200,
             $"[{{\"Id\":\"{ContainerId}\",\"Names\":[\"/web\"],\"Image\":\"busybox\",\"ImageID\":\"{ImageId}\",\"Command\":\"sleep 1000\",\"Created\":1700000000,"
             + "\"Ports\":[],\"Labels\":{},\"State\":\"running\",\"Status\":\"Up 2 minutes\",\"HostConfig\":{\"NetworkMode\":\"none\"},\"NetworkSettings\":{\"Networks\":{}},\"Mounts\":[]}]"));
-        router.MapGet("/containers/{id}/json", c => Json(c, 200,
+        router.MapGet("/containers/{id}/json", c => InspectAsync(c, 200,
             $"{{\"Id\":\"{ContainerId}\",\"Name\":\"/web\",\"State\":{{\"Status\":\"running\",\"Running\":true,\"Paused\":false,\"Restarting\":false}},\"Image\":\"{ImageId}\","
             + "\"Config\":{\"Tty\":false,\"OpenStdin\":false,\"Image\":\"busybox\"},\"HostConfig\":{\"AutoRemove\":false},\"NetworkSettings\":{}}"));
         router.MapGet("/containers/{id}/logs", async c =>
@@ -194,7 +210,7 @@ internal sealed class StubDaemon : IAsyncDisposable
         router.MapDelete("/images/{name}", c => Json(c, 200, $"[{{\"Untagged\":\"busybox:latest\"}},{{\"Deleted\":\"{ImageId}\"}}]"));
         router.MapPost("/containers/{id}/exec", async c =>
         {
-            await RecordBodyAsync(c);
+            _execCreateBody = await RecordBodyAsync(c);
             await Json(c, 201, $"{{\"Id\":\"{ExecId}\"}}");
         });
         router.MapPost("/exec/{id}/start", ExecStartAsync);
@@ -268,10 +284,52 @@ internal sealed class StubDaemon : IAsyncDisposable
         });
     }
 
+    /// <summary>
+    /// A TTY session like a shell's: "stub$ " once started, every key echoed (Enter as "\r\n"), "exit" and Enter
+    /// end it. Raw bytes, no framing.
+    /// </summary>
+    private static async Task TerminalSessionAsync(HijackedConnection connection, Task started, Action exited)
+    {
+        await started;
+        await connection.Output.WriteAsync("stub$ "u8.ToArray());
+        var typed = new StringBuilder();
+        byte[] buffer = new byte[1024];
+        int read;
+        while ((read = await connection.Input.ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(20))) > 0)
+        {
+            string text = Encoding.UTF8.GetString(buffer, 0, read);
+            typed.Append(text);
+            await connection.Output.WriteAsync(Encoding.UTF8.GetBytes(text.Replace("\r", "\r\n")));
+            if (typed.ToString().Contains("exit\r"))
+                break;
+        }
+        exited();
+        await connection.CompleteAsync();
+    }
+
+    /// <summary>An inspect; the first after an attach releases that attach's output (attach inspects again once hijacked).</summary>
+    private async Task InspectAsync(HttpContext c, int status, string json)
+    {
+        await Json(c, status, json);
+        if (_attached.Task.IsCompleted)
+            _inspectedAfterAttach.TrySetResult();
+    }
+
     private async Task AttachAsync(HttpContext c)
     {
         Record(c);
         bool stdin = c.Request.Query.GetBool("stdin");
+        if (stdin && CreateBody is { } body && body.Contains("\"Tty\":true"))
+        {
+            c.Response.StatusCode = 101;
+            c.Response.ReasonPhrase = "UPGRADED";
+            c.Response.Headers.Add("Content-Type", "application/vnd.docker.raw-stream");
+            c.Response.Headers.Add("Connection", "Upgrade");
+            c.Response.Headers.Add("Upgrade", "tcp");
+            var terminal = await c.HijackAsync(c.RequestAborted);
+            await TerminalSessionAsync(terminal, _started.Task, () => _exited.TrySetResult(ExitCode));
+            return;
+        }
         var received = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (stdin)
             _stdin = received;
@@ -281,6 +339,9 @@ internal sealed class StubDaemon : IAsyncDisposable
         c.Response.Headers.Add("Connection", "Upgrade");
         c.Response.Headers.Add("Upgrade", "tcp");
         var connection = await c.HijackAsync(c.RequestAborted);
+        _attached.TrySetResult();
+        if (AlreadyRunning)
+            await _inspectedAfterAttach.Task.WaitAsync(TimeSpan.FromSeconds(5));
         var input = new MemoryStream();
         var reading = Task.Run(async () =>
         {
@@ -318,6 +379,11 @@ internal sealed class StubDaemon : IAsyncDisposable
         c.Response.Headers.Add("Connection", "Upgrade");
         c.Response.Headers.Add("Upgrade", "tcp");
         var connection = await c.HijackAsync(c.RequestAborted);
+        if (tty && _execCreateBody?.Contains("\"AttachStdin\":true") == true)
+        {
+            await TerminalSessionAsync(connection, Task.CompletedTask, () => { });
+            return;
+        }
         var input = new MemoryStream();
         await connection.Input.CopyToAsync(input).WaitAsync(TimeSpan.FromSeconds(10));
         byte[] output = [.. "exec output\n"u8, .. input.ToArray()];
