@@ -107,15 +107,33 @@ public static unsafe partial class Sys
         return new SafeFileHandle(fd, ownsHandle: true);
     }
 
-    /// <summary>Sends a signal through a pidfd; returns false when the process has already exited (ESRCH).</summary>
+    /// <summary>Sends a signal through a pidfd; returns false when the process has already exited (ESRCH) or its pidfd is closed.</summary>
     public static bool PidfdSendSignal(SafeFileHandle pidfd, int signal)
     {
-        if (Libc.pidfd_send_signal((int)pidfd.DangerousGetHandle(), signal) == 0)
-            return true;
-        int errno = LastErrno;
-        if (errno == Errno.ESRCH)
-            return false;
-        throw new SyscallException($"pidfd_send_signal {signal}", errno);
+        // A reference for the call: the fd number of a pidfd closed meanwhile could already name another process.
+        bool referenced = false;
+        try
+        {
+            pidfd.DangerousAddRef(ref referenced);
+        }
+        catch (ObjectDisposedException)
+        {
+            return false; // closed once the process was reaped: it does not exist any more
+        }
+        try
+        {
+            if (Libc.pidfd_send_signal((int)pidfd.DangerousGetHandle(), signal) == 0)
+                return true;
+            int errno = LastErrno;
+            if (errno == Errno.ESRCH)
+                return false;
+            throw new SyscallException($"pidfd_send_signal {signal}", errno);
+        }
+        finally
+        {
+            if (referenced)
+                pidfd.DangerousRelease();
+        }
     }
 
     /// <summary>kill(2); returns false when the process does not exist.</summary>

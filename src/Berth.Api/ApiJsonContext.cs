@@ -20,6 +20,14 @@ namespace Berth.Api;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(SystemVersion))]
 [JsonSerializable(typeof(SystemInfo))]
+[JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ExecStartRequest))]
+[JsonSerializable(typeof(ExecInspectResponse))]
+[JsonSerializable(typeof(IdResponse))]
+[JsonSerializable(typeof(ContainerTopResponse))]
+[JsonSerializable(typeof(List<FilesystemChange>))]
+[JsonSerializable(typeof(ContainerStatsResponse))]
+[JsonSerializable(typeof(EventMessage))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

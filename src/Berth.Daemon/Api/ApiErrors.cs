@@ -1,3 +1,4 @@
+using Berth.Engine.Archive;
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
 using Berth.Engine.Images;
@@ -12,7 +13,7 @@ public static class ApiErrors
     public static (int Status, string Message) Map(Exception e) => e switch
     {
         ApiException api => (api.StatusCode, api.Message),
-        ContainerNotFoundException or ImageNotFoundException => (404, e.Message),
+        ContainerNotFoundException or ImageNotFoundException or ExecNotFoundException or ContainerPathNotFoundException => (404, e.Message),
         ContainerConflictException or ImageInUseException => (409, e.Message),
         ImageFormatException or InvalidImageReferenceException => (400, e.Message),
         // moby: a command that is missing (127) or cannot be executed (126) is an invalid parameter; the CLI

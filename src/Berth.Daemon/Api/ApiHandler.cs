@@ -25,6 +25,10 @@ public sealed partial class ApiHandler
         new ContainerRoutes(services).Map(_router);
         new ContainerStreamRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
+        new ExecRoutes(services).Map(_router);
+        new ContainerFileRoutes(services).Map(_router);
+        new ContainerStatsRoutes(services).Map(_router);
+        new EventRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)

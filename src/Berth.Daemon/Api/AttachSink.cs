@@ -44,6 +44,20 @@ public sealed class AttachSink(bool stdout, bool stderr, bool multiplexed) : IOu
     /// <summary>The pump wrote <paramref name="bytes"/> to the client.</summary>
     public void Sent(int bytes) => Interlocked.Add(ref _backlog, -bytes);
 
+    /// <summary>Writes the queued output to <paramref name="output"/>, in batches of up to 64 KiB, until the queue is completed.</summary>
+    public async Task PumpToAsync(Stream output, CancellationToken ct)
+    {
+        var batch = new MemoryStream();
+        while (await Reader.WaitToReadAsync(ct))
+        {
+            batch.SetLength(0);
+            while (batch.Length < 64 * 1024 && Reader.TryRead(out var chunk))
+                batch.Write(chunk);
+            await output.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length), ct);
+            Sent((int)batch.Length);
+        }
+    }
+
     public static byte[] Frame(LogStream stream, ReadOnlySpan<byte> data, bool multiplexed)
     {
         if (!multiplexed)

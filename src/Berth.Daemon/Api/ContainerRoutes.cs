@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Berth.Daemon.Api;
 
-/// <summary>Container lifecycle: create, list, inspect, start, stop, kill, remove and prune.</summary>
+/// <summary>Container lifecycle: create, list, inspect, start, stop, restart, kill, pause, rename, resize, top, remove and prune.</summary>
 public sealed class ContainerRoutes(ApiServices services)
 {
     private ContainerManager Containers => services.Engine.Containers;
@@ -20,6 +20,12 @@ public sealed class ContainerRoutes(ApiServices services)
         router.MapPost("/containers/{id}/stop", StopAsync);
         router.MapPost("/containers/{id}/kill", KillAsync);
         router.MapDelete("/containers/{id}", RemoveAsync);
+        router.MapPost("/containers/{id}/restart", RestartAsync);
+        router.MapPost("/containers/{id}/pause", PauseAsync);
+        router.MapPost("/containers/{id}/unpause", UnpauseAsync);
+        router.MapPost("/containers/{id}/rename", RenameAsync);
+        router.MapPost("/containers/{id}/resize", ResizeAsync);
+        router.MapGet("/containers/{id}/top", TopAsync);
     }
 
     private async Task CreateAsync(HttpContext context)
@@ -115,6 +121,76 @@ public sealed class ContainerRoutes(ApiServices services)
         Containers.Kill(context.RouteValue("id"), context.Request.Query["signal"]);
         context.Response.StatusCode = 204;
         return Task.CompletedTask;
+    }
+
+    private async Task RestartAsync(HttpContext context)
+    {
+        int? timeout = QueryValues.Int(context.Request, "t");
+        string? signal = context.Request.Query["signal"] is { Length: > 0 } s ? s : null;
+        var container = Containers.Get(context.RouteValue("id"));
+        await Containers.RestartAsync(container.Id, timeout, signal, context.RequestAborted);
+        services.Logger.LogInformation("Restarted container {Id}", container.Id[..12]);
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>204; 409 when the container does not run or is already paused.</summary>
+    private async Task PauseAsync(HttpContext context)
+    {
+        await Containers.PauseAsync(context.RouteValue("id"), context.RequestAborted);
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>204; 409 when the container is not paused.</summary>
+    private async Task UnpauseAsync(HttpContext context)
+    {
+        await Containers.UnpauseAsync(context.RouteValue("id"), context.RequestAborted);
+        context.Response.StatusCode = 204;
+    }
+
+    /// <summary>204; 400 for a missing or invalid name, 409 when another container has it.</summary>
+    private Task RenameAsync(HttpContext context)
+    {
+        string name = context.Request.Query["name"] ?? "";
+        if (name.Length == 0)
+            throw new ApiException(400, "Neither old nor new names may be empty");
+        Containers.Rename(context.RouteValue("id"), name);
+        context.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The terminal size of a Tty container: 200. Accepted from the create on (kept for the start), because the CLI
+    /// retries its first resize only briefly (docker-api-notes §6.2); 409 once a run has ended.
+    /// </summary>
+    private Task ResizeAsync(HttpContext context)
+    {
+        var container = Containers.Get(context.RouteValue("id"));
+        var (rows, columns) = ReadSize(context.Request);
+        var status = container.State.Status;
+        if (status is not (ContainerStatus.Created or ContainerStatus.Running or ContainerStatus.Paused))
+            throw new ContainerConflictException($"Container {container.Id} is not running");
+        Containers.Resize(container.Id, rows, columns);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The h and w parameters of a resize, which must be numbers from 0 to 65535.</summary>
+    internal static (ushort Rows, ushort Columns) ReadSize(HttpRequest request)
+    {
+        static ushort Parse(HttpRequest request, string name) =>
+            ushort.TryParse(request.Query[name], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ushort value)
+                ? value
+                : throw new ApiException(400, $"invalid resize {(name == "h" ? "height" : "width")} \"{request.Query[name]}\"");
+        return (Parse(request, "h"), Parse(request, "w"));
+    }
+
+    /// <summary>The host's ps over the container's processes (moby's daemon/top_unix.go); 409 when the container does not run.</summary>
+    private async Task TopAsync(HttpContext context)
+    {
+        string psArgs = context.Request.Query["ps_args"] is { Length: > 0 } a ? a : "-ef";
+        ProcessTable.ValidateArguments(psArgs);
+        var pids = Containers.ProcessIds(context.RouteValue("id"));
+        var table = await ProcessTable.ReadAsync(psArgs, pids, context.RequestAborted);
+        await context.Response.SendJsonAsync(table, ApiJsonContext.Default.ContainerTopResponse, context.RequestAborted);
     }
 
     private async Task RemoveAsync(HttpContext context)

@@ -12,7 +12,7 @@ namespace Berth.Daemon.Api;
 public sealed class ContainerStreamRoutes(ApiServices services)
 {
     private const string MultiplexedStream = "application/vnd.docker.multiplexed-stream";
-    private const string RawStream = "application/vnd.docker.raw-stream";
+    internal const string RawStream = "application/vnd.docker.raw-stream";
     private static readonly Version MultiplexedContentTypeSince = new(1, 42);
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(100);
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(10);
@@ -123,7 +123,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
 
     private async Task StreamAsync(Container container, HijackedConnection connection, AttachSink sink, ContainerAttachment attachment, bool stdin, CancellationToken session, CancellationToken aborted)
     {
-        var output = PumpOutputAsync(sink, connection.Output, aborted);
+        var output = sink.PumpToAsync(connection.Output, aborted);
         var input = PumpInputAsync(connection.Input, attachment, stdin, aborted);
         Observe(input);
         Observe(output);
@@ -143,7 +143,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         }
     }
 
-    private static void Observe(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+    internal static void Observe(Task task) => _ = task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     /// <summary>Completes when the container is removed or the session ends (start failure, client gone, daemon stopping).</summary>
     private async Task RemovedAsync(string id, CancellationToken session)
@@ -154,19 +154,6 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         }
         catch (Exception e) when (e is OperationCanceledException or ContainerNotFoundException)
         {
-        }
-    }
-
-    private static async Task PumpOutputAsync(AttachSink sink, Stream output, CancellationToken ct)
-    {
-        var batch = new MemoryStream();
-        while (await sink.Reader.WaitToReadAsync(ct))
-        {
-            batch.SetLength(0);
-            while (batch.Length < 64 * 1024 && sink.Reader.TryRead(out var chunk))
-                batch.Write(chunk);
-            await output.WriteAsync(batch.GetBuffer().AsMemory(0, (int)batch.Length), ct);
-            sink.Sent((int)batch.Length);
         }
     }
 
@@ -257,6 +244,6 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'00Z'", CultureInfo.InvariantCulture);
 
     /// <summary>From API 1.42 the content type tells the client whether the stream is multiplexed.</summary>
-    private static string ContentType(HttpContext context, bool multiplexed) =>
+    internal static string ContentType(HttpContext context, bool multiplexed) =>
         multiplexed && (context.ApiVersion is null || context.ApiVersion >= MultiplexedContentTypeSince) ? MultiplexedStream : RawStream;
 }

@@ -63,13 +63,14 @@ public static class CreateRequestMapper
             CapDrop = host.CapDrop,
             Privileged = host.Privileged,
             ShmSize = host.ShmSize,
+            Init = host.Init == true,
+            ConsoleSize = host.ConsoleSize is [int rows, int columns] ? [rows, columns] : null,
         };
         return (config, hostConfig);
     }
 
     private static void CheckConfig(Wire.ContainerConfig config, List<string> refusals)
     {
-        Refuse(refusals, config.Tty, "Tty (docker run -t; run without -t)");
         Refuse(refusals, Any(config.Volumes), "Config.Volumes (anonymous volumes)");
         Refuse(refusals, config.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE", "Config.Healthcheck (--health-cmd)");
         Refuse(refusals, config.NetworkDisabled == true, "Config.NetworkDisabled");
@@ -80,7 +81,6 @@ public static class CreateRequestMapper
     {
         Refuse(refusals, h.SecurityOpt?.Any(o => o is not ("no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true" or "no-new-privileges:false" or "no-new-privileges=false")) == true,
             "HostConfig.SecurityOpt other than no-new-privileges (--security-opt)");
-        Refuse(refusals, h.Init == true, "HostConfig.Init (--init)");
         Refuse(refusals, h.CgroupParent.Length > 0, "HostConfig.CgroupParent (--cgroup-parent)");
         Refuse(refusals, h.BlkioWeight != 0 || Any(h.BlkioWeightDevice) || Any(h.BlkioDeviceReadBps) || Any(h.BlkioDeviceWriteBps)
             || Any(h.BlkioDeviceReadIOps) || Any(h.BlkioDeviceWriteIOps), "HostConfig.Blkio* (block I/O limits)");

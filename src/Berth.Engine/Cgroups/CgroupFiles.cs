@@ -74,6 +74,19 @@ internal sealed class CgroupFiles
         return null;
     }
 
+    /// <summary>Every "key value" line of a flat-keyed file such as <c>memory.stat</c>; empty when the file is missing.</summary>
+    public static IReadOnlyDictionary<string, long> ReadKeys(string path)
+    {
+        var values = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (string line in (ReadOrNull(path) ?? "").Split('\n'))
+        {
+            string[] parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length == 2 && long.TryParse(parts[1], out long value))
+                values[parts[0]] = value;
+        }
+        return values;
+    }
+
     /// <summary>A number file such as <c>pids.current</c> or <c>memory.max</c>; null when missing, or when it reads <c>max</c> or v1's "unlimited".</summary>
     public static long? ReadNumber(string path)
     {

@@ -161,6 +161,30 @@ public sealed class CgroupV1ContainerCgroup : ContainerCgroup
             Number("pids", "pids.current"),
             Number("pids", "pids.max"));
 
+    /// <summary>
+    /// memory.stat, memory.max_usage_in_bytes and memory.failcnt; cpuacct.stat's user and system times (in USER_HZ
+    /// ticks, 100 per second on Linux) and cpuacct.usage_percpu; the CFS throttling counters of cpu.stat.
+    /// </summary>
+    public override CgroupStatDetails ReadStatDetails()
+    {
+        const long NanosecondsPerTick = 1_000_000_000 / 100;
+        var times = FileOf("cpuacct", "cpuacct.stat") is { } stat ? CgroupFiles.ReadKeys(stat) : new Dictionary<string, long>();
+        var throttling = FileOf("cpu", "cpu.stat") is { } cpuStat ? CgroupFiles.ReadKeys(cpuStat) : new Dictionary<string, long>();
+        List<long>? perCpu = null;
+        if (FileOf("cpuacct", "cpuacct.usage_percpu") is { } percpuFile && CgroupFiles.ReadOrNull(percpuFile) is { } percpu)
+            perCpu = percpu.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => long.TryParse(v, out long n) ? n : 0).ToList();
+        return new CgroupStatDetails(
+            FileOf("memory", "memory.stat") is { } memoryStat ? CgroupFiles.ReadKeys(memoryStat) : new Dictionary<string, long>(),
+            Number("memory", "memory.max_usage_in_bytes"),
+            Number("memory", "memory.failcnt"),
+            times.TryGetValue("user", out long user) ? user * NanosecondsPerTick : null,
+            times.TryGetValue("system", out long system) ? system * NanosecondsPerTick : null,
+            perCpu,
+            throttling.TryGetValue("nr_periods", out long periods) ? periods : null,
+            throttling.TryGetValue("nr_throttled", out long throttled) ? throttled : null,
+            throttling.TryGetValue("throttled_time", out long time) ? time : null);
+    }
+
     private long? Number(string controller, string name) =>
         FileOf(controller, name) is { } file ? CgroupFiles.ReadNumber(file) : null;
 }

@@ -92,4 +92,21 @@ public sealed class CgroupV2ContainerCgroup : ContainerCgroup
             CgroupFiles.ReadKey(File("cpu.stat"), "usage_usec") * 1000,
             CgroupFiles.ReadNumber(File("pids.current")),
             CgroupFiles.ReadNumber(File("pids.max")));
+
+    /// <summary>memory.stat as it is; cpu.stat's user_usec, system_usec and throttling counters in nanoseconds.</summary>
+    public override CgroupStatDetails ReadStatDetails()
+    {
+        var cpu = CgroupFiles.ReadKeys(File("cpu.stat"));
+        long? Nanoseconds(string key) => cpu.TryGetValue(key, out long usec) ? usec * 1000 : null;
+        return new CgroupStatDetails(
+            CgroupFiles.ReadKeys(File("memory.stat")),
+            CgroupFiles.ReadNumber(File("memory.peak")),
+            null,
+            Nanoseconds("user_usec"),
+            Nanoseconds("system_usec"),
+            null,
+            cpu.TryGetValue("nr_periods", out long periods) ? periods : null,
+            cpu.TryGetValue("nr_throttled", out long throttled) ? throttled : null,
+            Nanoseconds("throttled_usec"));
+    }
 }

@@ -38,5 +38,8 @@ public abstract class ContainerCgroup
 
     public abstract CgroupStats ReadStats();
 
+    /// <summary>memory.stat, user and kernel CPU time and throttling (<c>docker stats</c>).</summary>
+    public abstract CgroupStatDetails ReadStatDetails();
+
     public override string ToString() => Path;
 }

@@ -450,9 +450,11 @@ public sealed class ContainerManager
             s.OOMKilled = oomKilled;
             s.FinishedAt = DateTime.UtcNow;
         });
+        // Persisted before the runtime goes: a forced remove that finds no runtime deletes the container's
+        // directory at once, and must not race this write.
+        _store.SaveState(container.Id, exited);
         container.Runtime = null;
         container.Terminal = null;
-        _store.SaveState(container.Id, exited);
         if (oomKilled)
             Publish(container, "oom");
         Publish(container, "die", ("exitCode", exitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
@@ -565,6 +567,9 @@ public sealed class ContainerManager
     /// <summary>Resource usage of a running container from its cgroup (`docker stats`); null when it does not run.</summary>
     public CgroupStats? ReadStats(string idOrName) => Get(idOrName).Runtime?.Cgroup.ReadStats();
 
+    /// <summary>memory.stat, CPU user/kernel time and throttling of a running container (`docker stats`); null when it does not run.</summary>
+    public CgroupStatDetails? ReadStatDetails(string idOrName) => Get(idOrName).Runtime?.Cgroup.ReadStatDetails();
+
     /// <summary>Host pids of a running container's processes (`docker top`); throws when it does not run.</summary>
     public IReadOnlyList<int> ProcessIds(string idOrName)
     {
@@ -623,11 +628,11 @@ public sealed class ContainerManager
         Publish(container, "unpause");
     }
 
-    /// <summary>Stops the container if it runs, then starts it (`docker restart`).</summary>
-    public async Task RestartAsync(string idOrName, int? timeoutSeconds = null, CancellationToken ct = default)
+    /// <summary>Stops the container if it runs (with <paramref name="signal"/>, else its stop signal), then starts it (`docker restart`).</summary>
+    public async Task RestartAsync(string idOrName, int? timeoutSeconds = null, string? signal = null, CancellationToken ct = default)
     {
         var container = Get(idOrName);
-        await StopAsync(container.Id, timeoutSeconds, ct: ct);
+        await StopAsync(container.Id, timeoutSeconds, signal, ct);
         await StartAsync(container.Id, ct);
         Publish(container, "restart");
     }

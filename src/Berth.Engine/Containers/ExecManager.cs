@@ -83,7 +83,7 @@ public sealed class ExecManager
             output.Subscribe(new ExecSession.CompletionAfterExit(sink, session.Exited));
         try
         {
-            var (process, stdin, terminal) = config.Tty ? LaunchWithTerminal(root, launch, output) : LaunchWithPipes(config, launch, output);
+            var (process, stdin, terminal) = config.Tty ? LaunchWithTerminal(root, launch, output, session.ConsoleSize) : LaunchWithPipes(config, launch, output);
             session.SetRunning(process.Pid, stdin, terminal);
             Publish(session, "exec_start: " + string.Join(' ', config.Cmd));
             _loop.Add(process.PidFd, (registration, events) =>
@@ -128,13 +128,28 @@ public sealed class ExecManager
         }
     }
 
-    /// <summary>The terminal comes from the container's own devpts (through /proc/PID/root), so the command sees /dev/pts/N of the container.</summary>
-    private (LaunchedProcess, ContainerStdin?, SafeFileHandle?) LaunchWithTerminal(string root, ExecLaunchSpec launch, ContainerOutput output)
+    /// <summary>
+    /// The terminal comes from the container's own devpts (through /proc/PID/root), so the command sees /dev/pts/N of
+    /// the container. It has its size (ConsoleSize, or a resize that came before the start) before the command runs.
+    /// </summary>
+    private (LaunchedProcess, ContainerStdin?, SafeFileHandle?) LaunchWithTerminal(string root, ExecLaunchSpec launch, ContainerOutput output, (ushort Rows, ushort Columns) size)
     {
         var (master, slave, _) = Sys.OpenPty(Path.Combine(root, "dev/ptmx"));
         LaunchedProcess process;
-        using (slave)
-            process = _launcher.LaunchExec(launch, [slave, slave, slave]);
+        try
+        {
+            using (slave)
+            {
+                if (size.Rows > 0 && size.Columns > 0)
+                    Sys.SetWindowSize(master, size.Rows, size.Columns);
+                process = _launcher.LaunchExec(launch, [slave, slave, slave]);
+            }
+        }
+        catch
+        {
+            master.Dispose(); // the command could not be started (126/127): no terminal to keep
+            throw;
+        }
         output.AddStream(LogStream.Stdout, master);
         return (process, new ContainerStdin(master, isTerminal: true), master);
     }

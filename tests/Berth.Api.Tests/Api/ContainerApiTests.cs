@@ -98,9 +98,9 @@ public sealed class ContainerApiTests : DaemonFixture
         var ports = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}]}}}");
         Assert.That(ports.Status, Is.EqualTo(400));
         Assert.That(ports.Message, Does.Contain("HostConfig.PortBindings"));
-        var tty = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"Tty\":true}");
-        Assert.That(tty.Status, Is.EqualTo(400));
-        Assert.That(tty.Message, Does.Contain("Tty"));
+        var tmpfs = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"Tmpfs\":{\"/run\":\"\"}}}");
+        Assert.That(tmpfs.Status, Is.EqualTo(400));
+        Assert.That(tmpfs.Message, Does.Contain("HostConfig.Tmpfs"));
     }
 
     [TestCase("GET", "/v1.50/containers/x/json")]

@@ -63,6 +63,61 @@ public sealed class DockerCli(string socketPath, string configDirectory)
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Whether util-linux's script is there to give the CLI a terminal.</summary>
+    public static void RequireScript()
+    {
+        if (FindOnPath("script") is null)
+        {
+            TestContext.Out.WriteLine("skipped: script (util-linux) is not on PATH, no terminal for the CLI");
+            Assert.Ignore("script (util-linux) is not on PATH");
+        }
+    }
+
+    /// <summary>
+    /// Runs docker on a terminal: <c>script -qfec "stty rows R cols C; [prelude;] docker ARGS" /dev/null</c>, with
+    /// <paramref name="input"/> typed on the terminal (stdin stays open until docker exits). Returns script's exit
+    /// code (docker's, with -e) and everything the terminal showed (typed input echoed too, lines ending in \r\n).
+    /// </summary>
+    public async Task<CliResult> RunInTerminalAsync(string input, (int Rows, int Columns) size, TimeSpan timeout, string? prelude, params string[] args)
+    {
+        string command = $"stty rows {size.Rows} cols {size.Columns}; {(prelude is null ? "" : prelude + (prelude.EndsWith('&') ? " " : "; "))}{Quote(Executable!)} {string.Join(' ', args.Select(Quote))}";
+        var start = StartInfo();
+        start.FileName = FindOnPath("script") ?? "script";
+        foreach (string arg in new[] { "-qfec", command, "/dev/null" })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardInput.WriteAsync(input);
+        await process.StandardInput.FlushAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            Assert.Fail($"`{command}` on a terminal did not finish within {timeout}; it showed: {await stdout} {await stderr}");
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // script is gone and did not read the rest.
+            }
+        }
+        return new CliResult(process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>A word for sh, in single quotes.</summary>
+    public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
             .Where(dir => dir.Length > 0)

@@ -38,7 +38,6 @@ public sealed class CreateRequestMapperTests
         Assert.DoesNotThrow(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","ExposedPorts":{"80/tcp":{}},"HostConfig":{"PortBindings":{"80/tcp":[]}}}""")));
     }
 
-    [TestCase("""{"Image":"busybox","Tty":true}""", "Tty")]
     [TestCase("""{"Image":"busybox","HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}}""", "PortBindings")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/run"}]}}""", "Mounts")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Tmpfs":{"/t":""}}}""", "Tmpfs")]
@@ -47,7 +46,6 @@ public sealed class CreateRequestMapperTests
     [TestCase("""{"Image":"busybox","HostConfig":{"NetworkMode":"host"}}""", "NetworkMode")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
     [TestCase("""{"Image":"busybox","HostConfig":{"LogConfig":{"Type":"json-file","Config":{"max-size":"10m"}}}}""", "LogConfig")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"Init":true}}""", "Init")]
     [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["seccomp=unconfined"]}}""", "SecurityOpt")]
     [TestCase("""{"Image":"busybox","HostConfig":{"MemorySwappiness":10}}""", "MemorySwappiness")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"]}}""", "Dns")]
@@ -58,6 +56,17 @@ public sealed class CreateRequestMapperTests
         var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse(json)))!;
         Assert.That(e.StatusCode, Is.EqualTo(400));
         Assert.That(e.Message, Does.StartWith("not supported by Berth yet: ").And.Contain(field));
+    }
+
+    [Test]
+    public void CarriesTtyConsoleSizeAndInit()
+    {
+        var (config, host) = CreateRequestMapper.Map(Parse("""{"Image":"busybox","Tty":true,"OpenStdin":true,"StdinOnce":true,"HostConfig":{"Init":true,"ConsoleSize":[40,120]}}"""));
+        Assert.That(config.Tty && config.OpenStdin && config.StdinOnce, Is.True);
+        Assert.That(host.Init, Is.True);
+        Assert.That(host.ConsoleSize, Is.EqualTo(new[] { 40, 120 }));
+        var (_, plain) = CreateRequestMapper.Map(Parse(CliBody));
+        Assert.That(plain.Init, Is.False);
     }
 
     [Test]

@@ -206,6 +206,31 @@ public sealed class CgroupV1ManagerTests
     }
 
     [Test]
+    public void StatDetailsComeFromMemoryStatCpuacctAndCpuStat()
+    {
+        var cgroup = Detect().Create(Id, new CgroupLimits(MemoryBytes: 32 << 20));
+        string memory = Path.Combine(MemoryParent, Id);
+        string cpuacct = Path.Combine(_fake.Mount("cpuacct"), "berth", Id);
+        string cpu = Path.Combine(_fake.Mount("cpu"), "berth", Id);
+        File.WriteAllText(Path.Combine(memory, "memory.stat"), "cache 4096\nrss 8192\ntotal_inactive_file 1024\n");
+        File.WriteAllText(Path.Combine(memory, "memory.max_usage_in_bytes"), "65536\n");
+        File.WriteAllText(Path.Combine(memory, "memory.failcnt"), "2\n");
+        File.WriteAllText(Path.Combine(cpuacct, "cpuacct.stat"), "user 30\nsystem 5\n");
+        File.WriteAllText(Path.Combine(cpuacct, "cpuacct.usage_percpu"), "100 200 \n");
+        File.WriteAllText(Path.Combine(cpu, "cpu.stat"), "nr_periods 10\nnr_throttled 3\nthrottled_time 777\n");
+
+        var details = cgroup.ReadStatDetails();
+
+        Assert.That(details.MemoryStat, Is.EquivalentTo(new Dictionary<string, long> { ["cache"] = 4096, ["rss"] = 8192, ["total_inactive_file"] = 1024 }));
+        Assert.That(details.MemoryMaxUsageBytes, Is.EqualTo(65536));
+        Assert.That(details.MemoryFailcnt, Is.EqualTo(2));
+        Assert.That(details.CpuUserNanoseconds, Is.EqualTo(300_000_000), "USER_HZ ticks to ns");
+        Assert.That(details.CpuSystemNanoseconds, Is.EqualTo(50_000_000));
+        Assert.That(details.PerCpuUsageNanoseconds, Is.EqualTo(new long[] { 100, 200 }));
+        Assert.That((details.ThrottlingPeriods, details.ThrottledPeriods, details.ThrottledTimeNanoseconds), Is.EqualTo(((long?)10, (long?)3, (long?)777)));
+    }
+
+    [Test]
     public void UnlimitedReadsAsNull()
     {
         var stats = Detect().Create(Id, new CgroupLimits()).ReadStats();

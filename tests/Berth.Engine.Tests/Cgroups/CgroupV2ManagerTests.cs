@@ -163,6 +163,11 @@ public sealed class CgroupV2ManagerTests
 
         Assert.That(cgroup.WasOomKilled(), Is.True);
         Assert.That(cgroup.ReadStats(), Is.EqualTo(new CgroupStats(4096, 32 << 20, 1_500_000, 0, null)));
+        File.WriteAllText(Path.Combine(container, "memory.stat"), "anon 100\nfile 200\ninactive_file 50\n");
+        var details = cgroup.ReadStatDetails();
+        Assert.That(details.MemoryStat["inactive_file"], Is.EqualTo(50));
+        Assert.That((details.CpuUserNanoseconds, details.CpuSystemNanoseconds), Is.EqualTo(((long?)1_000_000, (long?)500_000)));
+        Assert.That(details.PerCpuUsageNanoseconds, Is.Null);
         Assert.That(cgroup.IsFrozen, Is.True);
         cgroup.Freeze();
         Assert.That(_fake.WritesTo("cgroup.freeze"), Is.EqualTo(new[] { "1" }));
