@@ -13,7 +13,7 @@ namespace Berth.Cli.Files;
 /// names and ".." refused), every parent is opened from the destination with openat2 RESOLVE_BENEATH (a symlink on
 /// the way may point around inside, never out: the kernel refuses it), every entry is created and changed with *at
 /// calls that never follow a last symlink, a symlink whose target climbs out of the destination is refused (moby's
-/// "invalid symlink"), and a hard link must point inside.
+/// "invalid symlink"), and a hard link must point inside. Refusals are worded as moby's breakout errors.
 /// </summary>
 internal sealed class LocalExtractor : IDisposable
 {
@@ -88,8 +88,8 @@ internal sealed class LocalExtractor : IDisposable
     {
         if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
             return;
-        if (!EntryPath.TryNormalise(name, out string path, out string? problem))
-            throw Refused(name, problem);
+        if (!EntryPath.TryNormalise(name, out string path, out _))
+            throw new CopyException($"\"{name}\" is outside of \"{_rootPath}\"");
         if (path.Length == 0)
             return;
         var (parentPath, leaf) = EntryPath.Split(path);
@@ -117,7 +117,7 @@ internal sealed class LocalExtractor : IDisposable
                 break;
             case TarEntryType.SymbolicLink:
                 if (!StaysInside(parentPath, entry.LinkName))
-                    throw Breakout($"invalid symlink \"{Display(path)}\" -> \"{entry.LinkName}\"");
+                    throw new CopyException($"invalid symlink \"{Display(path)}\" -> \"{entry.LinkName}\"");
                 Created(name, Sys.TrySymlinkAt(entry.LinkName, parent, leaf));
                 Sys.SetTimesAt(parent, leaf, entry.ModificationTime);
                 break;
@@ -165,15 +165,16 @@ internal sealed class LocalExtractor : IDisposable
 
     private void MakeHardLink(string name, string linkName, SafeFileHandle parent, string leaf)
     {
+        var refused = new CopyException($"invalid hardlink \"{GoPath.Join(_rootPath, linkName)}\" -> \"{linkName}\"");
         if (!EntryPath.TryNormalise(linkName, out string target, out _) || target.Length == 0)
-            throw Breakout($"invalid hardlink \"{linkName}\" -> \"{name}\"");
+            throw refused;
         var (targetParentPath, targetName) = EntryPath.Split(target);
         if (!Sys.TryOpenAt2(_root, targetParentPath, O_PATH | O_DIRECTORY, Sys.ResolveBeneathNoSymlinks, out var targetParent, out _))
-            throw Breakout($"invalid hardlink \"{linkName}\" -> \"{name}\"");
+            throw refused;
         using (targetParent)
         {
             if (!Sys.TryStatAt(targetParent, targetName, out var status) || status.IsDirectory)
-                throw Breakout($"invalid hardlink \"{linkName}\" -> \"{name}\"");
+                throw refused;
             Created(name, Sys.TryLinkAt(targetParent, targetName, parent, leaf));
         }
     }
@@ -229,17 +230,12 @@ internal sealed class LocalExtractor : IDisposable
 
     private string Display(string path) => GoPath.Join(_rootPath, path);
 
-    private static Exception ParentProblem(string name, string path, int errno) => errno switch
+    private Exception ParentProblem(string name, string path, int errno) => errno switch
     {
-        Errno.EXDEV or Errno.ELOOP => Breakout($"\"{name}\" would be written through symlink \"{path}\", which leads out of the destination"),
+        Errno.EXDEV or Errno.ELOOP => new CopyException($"\"{name}\" would be written through symlink \"{Display(path)}\", which leads outside of \"{_rootPath}\""),
         Errno.ENOTDIR => new CopyException($"\"{name}\": \"{path}\" is not a directory"),
         _ => new SyscallException($"openat2 `{path}`", errno),
     };
-
-    private static CopyException Refused(string name, string problem) => Breakout($"\"{name}\" {problem}");
-
-    /// <summary>moby's breakoutError wording.</summary>
-    private static CopyException Breakout(string message) => new("archive entry is outside of the destination: " + message);
 
     private static void Created(string name, bool created)
     {

@@ -125,7 +125,7 @@ public sealed class RequestSequenceTests
     {
         string[] args = ["run", "--rm", "--name", "web", "-e", "A=1", "-w", "/tmp", "-u", "1000", "--entrypoint", "/bin/sh", "-h", "box",
             "-v", "/srv:/data:ro", "-m", "32m", "--cpus", "1.5", "--pids-limit", "100", "--read-only", "--cap-add", "net_admin",
-            "--cap-drop", "MKNOD", "--privileged", "--security-opt", "no-new-privileges", "busybox", "-c", "echo hi"];
+            "--cap-drop", "MKNOD", "--privileged", "--security-opt", "no-new-privileges", "--init", "-t", "busybox", "-c", "echo hi"];
         var (berth, docker) = await RunBothAsync(args, stdin: null, exitCode: 0);
         Assert.That(JsonDiff.Differences(JsonNode.Parse(docker.CreateBody!), JsonNode.Parse(berth.CreateBody!)), Is.Empty,
             $"berth:\n{berth.CreateBody}\ndocker:\n{docker.CreateBody}");

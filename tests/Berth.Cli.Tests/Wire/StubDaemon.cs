@@ -29,7 +29,7 @@ internal sealed class StubDaemon : IAsyncDisposable
     private readonly TaskCompletionSource<int> _killed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<(string Request, string Body)> _bodies = [];
     private string? _execCreateBody;
-    private readonly TaskCompletionSource _attached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _inspections;
     private readonly TaskCompletionSource _inspectedAfterAttach = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private TaskCompletionSource<byte[]>? _stdin;
 
@@ -307,11 +307,11 @@ internal sealed class StubDaemon : IAsyncDisposable
         await connection.CompleteAsync();
     }
 
-    /// <summary>An inspect; the first after an attach releases that attach's output (attach inspects again once hijacked).</summary>
+    /// <summary>An inspect; the second releases the output of an attach to the running container (attach inspects before and after attaching).</summary>
     private async Task InspectAsync(HttpContext c, int status, string json)
     {
         await Json(c, status, json);
-        if (_attached.Task.IsCompleted)
+        if (Interlocked.Increment(ref _inspections) >= 2)
             _inspectedAfterAttach.TrySetResult();
     }
 
@@ -339,7 +339,6 @@ internal sealed class StubDaemon : IAsyncDisposable
         c.Response.Headers.Add("Connection", "Upgrade");
         c.Response.Headers.Add("Upgrade", "tcp");
         var connection = await c.HijackAsync(c.RequestAborted);
-        _attached.TrySetResult();
         if (AlreadyRunning)
             await _inspectedAfterAttach.Task.WaitAsync(TimeSpan.FromSeconds(5));
         var input = new MemoryStream();
