@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Berth.Api;
 using Berth.Cli.Api;
-using Berth.Cli.Api.Wire;
 using Berth.Cli.CommandLine;
 
 namespace Berth.Cli.Commands;
@@ -22,7 +22,7 @@ public sealed class DiffCommand : Verb
         if (name.Length == 0)
             throw new CliException(1, "Container name cannot be empty");
         var client = await context.ConnectAsync(cancellationToken);
-        var changes = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(name)}/changes", CliJsonContext.Default.ListFilesystemChange, cancellationToken);
+        var changes = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(name)}/changes", ApiJsonContext.Default.ListFilesystemChange, cancellationToken);
         await context.Console.Out.WriteAsync(string.Concat(changes.Select(c => $"{KindLetter(c.Kind)} {c.Path}\n")));
         return 0;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.Api.Wire;
 using Berth.Cli.CommandLine;
@@ -54,7 +55,7 @@ public sealed class ExecCommand : Verb
             options.ConsoleSize = [height, width];
         }
         var created = await client.SendJsonAsync(client.JsonRequest("POST", $"/containers/{container}/exec", options.ToJson()),
-            CliJsonContext.Default.IdResponse, cancellationToken);
+            ApiJsonContext.Default.IdResponse, cancellationToken);
         if (created.Id.Length == 0)
             throw new CliException(1, "exec ID empty");
         string exec = QueryString.EscapePath(created.Id);
@@ -96,7 +97,7 @@ public sealed class ExecCommand : Verb
         {
             io.Close();
         }
-        var inspect = await client.GetJsonAsync($"/exec/{exec}/json", CliJsonContext.Default.ExecInspect, CancellationToken.None);
+        var inspect = await client.GetJsonAsync($"/exec/{exec}/json", ApiJsonContext.Default.ExecInspectResponse, CancellationToken.None);
         return inspect.ExitCode ?? 0;
     }
 

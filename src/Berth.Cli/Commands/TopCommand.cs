@@ -1,6 +1,6 @@
 using System.CommandLine;
+using Berth.Api;
 using Berth.Cli.Api;
-using Berth.Cli.Api.Wire;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
 
@@ -29,7 +29,7 @@ public sealed class TopCommand : Verb
         if (args.Length > 1)
             query.Set("ps_args", string.Join(' ', args[1..]));
         var client = await context.ConnectAsync(cancellationToken);
-        var top = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(args[0])}/top{query}", CliJsonContext.Default.TopResponse, cancellationToken);
+        var top = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(args[0])}/top{query}", ApiJsonContext.Default.ContainerTopResponse, cancellationToken);
         var table = new TabWriter(20, 3);
         table.WriteRow(top.Titles);
         foreach (var process in top.Processes)
