@@ -16,7 +16,7 @@ namespace Berth.Cli.Commands;
 /// docker's rules, never outside the destination, or written to stdout with "-"; to a container, HEAD for the
 /// destination (a symlink followed once), the local source tarred (or stdin's tar with "-") and
 /// PUT /containers/{name}/archive?noOverwriteDirNonDir=true&amp;path=. With a terminal on stdout berth reports
-/// "Successfully copied SIZE to DEST" on stderr, with progress when stderr is a terminal too.
+/// "Successfully copied SIZE to DEST" on stderr (no progress: docker 28 never draws its own, see <see cref="CopyProgress"/>).
 /// </summary>
 public sealed class CpCommand : Verb
 {
@@ -104,14 +104,14 @@ public sealed class CpCommand : Verb
             return rebase is var (from, to) ? CopyPaths.Rebase(name, from, to) : name;
         }
 
-        await using (var progress = quiet ? null : CopyProgress.Start(console.StderrIsTerminal ? console.Err : null, "Copying from container - "))
-        {
-            var content = progress is null ? response.Body : new ProgressReadStream(response.Body, progress.Report);
-            using var extractor = LocalExtractor.Open(directory);
+        var progress = quiet ? null : new CopyProgress();
+        var content = progress is null ? response.Body : new ProgressReadStream(response.Body, progress.Report);
+        using (var extractor = LocalExtractor.Open(directory))
             await extractor.ExtractAsync(content, Rename, cancellationToken);
-            if (progress is not null)
-                await console.Err.WriteLineAsync($"Successfully copied {CopyProgress.Size(progress.Total)} to {destinationPath}");
-        }
+        // Go's tar reader consumes the end-of-archive blocks that .NET's leaves: they count in "copied" too.
+        await content.CopyToAsync(Stream.Null, cancellationToken);
+        if (progress is not null)
+            await console.Err.WriteLineAsync($"Successfully copied {CopyProgress.Size(progress.Total)} to {destinationPath}");
     }
 
     private static async Task ToContainerAsync(VerbContext context, string sourcePath, string container, string destinationPath, bool followLink,
@@ -157,7 +157,7 @@ public sealed class CpCommand : Verb
             content = pipe.Reader.AsStream();
         }
 
-        await using var progress = quiet || sourcePath == "-" ? null : CopyProgress.Start(console.StderrIsTerminal ? console.Err : null, "Copying to container - ");
+        var progress = quiet || sourcePath == "-" ? null : new CopyProgress();
         var query = new QueryString().Set("path", resolvedDestination).Set("noOverwriteDirNonDir", "true");
         if (copyUidGid)
             query.Set("copyUIDGID", "true");

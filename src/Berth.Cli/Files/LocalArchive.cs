@@ -5,16 +5,17 @@ namespace Berth.Cli.Files;
 
 /// <summary>
 /// moby/go-archive TarResourceRebase for docker cp to a container: the local source (a file, or a directory and
-/// everything below it, walked in lexical order) as a PAX tar whose names are relative to the source's parent,
+/// everything below it, walked in lexical order) as a tar whose names are relative to the source's parent,
 /// directories with a trailing "/", "./…" for a source ending in "/.". <paramref name="rename"/> maps each name as
-/// PrepareArchiveCopy's rebase does. Hard links between files become link entries; sockets are skipped.
+/// PrepareArchiveCopy's rebase does. Hard links between files become link entries; sockets are skipped. As Go's
+/// writer in PAX format, an entry gets extended records only when ustar cannot hold it (a long name or link).
 /// </summary>
 internal static class LocalArchive
 {
     public static async Task WriteAsync(CopyInfo source, Func<string, string> rename, Stream output, CancellationToken cancellationToken)
     {
         var (sourceDir, sourceBase) = CopyPaths.SplitPathDirEntry(source.Path);
-        await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
+        await using var writer = new TarWriter(output, leaveOpen: true);
         var links = new Dictionary<(ulong Device, ulong Inode), string>();
         string root = sourceBase == "." ? sourceDir : GoPath.Join(sourceDir, sourceBase);
         await AddAsync(writer, root, sourceBase, rename, source.RebaseName, sourceBase, links, cancellationToken);
@@ -58,31 +59,53 @@ internal static class LocalArchive
         }
     }
 
-    private static PaxTarEntry CreateEntry(string path, string name, FileStat status, Dictionary<(ulong, ulong), string> links)
+    private static PosixTarEntry CreateEntry(string path, string name, FileStat status, Dictionary<(ulong, ulong), string> links)
     {
         switch (status.FileType)
         {
             case FileStat.S_IFDIR:
-                return new PaxTarEntry(TarEntryType.Directory, name);
+                return Entry(TarEntryType.Directory, name);
             case FileStat.S_IFLNK:
-                return new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = new FileInfo(path).LinkTarget ?? "" };
+                return Entry(TarEntryType.SymbolicLink, name, new FileInfo(path).LinkTarget ?? "");
             case FileStat.S_IFREG when status.Nlink > 1:
                 if (links.TryGetValue((status.Device, status.Inode), out string? first))
-                    return new PaxTarEntry(TarEntryType.HardLink, name) { LinkName = first };
+                    return Entry(TarEntryType.HardLink, name, first);
                 links[(status.Device, status.Inode)] = name;
-                return new PaxTarEntry(TarEntryType.RegularFile, name);
+                return Entry(TarEntryType.RegularFile, name);
             case FileStat.S_IFREG:
-                return new PaxTarEntry(TarEntryType.RegularFile, name);
+                return Entry(TarEntryType.RegularFile, name);
             case FileStat.S_IFCHR or FileStat.S_IFBLK:
-                return new PaxTarEntry(status.FileType == FileStat.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, name)
-                {
-                    DeviceMajor = (int)status.RdevMajor,
-                    DeviceMinor = (int)status.RdevMinor,
-                };
+                var device = Entry(status.FileType == FileStat.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, name);
+                device.DeviceMajor = (int)status.RdevMajor;
+                device.DeviceMinor = (int)status.RdevMinor;
+                return device;
             case FileStat.S_IFIFO:
-                return new PaxTarEntry(TarEntryType.Fifo, name);
+                return Entry(TarEntryType.Fifo, name);
             default:
                 throw new CopyException($"archive/tar: unknown file mode of {path}");
         }
+    }
+
+    /// <summary>A ustar entry when the name (up to 100 bytes, or a 155-byte prefix and 100) and link fit and are ASCII, else a PAX one.</summary>
+    private static PosixTarEntry Entry(TarEntryType type, string name, string? linkName = null)
+    {
+        bool fits = FitsUstar(name) && (linkName ?? "").Length <= 100 && System.Text.Ascii.IsValid(linkName ?? "");
+        PosixTarEntry entry = fits ? new UstarTarEntry(type, name) : new PaxTarEntry(type, name);
+        if (linkName is not null)
+            entry.LinkName = linkName;
+        return entry;
+    }
+
+    private static bool FitsUstar(string name)
+    {
+        if (!System.Text.Ascii.IsValid(name))
+            return false;
+        byte[] bytes = System.Text.Encoding.ASCII.GetBytes(name);
+        if (bytes.Length <= 100)
+            return true;
+        for (int i = bytes.Length - 1; i > 0; i--)
+            if (bytes[i] == (byte)'/' && i <= 155 && bytes.Length - i - 1 <= 100)
+                return true;
+        return false;
     }
 }

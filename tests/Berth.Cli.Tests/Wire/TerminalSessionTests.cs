@@ -84,6 +84,34 @@ public sealed class TerminalSessionTests
         Assert.That(runs[0], Has.Some.Contains("attach?detachKeys=ctrl-a%2Cx&stderr=1&stdin=1&stdout=1&stream=1"));
     }
 
+    [TestCase("cp", "web:/etc", "ROOT/out")]
+    [TestCase("cp", "ROOT/file", "web:/data")]
+    [TestCase("export", "web")]
+    [TestCase("exec", "-t", "web", "echo", "hi")]
+    public async Task OtherVerbsOnATerminalPrintWhatDockerPrints(params string[] args)
+    {
+        var screens = new List<(string Screen, int ExitCode)>();
+        foreach (string client in new[] { CliProcess.BerthPath, CliProcess.DockerPath! })
+        {
+            string root = Directory.CreateTempSubdirectory("berth-cli-pty-").FullName;
+            try
+            {
+                File.WriteAllText(Path.Combine(root, "file"), "content\n");
+                await using var stub = new StubDaemon { AlreadyRunning = true };
+                await using var pty = PtyProcess.Start(client, args.Select(a => a.Replace("ROOT", root)), Environment(client, stub), 30, 100);
+                int exitCode = await pty.WaitForExitAsync();
+                screens.Add((pty.Screen.Replace(root, "ROOT"), exitCode));
+                Assert.That(pty.Settings, Is.EqualTo(pty.SettingsBefore));
+            }
+            finally
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+        Assert.That(screens[0], Is.EqualTo(screens[1]), "berth's screen and exit code, then docker's");
+        TestContext.Out.WriteLine(screens[0].Screen);
+    }
+
     /// <summary>
     /// The same requests on the same connections up to the first resize; after it the order of a SIGWINCH's
     /// resize and its forwarded kill is a race in docker too, so the rest is compared without order and connections.
