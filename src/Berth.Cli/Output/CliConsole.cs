@@ -1,6 +1,5 @@
 using System.Text;
 using Berth.Interop;
-using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Cli.Output;
 
@@ -46,12 +45,13 @@ public sealed class CliConsole
     public Func<Streams.RawTerminal?> EnterRawMode { get; init; } = () => null;
 
     /// <summary>
-    /// The process's streams, as plain file descriptors: System.Console's streams are not used, because on a terminal
-    /// its stdin edits lines itself and its writers switch the terminal into keypad mode. Stdout is written with
-    /// write(2), so that <c>berth logs -f x | head -1</c> ends when the reader goes away, as docker does on SIGPIPE.
+    /// The process's streams, as plain read(2) and write(2) on descriptors 0, 1 and 2 (<see cref="DescriptorStream"/>):
+    /// System.Console's streams edit lines themselves on a terminal and switch it into keypad mode, and a FileStream
+    /// keeps its own offset, so that output written into a file after another process's would overwrite it. A closed
+    /// stdout ends berth on EPIPE (<c>berth logs -f x | head -1</c>), as docker ends on SIGPIPE.
     /// </summary>
     public static CliConsole FromProcess() =>
-        new(Open(0, FileAccess.Read), Open(1, FileAccess.Write), Open(2, FileAccess.Write),
+        new(new DescriptorStream(0, read: true), new DescriptorStream(1, read: false), new DescriptorStream(2, read: false),
             Sys.IsTerminal(0), Sys.IsTerminal(1), Sys.IsTerminal(2))
         {
             TerminalSize = () => Sys.TryGetWindowSize(1, out ushort rows, out ushort columns) && Sys.IsTerminal(1) ? (rows, columns) : (0, 0),
@@ -60,17 +60,4 @@ public sealed class CliConsole
 
     /// <summary>Whether <paramref name="error"/> is EPIPE: the reader of stdout is gone.</summary>
     public static bool IsBrokenPipe(Exception error) => error is IOException { HResult: 32 };
-
-    /// <summary>A stream over an inherited descriptor; an empty one when the descriptor is not open.</summary>
-    private static Stream Open(int fd, FileAccess access)
-    {
-        try
-        {
-            return new FileStream(new SafeFileHandle(fd, ownsHandle: false), access, 0);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            return Stream.Null;
-        }
-    }
 }
