@@ -119,10 +119,33 @@ public sealed class DaemonClient : IAsyncDisposable
     /// A hijacked POST (attach) on a fresh connection, with <c>Content-Type: text/plain</c> and an empty body
     /// as the docker CLI sends it; any status but 101 is an error.
     /// </summary>
-    public async Task<HijackedStream> HijackAsync(string pathAndQuery, CancellationToken cancellationToken)
+    public Task<HijackedStream> HijackAsync(string pathAndQuery, CancellationToken cancellationToken)
     {
         var request = new HttpClientRequest("POST", Versioned(pathAndQuery));
         request.Headers.Set("Content-Type", "text/plain");
+        return HijackAsync(request, cancellationToken);
+    }
+
+    /// <summary>
+    /// A hijacked POST with a JSON body (exec start: <c>Content-Type: application/json</c> and <c>Upgrade: tcp</c> on one
+    /// request, docker-api-notes §4.1); any status but 101 is an error.
+    /// </summary>
+    public Task<HijackedStream> HijackJsonAsync(string pathAndQuery, string json, CancellationToken cancellationToken) =>
+        HijackAsync(JsonRequest("POST", pathAndQuery, json), cancellationToken);
+
+    /// <summary>
+    /// A request whose body is <paramref name="json"/> as the Go client sends it (json.Encoder: the JSON and a
+    /// newline), with <c>Content-Type: application/json</c>.
+    /// </summary>
+    public HttpClientRequest JsonRequest(string method, string pathAndQuery, string json)
+    {
+        var request = new HttpClientRequest(method, Versioned(pathAndQuery)) { Content = System.Text.Encoding.UTF8.GetBytes(json + "\n") };
+        request.Headers.Set("Content-Type", "application/json");
+        return request;
+    }
+
+    private async Task<HijackedStream> HijackAsync(HttpClientRequest request, CancellationToken cancellationToken)
+    {
         try
         {
             return await _http.HijackAsync(request, cancellationToken);

@@ -4,8 +4,10 @@ namespace Berth.Cli.CommandLine;
 
 /// <summary>
 /// SIGINT and SIGTERM end a command through <see cref="Token"/> (berth then exits 128+signal, as docker does),
-/// unless a command proxies signals to its container (<c>run</c>, <c>start -a</c>): then those and SIGHUP,
-/// SIGQUIT, SIGUSR1 and SIGUSR2 are handed to the proxy and berth keeps running.
+/// unless a command proxies signals to its container (<c>run</c>, <c>start -a</c>, <c>attach</c>): then every
+/// signal docker's ForwardAllSignals forwards (all it can catch but CHLD, PIPE and URG; here the ones a .NET
+/// process can take: HUP, INT, QUIT, USR1, USR2, ALRM, TERM, CONT, TSTP, TTIN, TTOU, XCPU, XFSZ, VTALRM, PROF,
+/// WINCH, IO, PWR) is handed to the proxy and berth keeps running.
 /// </summary>
 public sealed class SignalHub : IDisposable
 {
@@ -16,7 +18,19 @@ public sealed class SignalHub : IDisposable
         (PosixSignal.SIGQUIT, "QUIT", 3),
         ((PosixSignal)10, "USR1", 10),
         ((PosixSignal)12, "USR2", 12),
+        ((PosixSignal)14, "ALRM", 14),
         (PosixSignal.SIGTERM, "TERM", 15),
+        (PosixSignal.SIGCONT, "CONT", 18),
+        (PosixSignal.SIGTSTP, "TSTP", 20),
+        (PosixSignal.SIGTTIN, "TTIN", 21),
+        (PosixSignal.SIGTTOU, "TTOU", 22),
+        ((PosixSignal)24, "XCPU", 24),
+        ((PosixSignal)25, "XFSZ", 25),
+        ((PosixSignal)26, "VTALRM", 26),
+        ((PosixSignal)27, "PROF", 27),
+        (PosixSignal.SIGWINCH, "WINCH", 28),
+        ((PosixSignal)29, "IO", 29),
+        ((PosixSignal)30, "PWR", 30),
     ];
 
     private readonly CancellationTokenSource _terminated = new();

@@ -10,7 +10,9 @@ namespace Berth.Cli.Commands;
 /// <c>berth run</c>, request for request as docker/cli's runContainer: create (pulling on 404), attach on a
 /// second connection unless -d, POST /wait (next-exit, or removed with --rm) whose headers arrive before
 /// POST /start goes out on a third connection, then the output until the daemon closes the stream, and the
-/// exit code from the wait. Signals are forwarded to the container while it runs.
+/// exit code from the wait. Signals are forwarded to the container while it runs. With -t the container's TTY is
+/// sized from the local terminal right after start and on every SIGWINCH; with -it the local terminal is raw for the
+/// session, and the detach keys (Ctrl-P Ctrl-Q) leave the container running and end berth with 0.
 /// </summary>
 public sealed class RunCommand : Verb, IContainerVerb
 {
@@ -79,28 +81,44 @@ public sealed class RunCommand : Verb, IContainerVerb
             return 0;
         }
 
-        var attach = await AttachAsync(client, id, request, uncancelled);
+        string? detachKeys = parse.GetValue(_detachKeys) is { Length: > 0 } keys ? keys : null;
+        var attach = await AttachAsync(client, id, request, detachKeys, uncancelled);
         var io = HijackedIo.Start(attach, request.AttachStdin ? console.StdinStream : null, console.StdoutStream,
-            request.Tty ? console.StdoutStream : console.StderrStream, request.Tty);
-        var status = await ContainerWaiter.BeginAsync(client, id, condition, console, uncancelled);
+            request.Tty ? console.StdoutStream : console.StderrStream, request.Tty, detachKeys, console.EnterRawMode);
+        TtyResizer? resizer = null;
         try
         {
-            await StartAsync(client, id, uncancelled);
+            var status = await ContainerWaiter.BeginAsync(client, id, condition, console, uncancelled);
+            try
+            {
+                await StartAsync(client, id, uncancelled);
+            }
+            catch (CliException)
+            {
+                await io.StopAsync();
+                if (autoRemove)
+                    await status;
+                throw;
+            }
+            if (request.Tty && console.StdoutIsTerminal)
+                resizer = await TtyResizer.StartAsync(client, $"/containers/{id}", console);
+            return await AttachedRun.FinishAsync(io, status, request.AttachStdout || request.AttachStderr);
         }
-        catch (CliException)
+        finally
         {
-            await io.StopAsync();
-            if (autoRemove)
-                await status;
-            throw;
+            resizer?.Dispose();
+            io.Close();
         }
-        return await Streams.AttachedRun.FinishAsync(io, status, request.AttachStdout || request.AttachStderr);
     }
 
-    internal static async Task<Berth.Http.HijackedStream> AttachAsync(DaemonClient client, string id, ContainerConfig config, CancellationToken cancellationToken)
+    /// <summary>POST /containers/{id}/attach?stream=1 with the streams the container attaches, hijacked on a fresh connection.</summary>
+    internal static async Task<Berth.Http.HijackedStream> AttachAsync(DaemonClient client, string id, ContainerConfig config, string? detachKeys,
+        CancellationToken cancellationToken)
     {
         var query = new QueryString().Set("stream", "1").Flag("stdin", config.AttachStdin)
             .Flag("stdout", config.AttachStdout).Flag("stderr", config.AttachStderr);
+        if (detachKeys is not null)
+            query.Set("detachKeys", detachKeys);
         try
         {
             return await client.HijackAsync($"/containers/{id}/attach{query}", cancellationToken);

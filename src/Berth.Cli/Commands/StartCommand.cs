@@ -36,7 +36,8 @@ public sealed class StartCommand : Verb
         {
             if (containers.Length > 1)
                 throw new CliException(1, "you cannot start and attach multiple containers at once");
-            return await StartAttachedAsync(client, containers[0], parse.GetValue(_interactive), context, cancellationToken);
+            string? detachKeys = parse.GetValue(_detachKeys) is { Length: > 0 } keys ? keys : null;
+            return await StartAttachedAsync(client, containers[0], parse.GetValue(_interactive), detachKeys, context, cancellationToken);
         }
         var failed = new List<string>();
         foreach (string name in containers)
@@ -57,7 +58,8 @@ public sealed class StartCommand : Verb
         return 0;
     }
 
-    private static async Task<int> StartAttachedAsync(DaemonClient client, string name, bool interactive, VerbContext context, CancellationToken cancellationToken)
+    private static async Task<int> StartAttachedAsync(DaemonClient client, string name, bool interactive, string? detachKeys, VerbContext context,
+        CancellationToken cancellationToken)
     {
         var console = context.Console;
         var container = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(name)}/json", ApiJsonContext.Default.ContainerInspectResponse, cancellationToken);
@@ -70,20 +72,32 @@ public sealed class StartCommand : Verb
             AttachStdout = true,
             AttachStderr = true,
         };
-        var attach = await RunCommand.AttachAsync(client, id, streams, uncancelled);
-        var io = HijackedIo.Start(attach, streams.AttachStdin ? console.StdinStream : null, console.StdoutStream, console.StderrStream, container.Config.Tty);
-        var status = await ContainerWaiter.BeginAsync(client, id, container.HostConfig.AutoRemove ? "removed" : "next-exit", console, uncancelled);
+        var attach = await RunCommand.AttachAsync(client, id, streams, detachKeys, uncancelled);
+        var io = HijackedIo.Start(attach, streams.AttachStdin ? console.StdinStream : null, console.StdoutStream, console.StderrStream,
+            container.Config.Tty, detachKeys, console.EnterRawMode);
+        TtyResizer? resizer = null;
         try
         {
-            await client.PostAsync($"/containers/{id}/start", uncancelled);
+            var status = await ContainerWaiter.BeginAsync(client, id, container.HostConfig.AutoRemove ? "removed" : "next-exit", console, uncancelled);
+            try
+            {
+                await client.PostAsync($"/containers/{id}/start", uncancelled);
+            }
+            catch (DaemonErrorException)
+            {
+                await io.StopAsync();
+                if (container.HostConfig.AutoRemove)
+                    await status;
+                throw;
+            }
+            if (container.Config.Tty && console.StdoutIsTerminal)
+                resizer = await TtyResizer.StartAsync(client, $"/containers/{id}", console);
+            return await AttachedRun.FinishAsync(io, status, outputAttached: true);
         }
-        catch (DaemonErrorException)
+        finally
         {
-            await io.StopAsync();
-            if (container.HostConfig.AutoRemove)
-                await status;
-            throw;
+            resizer?.Dispose();
+            io.Close();
         }
-        return await AttachedRun.FinishAsync(io, status, outputAttached: true);
     }
 }

@@ -5,8 +5,8 @@ namespace Berth.Cli.Options;
 
 /// <summary>
 /// docker's <c>--since</c>/<c>--until</c> values (moby api/types/time GetTimestamp): a Go duration ("10m",
-/// "1h30m") counts back from now, an RFC 3339 time or date is converted, and a unix timestamp passes as given.
-/// The result is "seconds.nanoseconds".
+/// "1h30m") counts back from now and gives whole unix seconds, an RFC 3339 time or date is converted to
+/// "seconds.nanoseconds", and a unix timestamp passes as given.
 /// </summary>
 public static partial class LogTimestamp
 {
@@ -15,7 +15,7 @@ public static partial class LogTimestamp
         if (value.Length == 0)
             return value;
         if (TryParseDuration(value, out var duration))
-            return Format(now - duration);
+            return (now - duration).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (UnixPattern().IsMatch(value))
             return value;
         if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal, out var time))

@@ -1,5 +1,5 @@
 using System.Text;
-using Microsoft.Win32.SafeHandles;
+using Berth.Interop;
 
 namespace Berth.Cli.Output;
 
@@ -41,31 +41,23 @@ public sealed class CliConsole
     /// <summary>The terminal's rows and columns when stdout is one, else (0, 0), as the docker CLI fills ConsoleSize.</summary>
     public Func<(int Height, int Width)> TerminalSize { get; init; } = () => (0, 0);
 
+    /// <summary>Puts stdin's terminal in raw mode until the result is disposed; null when stdin is not a terminal (or NORAW is set).</summary>
+    public Func<Streams.RawTerminal?> EnterRawMode { get; init; } = () => null;
+
     /// <summary>
-    /// The process's streams. Stdout is written with plain write(2) (Console's stream swallows EPIPE), so that
-    /// <c>berth logs -f x | head -1</c> ends when the reader goes away, as docker does on SIGPIPE.
+    /// The process's streams, as plain read(2) and write(2) on descriptors 0, 1 and 2 (<see cref="DescriptorStream"/>):
+    /// System.Console's streams edit lines themselves on a terminal and switch it into keypad mode, and a FileStream
+    /// keeps its own offset, so that output written into a file after another process's would overwrite it. A closed
+    /// stdout ends berth on EPIPE (<c>berth logs -f x | head -1</c>), as docker ends on SIGPIPE.
     /// </summary>
     public static CliConsole FromProcess() =>
-        new(Console.OpenStandardInput(), new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 0), Console.OpenStandardError(),
-            !Console.IsInputRedirected, !Console.IsOutputRedirected, !Console.IsErrorRedirected)
+        new(new DescriptorStream(0, read: true), new DescriptorStream(1, read: false), new DescriptorStream(2, read: false),
+            Sys.IsTerminal(0), Sys.IsTerminal(1), Sys.IsTerminal(2))
         {
-            TerminalSize = ProcessTerminalSize,
+            TerminalSize = () => Sys.TryGetWindowSize(1, out ushort rows, out ushort columns) && Sys.IsTerminal(1) ? (rows, columns) : (0, 0),
+            EnterRawMode = () => Environment.GetEnvironmentVariable("NORAW") is { Length: > 0 } ? null : Streams.RawTerminal.Enter(0),
         };
 
     /// <summary>Whether <paramref name="error"/> is EPIPE: the reader of stdout is gone.</summary>
     public static bool IsBrokenPipe(Exception error) => error is IOException { HResult: 32 };
-
-    private static (int Height, int Width) ProcessTerminalSize()
-    {
-        if (Console.IsOutputRedirected)
-            return (0, 0);
-        try
-        {
-            return (Console.WindowHeight, Console.WindowWidth);
-        }
-        catch (IOException)
-        {
-            return (0, 0);
-        }
-    }
 }

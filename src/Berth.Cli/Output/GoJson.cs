@@ -31,7 +31,12 @@ internal static class GoJson
 
     public static string String(string value) => AppendString(new StringBuilder(), value).ToString();
 
-    public static StringBuilder AppendString(StringBuilder text, string value)
+    /// <param name="escapeHtml">
+    /// Whether &lt; &gt; &amp; are escaped, as json.Marshal does; docker's template function "json" encodes with
+    /// SetEscapeHTML(false), so a plain struct printed by <c>--format json</c> keeps them (values that marshal
+    /// themselves, like ps rows, have escaped them already).
+    /// </param>
+    public static StringBuilder AppendString(StringBuilder text, string value, bool escapeHtml = true)
     {
         text.Append('"');
         foreach (char c in value)
@@ -43,6 +48,9 @@ internal static class GoJson
                 case '\n': text.Append("\\n"); break;
                 case '\r': text.Append("\\r"); break;
                 case '\t': text.Append("\\t"); break;
+                case '<' or '>' or '&' when !escapeHtml:
+                    text.Append(c);
+                    break;
                 case '<' or '>' or '&' or '\u2028' or '\u2029' or < ' ':
                     text.Append("\\u").Append(((int)c).ToString("x4"));
                     break;
