@@ -23,7 +23,7 @@ public static class EngineStartBenchmark
         await using (var archive = File.OpenRead(images.BusyboxDockerArchive))
             await engine.Images.LoadAsync(archive);
 
-        using var crun = CrunBundle.IsInstalled ? CrunBundle.Create(images.RootfsDirectory, OwnMemoryCgroup() + "/berth-bench-crun") : null;
+        using var crun = OciBundle.IsInstalled("crun") ? OciBundle.Create("crun", images.RootfsDirectory, OwnMemoryCgroup() + "/berth-bench-crun") : null;
         var total = new Samples("berth engine: create+start+wait+remove");
         var create = new Samples("  create");
         var start = new Samples("  start");

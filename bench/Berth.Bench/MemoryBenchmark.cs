@@ -1,0 +1,130 @@
+using System.Text;
+
+namespace Berth.Bench;
+
+/// <summary>
+/// Benchmark 3: engine memory. berthd's idle RSS (fresh, and idle again after benchmarks 1 and 2), and engine memory
+/// per running container, taken by benchmark 2 with its containers running: PSS (smaps_rollup) of every engine
+/// process. Berth has no per-container helper (berthd holds the pipes), so its cost per container is berthd's growth
+/// divided by the count; docker's is the containerd shims' PSS (dockerd and containerd growth shown apart); podman's
+/// is conmon's PSS (it has no daemon).
+/// </summary>
+public sealed class MemoryBenchmark(Peers peers)
+{
+    /// <summary>Engine processes' memory at one moment: the daemons, and the per-container helpers.</summary>
+    public sealed record Snapshot(long DaemonPssKiB, long DaemonRssKiB, long HelpersPssKiB, int Helpers, Dictionary<string, long> DaemonRollup);
+
+    /// <summary>One engine's memory with N containers running, against just before they started.</summary>
+    public sealed record PerContainer(string Engine, int Count, Snapshot Before, Snapshot With)
+    {
+        public double DaemonGrowthKiBEach => (With.DaemonPssKiB - Before.DaemonPssKiB) / (double)Count;
+        public double HelperKiBEach => With.HelpersPssKiB / (double)Count;
+        /// <summary>What the target is judged on: helpers for docker and podman, daemon growth for berth.</summary>
+        public double EngineKiBEach => With.Helpers > 0 ? HelperKiBEach : DaemonGrowthKiBEach;
+    }
+
+    public Snapshot? Fresh { get; private set; }
+    public Snapshot? IdleAfterWork { get; private set; }
+    public Dictionary<string, long> IdleDockerd { get; } = [];
+    public List<PerContainer> Samples { get; } = [];
+
+    public Snapshot Take(CliEngine engine)
+    {
+        if (engine == peers.DockerToDockerd && peers.Dockerd is { } dockerd)
+        {
+            var (d, c, shims) = dockerd.Processes();
+            long daemons = ProcessTable.PssKiB(d) + (c is { } cp ? ProcessTable.PssKiB(cp) : 0);
+            long rss = ProcessTable.RssKiB(d) + (c is { } cr ? ProcessTable.RssKiB(cr) : 0);
+            return new Snapshot(daemons, rss, shims.Sum(ProcessTable.PssKiB), shims.Count, ProcessTable.Rollup(d));
+        }
+        if (engine == peers.PodmanCli && peers.PodmanPeer is { } podman)
+        {
+            var conmons = podman.Conmons();
+            return new Snapshot(0, 0, conmons.Sum(ProcessTable.PssKiB), conmons.Count, []);
+        }
+        int pid = peers.Berthd.Pid;
+        return new Snapshot(ProcessTable.PssKiB(pid), ProcessTable.RssKiB(pid), 0, 0, ProcessTable.Rollup(pid));
+    }
+
+    public void RecordFresh()
+    {
+        Fresh = Take(peers.BerthCli);
+        if (peers.Dockerd is { } dockerd)
+        {
+            var (d, c, _) = dockerd.Processes();
+            IdleDockerd["dockerd"] = ProcessTable.RssKiB(d);
+            if (c is { } cp)
+                IdleDockerd["containerd"] = ProcessTable.RssKiB(cp);
+        }
+    }
+
+    public void RecordIdleAfterWork()
+    {
+        Thread.Sleep(2000);
+        IdleAfterWork = Take(peers.BerthCli);
+    }
+
+    public void Add(PerContainer sample) => Samples.Add(sample);
+
+    public static double MB(double kib) => kib / 1024.0;
+
+    public void Write(Report report)
+    {
+        var body = new StringBuilder();
+        body.AppendLine("berthd at rest (no container), RSS and PSS in MB; the anonymous part is the managed heap and native allocations, the file part is mapped code (berthd is one NativeAOT binary):");
+        body.AppendLine();
+        var idleRows = new List<string[]>();
+        foreach (var (name, s) in new[] { ("berthd fresh (started, busybox loaded)", Fresh), ("berthd idle after benchmarks 1 and 2", IdleAfterWork) })
+            if (s is not null)
+                idleRows.Add([name, Report.F(MB(s.DaemonRssKiB)), Report.F(MB(s.DaemonPssKiB)), Report.F(MB(s.DaemonRollup.GetValueOrDefault("Pss_Anon"))), Report.F(MB(s.DaemonRollup.GetValueOrDefault("Pss_File")))]);
+        foreach (var (name, kib) in IdleDockerd)
+            idleRows.Add([name + " fresh (for comparison)", Report.F(MB(kib)), "", "", ""]);
+        body.AppendLine(Report.Table(["process", "RSS MB", "PSS MB", "PSS anon MB", "PSS file MB"], idleRows));
+        body.AppendLine();
+        body.AppendLine("Engine memory per running container (PSS, MB), with the containers of benchmark 2 running (median over its rounds):");
+        body.AppendLine();
+        var rows = new List<string[]>();
+        foreach (var group in Samples.GroupBy(s => s.Engine))
+        {
+            var list = group.ToList();
+            double Med(Func<PerContainer, double> f) => list.Select(f).Order().ElementAt(list.Count / 2);
+            rows.Add([group.Key, list[0].Count.ToString(), Report.F(MB(Med(s => s.Before.DaemonPssKiB))), Report.F(MB(Med(s => s.With.DaemonPssKiB))),
+                Report.F(MB(Med(s => s.DaemonGrowthKiBEach)), 3), list[0].With.Helpers > 0 ? $"{list[0].With.Helpers} × {Report.F(MB(Med(s => s.HelperKiBEach)), 3)}" : "none",
+                "**" + Report.F(MB(Med(s => s.EngineKiBEach)), 3) + "**"]);
+        }
+        body.AppendLine(Report.Table(["engine", "containers", "daemon PSS before MB", "daemon PSS with them MB", "daemon growth per container MB",
+            "per-container helpers (PSS each, MB)", "engine memory per container MB"], rows));
+        body.AppendLine("Engine memory per container: berth = berthd's PSS growth / N (no helper process); docker → dockerd = containerd-shim PSS / N (dockerd and containerd growth in its own column); podman = conmon PSS / N.");
+        report.Section("3. Memory", body.ToString());
+    }
+
+    public double? BerthPerContainerMB()
+    {
+        var berth = Samples.Where(s => s.Engine == peers.BerthCli.Name).Select(s => s.EngineKiBEach).Order().ToList();
+        return berth.Count == 0 ? null : MB(berth[berth.Count / 2]);
+    }
+
+    public double? IdleRssMB() => Fresh is null ? null : MB(Math.Max(Fresh.DaemonRssKiB, IdleAfterWork?.DaemonRssKiB ?? 0));
+
+    /// <summary>What berthd's idle memory consists of, for a missed target.</summary>
+    public string IdleComposition()
+    {
+        var s = IdleAfterWork ?? Fresh;
+        if (s is null)
+            return "";
+        var r = s.DaemonRollup;
+        return $"berthd RSS {Report.F(MB(s.DaemonRssKiB), 1)} MB = anonymous {Report.F(MB(r.GetValueOrDefault("Anonymous")), 1)} MB (managed heap, thread stacks, native allocations) + file-backed {Report.F(MB(r.GetValueOrDefault("Rss") - r.GetValueOrDefault("Anonymous")), 1)} MB (the mapped NativeAOT binary and libraries)";
+    }
+
+    /// <summary>What berthd's growth per container consists of, for a missed target.</summary>
+    public string GrowthComposition()
+    {
+        var berth = Samples.Where(s => s.Engine == peers.BerthCli.Name).ToList();
+        if (berth.Count == 0)
+            return "";
+        var s = berth[berth.Count / 2];
+        double anon = (s.With.DaemonRollup.GetValueOrDefault("Pss_Anon") - s.Before.DaemonRollup.GetValueOrDefault("Pss_Anon")) / (double)s.Count;
+        double file = (s.With.DaemonRollup.GetValueOrDefault("Pss_File") - s.Before.DaemonRollup.GetValueOrDefault("Pss_File")) / (double)s.Count;
+        return $"berthd's growth per container is anonymous memory {Report.F(MB(anon), 3)} MB (managed objects, buffers, thread stacks) and file-backed {Report.F(MB(file), 3)} MB";
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Berth.Bench;
+
+/// <summary>
+/// Where the time of `berth run --rm busybox true` goes: the CLI process alone (`berth --version`), then the same
+/// requests the CLI makes, sent by the harness and timed one by one (create, attach, wait, start, exit and
+/// auto-removal), the engine's own start stages from berthd's debug log (StartTimings), and `strace -c` of berthd
+/// during a burst of runs. The detached path (create + start) is timed the same way for benchmark 2.
+/// </summary>
+public sealed class RunProfile(BenchContext context, Peers peers)
+{
+    public List<Samples> Stages { get; } = [];
+    public Samples CliStart { get; private set; } = null!;
+    public Samples DockerCliStart { get; private set; } = null!;
+    public Samples DetachedCreate { get; private set; } = null!;
+    public Samples DetachedStart { get; private set; } = null!;
+    public string StraceTop { get; private set; } = "";
+
+    /// <summary>(stage, median ms) of one `run --rm`, in order; the engine's start split into its stages.</summary>
+    public List<(string Stage, double Ms)> Breakdown { get; } = [];
+
+    public async Task RunAsync(Report report)
+    {
+        int n = context.Count(20, 8);
+        context.Log($"1b. profile of berth run --rm: {n} runs of each step");
+        CliStart = new Samples("berth --version (CLI process start and exit, no daemon)");
+        DockerCliStart = new Samples("docker --version (docker CLI process start and exit)");
+        for (int i = 0; i < n; i++)
+        {
+            CliStart.Add(Exec.Run([peers.BerthCli.Prefix[0], "--version"]).Check().Elapsed);
+            DockerCliStart.Add(Exec.Run([peers.DockerCli, "--version"], env: peers.DockerToBerthd.Env).Check().Elapsed);
+        }
+
+        var create = new Samples("POST /containers/create");
+        var attach = new Samples("POST /containers/{id}/attach (hijack)");
+        var waitHead = new Samples("POST /containers/{id}/wait?condition=removed (headers)");
+        var start = new Samples("POST /containers/{id}/start");
+        var exit = new Samples("run, exit and auto-removal (start answered → wait body)");
+        var total = new Samples("all requests of one run --rm");
+        using var api = new EngineApi(peers.Berthd.SocketPath);
+        DateTime since = DateTime.UtcNow;
+        for (int i = -2; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            string id = await api.CreateAsync(["true"], attach: true, autoRemove: true);
+            long t1 = Stopwatch.GetTimestamp();
+            var attachRequest = new Berth.Http.HttpClientRequest("POST", $"/containers/{id}/attach?stream=1&stdout=1&stderr=1");
+            await using var stream = await api.Client.HijackAsync(attachRequest);
+            long t2 = Stopwatch.GetTimestamp();
+            using var wait = await api.Client.PostAsync($"/containers/{id}/wait?condition=removed");
+            long t3 = Stopwatch.GetTimestamp();
+            await api.PostAsync($"/containers/{id}/start");
+            long t4 = Stopwatch.GetTimestamp();
+            await wait.ReadAsBytesAsync();
+            long t5 = Stopwatch.GetTimestamp();
+            await stream.CopyToAsync(Stream.Null);
+            if (i < 0)
+            {
+                since = DateTime.UtcNow;
+                continue;
+            }
+            create.Add(Stopwatch.GetElapsedTime(t0, t1));
+            attach.Add(Stopwatch.GetElapsedTime(t1, t2));
+            waitHead.Add(Stopwatch.GetElapsedTime(t2, t3));
+            start.Add(Stopwatch.GetElapsedTime(t3, t4));
+            exit.Add(Stopwatch.GetElapsedTime(t4, t5));
+            total.Add(Stopwatch.GetElapsedTime(t0, t5));
+        }
+        var timings = peers.Berthd.StartTimingsSince(since);
+        var engineStages = new List<Samples>();
+        foreach (var (key, label) in new[] { ("Rootfs", "overlay mount"), ("Cgroup", "cgroup create"), ("Spec", "spec (user lookup, init spec)"),
+                     ("Launcher", "berth-launcher (spawn, join cgroups, clone)"), ("Init", "berth-init (mounts, pivot_root, creds, exec)"), ("Total", "engine start total") })
+        {
+            var s = new Samples("    engine: " + label);
+            foreach (var t in timings)
+                if (t.TryGetValue(key, out double ms))
+                    s.AddValue(ms);
+            if (s.Count > 0)
+                engineStages.Add(s);
+        }
+
+        DetachedCreate = new Samples("detached: POST /containers/create");
+        DetachedStart = new Samples("detached: POST /containers/{id}/start");
+        var detachedIds = new List<string>();
+        for (int i = 0; i < n; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            string id = await api.CreateAsync(["sleep", "100000"]);
+            long t1 = Stopwatch.GetTimestamp();
+            await api.PostAsync($"/containers/{id}/start");
+            long t2 = Stopwatch.GetTimestamp();
+            DetachedCreate.Add(Stopwatch.GetElapsedTime(t0, t1));
+            DetachedStart.Add(Stopwatch.GetElapsedTime(t1, t2));
+            detachedIds.Add(id);
+        }
+        foreach (string id in detachedIds)
+            await api.RemoveAsync(id);
+
+        StraceTop = Strace.During(peers.Berthd.Pid, () =>
+        {
+            for (int i = 0; i < 10; i++)
+                peers.BerthCli.Time(peers.BerthCli.RunRm("true"));
+        });
+
+        Stages.AddRange([CliStart, DockerCliStart, create, attach, waitHead, start, .. engineStages, exit, total, DetachedCreate, DetachedStart]);
+        double engineTotal = engineStages.FirstOrDefault(s => s.Name.EndsWith("engine start total"))?.Median ?? 0;
+        Breakdown.Add(("berth CLI process (start, parse, exit)", CliStart.Median));
+        Breakdown.Add(("create request", create.Median));
+        Breakdown.Add(("attach request", attach.Median));
+        Breakdown.Add(("wait request (headers)", waitHead.Median));
+        foreach (var s in engineStages.Where(s => !s.Name.EndsWith("engine start total")))
+            Breakdown.Add(("start: " + s.Name.Trim().Replace("engine: ", ""), s.Median));
+        Breakdown.Add(("start: API and state outside the engine's stages", Math.Max(0, start.Median - engineTotal)));
+        Breakdown.Add(("run, exit and auto-removal", exit.Median));
+
+        var body = new StringBuilder();
+        body.AppendLine($"{n} runs of each step after 2 warm-up runs (ms). The requests are the ones `berth run --rm` sends, sent by the harness over the same kind of Unix-socket connection; the engine rows are berthd's own StartTimings (debug log) for those starts.");
+        body.AppendLine();
+        body.AppendLine(Report.Table(["step", "min ms", "median ms", "max ms"], Stages.Select(s => Report.Row(s, 2))));
+        body.AppendLine($"`strace -c -f` of berthd during 10 `berth run --rm` (syscall time, all berthd threads and the helpers it forks; strace slows everything, so only the proportions count):");
+        body.AppendLine();
+        body.AppendLine("```");
+        body.AppendLine(StraceTop.TrimEnd());
+        body.AppendLine("```");
+        report.Section("1b. Where the time of `berth run --rm` goes", body.ToString());
+    }
+
+    /// <summary>The costliest stage of `berth run --rm` with its median, and the next two, as one sentence.</summary>
+    public string Costliest()
+    {
+        var top = Breakdown.OrderByDescending(b => b.Ms).Take(3).ToList();
+        double sum = Breakdown.Sum(b => b.Ms);
+        return $"costliest stage: {top[0].Stage}, {Report.F(top[0].Ms)} ms of ~{Report.F(sum, 1)} ms; then {top[1].Stage} ({Report.F(top[1].Ms)} ms) and {top[2].Stage} ({Report.F(top[2].Ms)} ms) — see 1b";
+    }
+}
