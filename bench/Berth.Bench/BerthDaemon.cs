@@ -35,10 +35,12 @@ public sealed partial class BerthDaemon : IDisposable
 
     public int? ExitCode { get; private set; }
 
-    public static BerthDaemon Start(BenchContext context)
+    /// <param name="name">its directory in the run's directory and the suffix of its cgroup parent</param>
+    /// <param name="env">extra environment (a GC setting for the memory experiment)</param>
+    public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null)
     {
-        string directory = context.Dir("berthd");
-        string cgroupParent = context.Prefix + "-berthd";
+        string directory = context.Dir(name);
+        string cgroupParent = context.Prefix + "-" + name;
         var start = new ProcessStartInfo(Path.Combine(BenchPaths.HelperDirectory, "berthd"))
         {
             RedirectStandardOutput = true,
@@ -48,6 +50,8 @@ public sealed partial class BerthDaemon : IDisposable
         foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
                      "--cgroup-parent", cgroupParent, "--log-level", "debug" })
             start.ArgumentList.Add(arg);
+        foreach (var (key, value) in env ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
         var daemon = new BerthDaemon(Process.Start(start)!, directory, cgroupParent);
         daemon._process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
         daemon._process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);

@@ -37,14 +37,14 @@ public static class Chart
         gp.AppendLine("set size 1,0.55; set origin 0,0.42");
         gp.AppendLine("set title '1. run --rm busybox true: median ms, whiskers min-max (log scale)'");
         gp.AppendLine("set logscale y; set yrange [1:*]; set ylabel 'ms'");
-        gp.AppendLine($"plot '{f1}' using 0:2:xtic(1) with boxes lc rgb '#4477aa', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt -1, '' using 0:2:(sprintf('%.1f', $2)) with labels offset 0,1 font ',10'");
+        gp.AppendLine($"plot '{f1}' using 0:2:xtic(1) with boxes lc rgb '#4477aa', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0, '' using 0:2:(sprintf('%.1f', $2)) with labels offset 3.5,0.6 font ',10'");
         gp.AppendLine("unset logscale y; set yrange [0:*]");
         gp.AppendLine("set size 0.5,0.42; set origin 0,0");
         gp.AppendLine("set title '2. start 50 detached containers: median s, min-max'; set ylabel 's'");
-        gp.AppendLine($"plot '{f2}' using 0:2:xtic(1) with boxes lc rgb '#66aa55', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt -1, '' using 0:2:(sprintf('%.2f', $2)) with labels offset 0,1 font ',10'");
+        gp.AppendLine($"plot '{f2}' using 0:2:xtic(1) with boxes lc rgb '#66aa55', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0, '' using 0:2:(sprintf('%.2f', $2)) with labels offset 3.5,0.6 font ',10'");
         gp.AppendLine("set size 0.5,0.42; set origin 0.5,0");
         gp.AppendLine("set title '3. engine memory per running container: MB (PSS)'; set ylabel 'MB'");
-        gp.AppendLine($"plot '{f3}' using 0:2:xtic(1) with boxes lc rgb '#cc6677', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt -1, '' using 0:2:(sprintf('%.2f', $2)) with labels offset 0,1 font ',10'");
+        gp.AppendLine($"plot '{f3}' using 0:2:xtic(1) with boxes lc rgb '#cc6677', '' using 0:2:3:4 with yerrorbars lc rgb 'black' pt 0, '' using 0:2:(sprintf('%.2f', $2)) with labels offset 3.5,0.6 font ',10'");
         gp.AppendLine("unset multiplot");
         string script = Path.Combine(rawDirectory, "chart.gp");
         File.WriteAllText(script, gp.ToString());

@@ -59,7 +59,7 @@ public sealed class ImageLoadBenchmark(BenchContext context, Peers peers)
         context.Log("   profiling one berth load (strace -c, then perf)");
         StraceTop = Strace.During(peers.Berthd.Pid, () => peers.BerthCli.Cli("load", "-i", image.Path).Check());
         peers.BerthCli.Cli("rmi", DebianImageArchive.Reference).Check();
-        PerfTop = Perf.During(peers.Berthd.Pid, () => peers.BerthCli.Cli("load", "-i", image.Path).Check());
+        PerfTop = Perf.During(peers.Berthd.Pid, () => peers.BerthCli.Cli("load", "-i", image.Path).Check(), ["dso", "dso,sym"], 12);
         peers.BerthCli.Cli("rmi", DebianImageArchive.Reference).Check();
 
         var ratios = variants.Take(variants.Count - 1).Select(v => Samples.Ratio($"{v.Samples.Name.Split(" (")[0]} / floor", v.Samples, Floor!)).ToList();
@@ -76,7 +76,7 @@ public sealed class ImageLoadBenchmark(BenchContext context, Peers peers)
         body.AppendLine("```");
         body.AppendLine(StraceTop.TrimEnd());
         body.AppendLine("```");
-        body.AppendLine("`perf record` of berthd during another load, CPU samples by shared object:");
+        body.AppendLine("`perf record` of berthd during another load, CPU samples by shared object, then by symbol (berthd is stripped: its own code shows as addresses):");
         body.AppendLine();
         body.AppendLine("```");
         body.AppendLine(PerfTop.TrimEnd());

@@ -78,7 +78,7 @@ public sealed class Janitor
         foreach (string line in File.ReadLines("/proc/self/mountinfo"))
         {
             string mountPoint = line.Split(' ')[4];
-            if (mountPoint.StartsWith(_context.WorkDirectory, StringComparison.Ordinal))
+            if (mountPoint.Contains(_context.Prefix, StringComparison.Ordinal))
                 leaks.Add("mount " + mountPoint);
         }
         foreach (string proc in Directory.EnumerateDirectories("/proc"))

@@ -11,7 +11,8 @@ public static class Perf
 {
     public static bool IsInstalled => Exec.OnPath("perf");
 
-    public static string During(int pid, Action action, string sort = "dso", int lines = 10)
+    /// <summary>One summary per sort key ("dso", "sym"), each its top <paramref name="lines"/> rows above 1%.</summary>
+    public static string During(int pid, Action action, string[] sorts, int lines = 10)
     {
         if (!IsInstalled)
         {
@@ -40,9 +41,14 @@ public static class Perf
         }
         try
         {
-            var r = Exec.Run(["perf", "report", "-i", data, "--stdio", "--sort", sort, "--percent-limit", "1"], captureStdout: true);
-            var rows = r.Stdout.Split('\n').Where(l => l.Trim().Length > 0 && !l.StartsWith('#')).Take(lines);
-            return string.Join('\n', rows);
+            var parts = new List<string>();
+            foreach (string sort in sorts)
+            {
+                var r = Exec.Run(["perf", "report", "-i", data, "--stdio", "--sort", sort, "--percent-limit", "1"], captureStdout: true);
+                var rows = r.Stdout.Split('\n').Where(l => l.Trim().Length > 0 && !l.StartsWith('#')).Take(lines).Select(l => l.TrimEnd());
+                parts.Add($"by {sort}:\n" + string.Join('\n', rows));
+            }
+            return string.Join("\n\n", parts);
         }
         finally
         {

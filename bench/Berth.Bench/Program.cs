@@ -14,7 +14,7 @@ switch (mode)
     case "engine-start":
         int iterations = IntOption(args, "--iterations", 50);
         string output = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "engine-start.md"));
-        string report = await EngineStartBenchmark.RunAsync(iterations);
+        string report = (await EngineStartBenchmark.RunAsync(iterations)).Markdown;
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, report);
         Console.WriteLine(report);

@@ -25,16 +25,21 @@ public sealed class Report
 
     public static string F(double value, int decimals = 2) => value.ToString("F" + decimals, CultureInfo.InvariantCulture);
 
-    /// <summary>A markdown table.</summary>
+    /// <summary>A markdown table; a column whose cells are all numbers is right-aligned, '|' in a cell is escaped.</summary>
     public static string Table(string[] header, IEnumerable<string[]> rows)
     {
+        var list = rows.ToList();
+        bool Numeric(int column) => list.All(r => column >= r.Length || r[column].TrimStart('*').Length == 0
+            || char.IsDigit(r[column].TrimStart('*')[0]) || r[column].TrimStart('*')[0] == '-');
         var sb = new StringBuilder();
-        sb.AppendLine("| " + string.Join(" | ", header) + " |");
-        sb.AppendLine("|" + string.Concat(header.Select((_, i) => i == 0 ? "---|" : "---:|")));
-        foreach (var row in rows)
-            sb.AppendLine("| " + string.Join(" | ", row) + " |");
+        sb.AppendLine("| " + string.Join(" | ", header.Select(Escape)) + " |");
+        sb.AppendLine("|" + string.Concat(header.Select((_, i) => i > 0 && Numeric(i) ? "---:|" : "---|")));
+        foreach (var row in list)
+            sb.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
         return sb.ToString();
     }
+
+    private static string Escape(string cell) => cell.Replace("|", "\\|");
 
     /// <summary>Row of a timing series: name, min, median, max (ms).</summary>
     public static string[] Row(Samples s, int decimals = 1) => [s.Name, F(s.Min, decimals), F(s.Median, decimals), F(s.Max, decimals)];

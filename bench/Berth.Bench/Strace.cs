@@ -7,6 +7,9 @@ public static class Strace
 {
     public static bool IsInstalled => Exec.OnPath("strace");
 
+    /// <summary>Syscalls that only wait (for a lock, an event, a child, a timer): left out, so that the summary shows the work.</summary>
+    public const string Waiting = "futex,epoll_wait,epoll_pwait,epoll_pwait2,waitid,wait4,restart_syscall,sched_yield,nanosleep,clock_nanosleep,poll,ppoll,select,pselect6";
+
     /// <summary>The top <paramref name="lines"/> rows of the summary, sorted by time, with its header and total.</summary>
     public static string During(int pid, Action action, int lines = 12)
     {
@@ -16,7 +19,7 @@ public static class Strace
             return "(strace is not installed)";
         }
         string output = Path.Combine(Path.GetTempPath(), $"berth-bench-strace-{Guid.NewGuid():N}.txt");
-        using var strace = Process.Start(new ProcessStartInfo("strace", ["-c", "-f", "-S", "time", "-o", output, "-p", pid.ToString()])
+        using var strace = Process.Start(new ProcessStartInfo("strace", ["-c", "-f", "-S", "time", "-e", "trace=!" + Waiting, "-o", output, "-p", pid.ToString()])
         {
             RedirectStandardError = true,
         })!;

@@ -33,12 +33,13 @@ public static class Suite
         try
         {
             peers = Peers.Start(context);
-            memory = new MemoryBenchmark(peers);
+            memory = new MemoryBenchmark(context, peers);
             memory.RecordFresh();
             await Step(context, failures, "1. run --rm", () => { runRm = new RunRmBenchmark(context, peers); runRm.Run(report); return Task.CompletedTask; });
             await Step(context, failures, "1b. profile", async () => { profile = new RunProfile(context, peers); await profile.RunAsync(report); });
             await Step(context, failures, "2. density", () => { density = new DensityBenchmark(context, peers, memory); density.Run(report); return Task.CompletedTask; });
             memory.RecordIdleAfterWork();
+            await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; });
             memory.Write(report);
             await Step(context, failures, "4. image load", () => { imageLoad = new ImageLoadBenchmark(context, peers); imageLoad.Run(report); return Task.CompletedTask; });
             await Step(context, failures, "5+6. API and scale", async () => { scale = new ScaleBenchmark(context, peers); await scale.RunAsync(report); });
@@ -124,16 +125,17 @@ public static class Suite
             double seconds = berthDensity.Start.Median / 1000;
             string why = profile is null ? "" :
                 $"costliest stage: per start ({Report.F(berthDensity.Start.Median / DensityBenchmark.Containers, 1)} ms each) the berth CLI process takes {Report.F(profile.CliStart.Median, 1)} ms (`berth --version`), "
-                + $"POST /containers/create {Report.F(profile.DetachedCreate.Median, 1)} ms and POST /start {Report.F(profile.DetachedStart.Median, 1)} ms (harness-sent requests, 1b)";
+                + $"POST /containers/create {Report.F(profile.DetachedCreate.Median, 1)} ms and POST /start {Report.F(profile.DetachedStart.Median, 1)} ms (harness-sent requests, 1b); "
+                + "inside start: " + string.Join(", ", profile.Breakdown.Where(b => b.Stage.StartsWith("start: ", StringComparison.Ordinal)).OrderByDescending(b => b.Ms).Take(2).Select(b => $"{b.Stage[7..]} {Report.F(b.Ms, 1)} ms"));
             report.Targets.Add(new Target($"{DensityBenchmark.Containers} detached starts in at most 0.5 s", $"{Report.F(seconds)} s (median of rounds, berth CLI → berthd)", seconds <= 0.5, why));
         }
         // memory
         if (memory?.BerthPerContainerMB() is { } perContainer)
             report.Targets.Add(new Target("at most 0.25 MB engine memory per running container", $"{Report.F(perContainer, 3)} MB (berthd PSS growth / {DensityBenchmark.Containers})",
-                perContainer <= 0.25, "costliest part: " + memory.GrowthComposition()));
+                perContainer <= 0.25, "costliest part: " + memory.GrowthComposition() + memory.GcFinding()));
         if (memory?.IdleRssMB() is { } idle)
             report.Targets.Add(new Target("at most 25 MB idle (berthd RSS)", $"{Report.F(idle, 1)} MB (the larger of fresh and idle-after-work)", idle <= 25,
-                "costliest part: " + memory.IdleComposition()));
+                "costliest part: " + memory.IdleComposition() + memory.GcFinding()));
         // image load within 1.2x of the tar floor
         if (imageLoad?.Berth is { Count: > 0 } berthLoad && imageLoad.Floor is { Count: > 0 } floorLoad)
         {
@@ -150,7 +152,7 @@ public static class Suite
         foreach (string line in table.Split('\n'))
         {
             string t = line.Trim();
-            if (t.Length == 0 || t.StartsWith('%') || t.StartsWith("---") || t.StartsWith('(') || t.StartsWith("Overhead"))
+            if (t.Length == 0 || t.StartsWith('%') || t.StartsWith("---") || t.StartsWith('(') || t.StartsWith("Overhead") || t.StartsWith("by "))
                 continue;
             return string.Join(' ', t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
         }
