@@ -24,7 +24,7 @@ public sealed class DensityBenchmark(BenchContext context, Peers peers, MemoryBe
 
     public void Run(Report report)
     {
-        int rounds = context.Count(3, 1);
+        int rounds = context.Count(4, 1);
         var engines = peers.CliEngines.ToList();
         context.Log($"2. {Containers} detached sleep containers: {rounds} round(s) of {string.Join(", ", engines.Select(e => e.Name))}");
         foreach (var engine in engines)

@@ -16,12 +16,14 @@ public sealed class ImageLoadBenchmark(BenchContext context, Peers peers)
     public Samples? Floor { get; private set; }
     public List<Samples> All { get; } = [];
     public string StraceTop { get; private set; } = "";
+    public double LayerMiB { get; private set; }
     public string PerfTop { get; private set; } = "";
 
     public void Run(Report report)
     {
         var image = DebianImageArchive.Ensure(context);
-        int rounds = context.Count(5, 2);
+        LayerMiB = image.LayerSize / 1048576.0;
+        int rounds = context.Count(6, 2);
         context.Log($"4. image load of {image.ArchiveSize / 1048576.0:F0} MiB: {rounds} rounds after 1 warm-up round");
         string dest = Path.Combine(context.WorkDirectory, "floor-extract");
         var variants = new List<Variant>();

@@ -11,7 +11,7 @@ namespace Berth.Bench;
 public sealed record Target(string Goal, string Measured, bool? Pass, string Costliest = "");
 
 /// <summary>The results file: sections in order, the targets, and numbers for the chart.</summary>
-public sealed class Report
+public sealed partial class Report
 {
     private readonly List<(string Title, string Body)> _sections = [];
 
@@ -29,8 +29,7 @@ public sealed class Report
     public static string Table(string[] header, IEnumerable<string[]> rows)
     {
         var list = rows.ToList();
-        bool Numeric(int column) => list.All(r => column >= r.Length || r[column].TrimStart('*').Length == 0
-            || char.IsDigit(r[column].TrimStart('*')[0]) || r[column].TrimStart('*')[0] == '-');
+        bool Numeric(int column) => list.All(r => column >= r.Length || NumberCell().IsMatch(r[column]));
         var sb = new StringBuilder();
         sb.AppendLine("| " + string.Join(" | ", header.Select(Escape)) + " |");
         sb.AppendLine("|" + string.Concat(header.Select((_, i) => i > 0 && Numeric(i) ? "---:|" : "---|")));
@@ -38,6 +37,9 @@ public sealed class Report
             sb.AppendLine("| " + string.Join(" | ", row.Select(Escape)) + " |");
         return sb.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\**-?[0-9.]*( ?x)?\**$")]
+    private static partial System.Text.RegularExpressions.Regex NumberCell();
 
     private static string Escape(string cell) => cell.Replace("|", "\\|");
 

@@ -23,7 +23,7 @@ public sealed class RunProfile(BenchContext context, Peers peers)
 
     public async Task RunAsync(Report report)
     {
-        int n = context.Count(20, 8);
+        int n = context.Count(30, 8);
         context.Log($"1b. profile of berth run --rm: {n} runs of each step");
         CliStart = new Samples("berth --version (CLI process start and exit, no daemon)");
         DockerCliStart = new Samples("docker --version (docker CLI process start and exit)");
@@ -32,6 +32,10 @@ public sealed class RunProfile(BenchContext context, Peers peers)
             CliStart.Add(Exec.Run([peers.BerthCli.Prefix[0], "--version"]).Check().Elapsed);
             DockerCliStart.Add(Exec.Run([peers.DockerCli, "--version"], env: peers.DockerToBerthd.Env).Check().Elapsed);
         }
+
+        var alone = new Samples("berth run --rm, back to back (no other engine in between, unlike section 1)");
+        for (int i = 0; i < n; i++)
+            alone.Add(peers.BerthCli.Time(peers.BerthCli.RunRm("true")).Elapsed);
 
         var create = new Samples("POST /containers/create");
         var attach = new Samples("POST /containers/{id}/attach (hijack)");
@@ -107,7 +111,7 @@ public sealed class RunProfile(BenchContext context, Peers peers)
         context.Log("   engine level (in-process, interleaved with crun run)");
         var engineLevel = await EngineStartBenchmark.RunAsync(n, context.Prefix);
 
-        Stages.AddRange([CliStart, DockerCliStart, create, attach, waitHead, start, .. engineStages, exit, total, DetachedCreate, DetachedStart]);
+        Stages.AddRange([alone, CliStart, DockerCliStart, create, attach, waitHead, start, .. engineStages, exit, total, DetachedCreate, DetachedStart]);
         double engineTotal = engineStages.FirstOrDefault(s => s.Name.EndsWith("engine start total"))?.Median ?? 0;
         Breakdown.Add(("berth CLI process (start, parse, exit)", CliStart.Median));
         Breakdown.Add(("create request", create.Median));

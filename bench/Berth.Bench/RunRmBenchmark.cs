@@ -23,7 +23,7 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
 
     public void Run(Report report)
     {
-        int rounds = context.Count(30, 10), warmup = 3;
+        int rounds = context.Count(40, 10), warmup = 3;
         context.Log($"1. run --rm busybox true: {rounds} rounds after {warmup} warm-up rounds");
         var variants = new List<Variant>();
         Variant Add(string name, Func<int, string[]> argv, IReadOnlyDictionary<string, string>? env = null)

@@ -20,7 +20,7 @@ public sealed class ScaleBenchmark(BenchContext context, Peers peers)
 
     public async Task RunAsync(Report report)
     {
-        int rounds = context.Count(10, 4);
+        int rounds = context.Count(12, 4);
         var duration = TimeSpan.FromSeconds(context.Count(5, 2));
         var dockerBudget = TimeSpan.FromSeconds(context.Count(240, 60));
         context.Log($"5+6. scale: {string.Join(", ", Levels)} containers present; {rounds} rounds per level, API for {duration.TotalSeconds:F0} s");
