@@ -13,14 +13,16 @@ namespace Berth.Bench;
 public sealed partial class BerthDaemon : IDisposable
 {
     private readonly Process _process;
-    private readonly List<(DateTime At, Dictionary<string, double> Ms)> _starts = [];
-    private readonly List<string> _log = [];
+    private readonly string _logPath;
+    private readonly string _name;
 
-    private BerthDaemon(Process process, string directory, string cgroupParent)
+    private BerthDaemon(Process process, string directory, string cgroupParent, string logPath, string name)
     {
         _process = process;
         Directory = directory;
         CgroupParent = cgroupParent;
+        _logPath = logPath;
+        _name = name;
     }
 
     public string Directory { get; }
@@ -41,22 +43,17 @@ public sealed partial class BerthDaemon : IDisposable
     {
         string directory = context.Dir(name);
         string cgroupParent = context.Prefix + "-" + name;
-        var start = new ProcessStartInfo(Path.Combine(BenchPaths.HelperDirectory, "berthd"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-        };
-        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
+        string log = Path.Combine(directory, "berthd.log");
+        // berthd writes its log to a file, not to a pipe the harness must keep draining (a full pipe would stall it).
+        var start = new ProcessStartInfo("sh") { RedirectStandardInput = true };
+        foreach (string arg in new[] { "-c", "exec \"$0\" \"$@\" > \"$BERTH_BENCH_LOG\" 2>&1", Path.Combine(BenchPaths.HelperDirectory, "berthd"),
+                     "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
                      "--cgroup-parent", cgroupParent, "--log-level", "debug" })
             start.ArgumentList.Add(arg);
+        start.Environment["BERTH_BENCH_LOG"] = log;
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
             start.Environment[key] = value;
-        var daemon = new BerthDaemon(Process.Start(start)!, directory, cgroupParent);
-        daemon._process.OutputDataReceived += (_, e) => daemon.Append(e.Data);
-        daemon._process.ErrorDataReceived += (_, e) => daemon.Append(e.Data);
-        daemon._process.BeginOutputReadLine();
-        daemon._process.BeginErrorReadLine();
+        var daemon = new BerthDaemon(Process.Start(start)!, directory, cgroupParent, log, name);
         WaitForSocket(daemon.SocketPath, () => daemon._process.HasExited ? "berthd exited: " + daemon.LogTail() : null);
         return daemon;
     }
@@ -64,19 +61,76 @@ public sealed partial class BerthDaemon : IDisposable
     /// <summary>The StartTimings berthd logged at or after <paramref name="since"/>: one dictionary of stage → ms per start.</summary>
     public List<Dictionary<string, double>> StartTimingsSince(DateTime since)
     {
-        lock (_starts)
-            return _starts.Where(s => s.At >= since).Select(s => s.Ms).ToList();
+        var starts = new List<Dictionary<string, double>>();
+        foreach (string line in ReadLog())
+        {
+            var match = StartedLine().Match(line);
+            if (!match.Success || !DateTime.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var at) || at < since.AddMilliseconds(-1))
+                continue;
+            var ms = new Dictionary<string, double>();
+            foreach (Match field in TimingField().Matches(match.Groups[2].Value))
+                ms[field.Groups[1].Value] = TimeSpan.Parse(field.Groups[2].Value, CultureInfo.InvariantCulture).TotalMilliseconds;
+            starts.Add(ms);
+        }
+        return starts;
     }
 
-    public string LogTail(int lines = 30)
+    /// <summary>The last lines of berthd's log, without the per-request debug lines.</summary>
+    public string LogTail(int lines = 30) =>
+        string.Join('\n', ReadLog().Where(l => !l.Contains(" dbug: ", StringComparison.Ordinal)).TakeLast(lines));
+
+    /// <summary>Whether berthd is running and answers GET /_ping within 5 s.</summary>
+    public string Health()
     {
-        lock (_log)
-            return string.Join('\n', _log.TakeLast(lines));
+        if (_process.HasExited)
+            return $"berthd exited with {_process.ExitCode}";
+        try
+        {
+            using var api = new EngineApi(SocketPath, 1);
+            var ping = api.Client.GetAsync("/_ping");
+            return ping.Wait(TimeSpan.FromSeconds(5)) ? "berthd answers" : "berthd is running but does not answer /_ping within 5 s";
+        }
+        catch (Exception e)
+        {
+            return "berthd is running but refuses connections: " + (e.InnerException ?? e).Message;
+        }
+    }
+
+    private List<string> ReadLog()
+    {
+        try
+        {
+            using var stream = new FileStream(_logPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var reader = new StreamReader(stream);
+            var lines = new List<string>();
+            while (reader.ReadLine() is { } line)
+                lines.Add(line);
+            return lines;
+        }
+        catch (IOException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Keeps berthd's log in bench/results/raw/ (not committed), for a failed or surprising run.</summary>
+    private void KeepLog()
+    {
+        try
+        {
+            string raw = System.IO.Directory.CreateDirectory(Path.Combine(BenchPaths.ResultsDirectory, "raw")).FullName;
+            File.Copy(_logPath, Path.Combine(raw, _name + ".log"), overwrite: true);
+        }
+        catch (IOException)
+        {
+        }
     }
 
     /// <summary>SIGTERM, then waits up to 60 s; returns false (and kills it) when it did not stop.</summary>
     public bool Stop()
     {
+        KeepLog();
         if (_process.HasExited)
         {
             ExitCode = _process.ExitCode;
@@ -92,6 +146,7 @@ public sealed partial class BerthDaemon : IDisposable
         }
         _process.WaitForExit();
         ExitCode = _process.ExitCode;
+        KeepLog();
         return true;
     }
 
@@ -100,28 +155,6 @@ public sealed partial class BerthDaemon : IDisposable
         if (!_process.HasExited)
             Stop();
         _process.Dispose();
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-            return;
-        var match = StartedLine().Match(line);
-        if (match.Success)
-        {
-            var ms = new Dictionary<string, double>();
-            foreach (Match field in TimingField().Matches(match.Groups[1].Value))
-                ms[field.Groups[1].Value] = TimeSpan.Parse(field.Groups[2].Value, CultureInfo.InvariantCulture).TotalMilliseconds;
-            lock (_starts)
-                _starts.Add((DateTime.UtcNow, ms));
-            return;
-        }
-        lock (_log)
-        {
-            _log.Add(line);
-            if (_log.Count > 2000)
-                _log.RemoveRange(0, 1000);
-        }
     }
 
     internal static void WaitForSocket(string path, Func<string?> failed)
@@ -148,7 +181,7 @@ public sealed partial class BerthDaemon : IDisposable
         throw new TimeoutException($"nothing answered on {path} within 60 s");
     }
 
-    [GeneratedRegex(@"Started [0-9a-f]+: StartTimings \{(.*)\}")]
+    [GeneratedRegex(@"^(\S+) dbug: .*Started [0-9a-f]+: StartTimings \{(.*)\}")]
     private static partial Regex StartedLine();
 
     [GeneratedRegex(@"(\w+) = ([0-9:.]+)")]

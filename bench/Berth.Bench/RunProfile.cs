@@ -149,6 +149,8 @@ public sealed class RunProfile(BenchContext context, Peers peers)
     /// <summary>The costliest stage of `berth run --rm` with its median, and the next two, as one sentence.</summary>
     public string Costliest()
     {
+        if (Breakdown.Count < 3)
+            return "";
         var top = Breakdown.OrderByDescending(b => b.Ms).Take(3).ToList();
         double sum = Breakdown.Sum(b => b.Ms);
         return $"costliest stage: {top[0].Stage}, {Report.F(top[0].Ms)} ms of ~{Report.F(sum, 1)} ms; then {top[1].Stage} ({Report.F(top[1].Ms)} ms) and {top[2].Stage} ({Report.F(top[2].Ms)} ms) — see 1b";

@@ -35,14 +35,14 @@ public static class Suite
             peers = Peers.Start(context);
             memory = new MemoryBenchmark(context, peers);
             memory.RecordFresh();
-            await Step(context, failures, "1. run --rm", () => { runRm = new RunRmBenchmark(context, peers); runRm.Run(report); return Task.CompletedTask; });
-            await Step(context, failures, "1b. profile", async () => { profile = new RunProfile(context, peers); await profile.RunAsync(report); });
-            await Step(context, failures, "2. density", () => { density = new DensityBenchmark(context, peers, memory); density.Run(report); return Task.CompletedTask; });
+            await Step(context, failures, "1. run --rm", () => { var b = new RunRmBenchmark(context, peers); b.Run(report); runRm = b; return Task.CompletedTask; }, peers);
+            await Step(context, failures, "1b. profile", async () => { var b = new RunProfile(context, peers); await b.RunAsync(report); profile = b; }, peers);
+            await Step(context, failures, "2. density", () => { var b = new DensityBenchmark(context, peers, memory); b.Run(report); density = b; return Task.CompletedTask; }, peers);
             memory.RecordIdleAfterWork();
-            await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; });
+            await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; }, peers);
             memory.Write(report);
-            await Step(context, failures, "4. image load", () => { imageLoad = new ImageLoadBenchmark(context, peers); imageLoad.Run(report); return Task.CompletedTask; });
-            await Step(context, failures, "5+6. API and scale", async () => { scale = new ScaleBenchmark(context, peers); await scale.RunAsync(report); });
+            await Step(context, failures, "4. image load", () => { var b = new ImageLoadBenchmark(context, peers); b.Run(report); imageLoad = b; return Task.CompletedTask; }, peers);
+            await Step(context, failures, "5+6. API and scale", async () => { var b = new ScaleBenchmark(context, peers); await b.RunAsync(report); scale = b; }, peers);
         }
         catch (Exception e)
         {
@@ -75,7 +75,7 @@ public static class Suite
         return failures.Count > 0 || leaked ? 1 : 0;
     }
 
-    private static async Task Step(BenchContext context, List<string> failures, string name, Func<Task> step)
+    private static async Task Step(BenchContext context, List<string> failures, string name, Func<Task> step, Peers? peers = null)
     {
         try
         {
@@ -83,8 +83,11 @@ public static class Suite
         }
         catch (Exception e)
         {
-            failures.Add($"{name}: {e.Message}");
-            context.Log($"FAILED {name}: {e}");
+            string health = peers is null ? "" : " — at that point: " + peers.Berthd.Health();
+            failures.Add($"{name}: {e.Message}{health}");
+            context.Log($"FAILED {name}: {e}{health}");
+            if (peers is not null)
+                context.Log("berthd's log (without debug lines) ends:\n" + peers.Berthd.LogTail(15));
         }
     }
 
