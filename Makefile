@@ -60,6 +60,8 @@ test-cgroup2: deps build fixtures
 # Benchmarks side by side with docker (a private dockerd), podman, runc, crun and the floor (bench/, about 20 min):
 # writes bench/results/latest.md and latest.png. bench-quick: fewer rounds, no dockerd or podman, ~2 min, writes
 # bench/results/raw/quick.md. Both run as root and leave nothing behind (the results file says so).
+bench bench-quick: export BERTH_BENCH_MAKE_START := $(shell date +%s)
+
 bench: deps bench-deps build fixtures
 	$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite
 

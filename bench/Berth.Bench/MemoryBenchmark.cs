@@ -202,6 +202,16 @@ public sealed class MemoryBenchmark(BenchContext context, Peers peers)
         return $"berthd RSS {Report.F(MB(s.DaemonRssKiB), 1)} MB = anonymous {Report.F(MB(r.GetValueOrDefault("Anonymous")), 1)} MB (managed heap, thread stacks, native allocations) + file-backed {Report.F(MB(r.GetValueOrDefault("Rss") - r.GetValueOrDefault("Anonymous")), 1)} MB (the mapped NativeAOT binary and libraries)";
     }
 
+    /// <summary>Why berthd grows per container, for a missed target: the fresh trial against the 4 MiB gen0 one, and benchmark 2's warm berthd.</summary>
+    public string PerContainerCause()
+    {
+        if (GcTrials.Count < 2)
+            return GrowthComposition();
+        var (a, b) = (GcTrials[0], GcTrials[1]);
+        string warm = BerthPerContainerMB() is { } w ? $"; a berthd whose heap had already grown through benchmark 1 added {Report.F(w, 3)} MB per container in benchmark 2" : "";
+        return $"the GC's allocation budget, not live data — on a fresh berthd each running container adds {Report.F(a.PerContainerMB, 3)} MB (PSS, anonymous memory) as shipped, but {Report.F(b.PerContainerMB, 3)} MB with the gen0 budget set to 4 MiB (3b){warm}";
+    }
+
     /// <summary>What berthd's growth per container consists of, for a missed target.</summary>
     public string GrowthComposition()
     {

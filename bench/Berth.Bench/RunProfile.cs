@@ -153,6 +153,6 @@ public sealed class RunProfile(BenchContext context, Peers peers)
             return "";
         var top = Breakdown.OrderByDescending(b => b.Ms).Take(3).ToList();
         double sum = Breakdown.Sum(b => b.Ms);
-        return $"costliest stage: {top[0].Stage}, {Report.F(top[0].Ms)} ms of ~{Report.F(sum, 1)} ms; then {top[1].Stage} ({Report.F(top[1].Ms)} ms) and {top[2].Stage} ({Report.F(top[2].Ms)} ms) — see 1b";
+        return $"costliest stage: {top[0].Stage}, {Report.F(top[0].Ms)} ms of the ~{Report.F(sum, 1)} ms its stages add up to in 1b (medians of 1b's own runs); then {top[1].Stage} ({Report.F(top[1].Ms)} ms) and {top[2].Stage} ({Report.F(top[2].Ms)} ms) — see 1b";
     }
 }

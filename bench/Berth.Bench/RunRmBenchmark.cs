@@ -60,11 +60,11 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
         }
         All.AddRange(variants.Select(v => v.Samples));
         if (Crun is not null && nsenter is not null)
-            CrunNet = Samples.Difference("crun run, nsenter subtracted per pair", Crun, nsenter);
+            CrunNet = Samples.Minus("crun run, minus nsenter's median", Crun, nsenter.Median);
 
         var ratios = new List<Samples>();
         if (CrunNet is not null)
-            ratios.Add(Samples.Ratio("berth / crun (nsenter subtracted)", Berth, CrunNet));
+            ratios.Add(Samples.Ratio("berth / crun (minus nsenter's median)", Berth, CrunNet));
         if (Crun is not null)
             ratios.Add(Samples.Ratio("berth / crun (as measured, nsenter included)", Berth, Crun));
         if (Runc is not null)

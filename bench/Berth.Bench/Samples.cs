@@ -43,6 +43,15 @@ public sealed class Samples(string name)
         return difference;
     }
 
+    /// <summary>Each value minus a constant (never below 0.1), e.g. a fixed overhead's median.</summary>
+    public static Samples Minus(string name, Samples a, double constant)
+    {
+        var result = new Samples(name);
+        foreach (double v in a._ms)
+            result._ms.Add(Math.Max(0.1, v - constant));
+        return result;
+    }
+
     /// <summary>The per-pair ratios A/B of two interleaved series (pair i was measured back to back).</summary>
     public static Samples Ratio(string name, Samples a, Samples b)
     {

@@ -100,7 +100,7 @@ public static class Suite
         {
             var ratio = Samples.Ratio("", runRm.Berth, crunNet);
             report.Targets.Add(new Target("`berth run --rm` at most 0.7x `crun run`",
-                $"{Report.F(ratio.Median)}x (median per-pair ratio; berth {Report.F(runRm.Berth.Median, 1)} ms, crun {Report.F(crunNet.Median, 1)} ms without its nsenter)",
+                $"{Report.F(ratio.Median)}x (median per-pair ratio; berth {Report.F(runRm.Berth.Median, 1)} ms, crun {Report.F(crunNet.Median, 1)} ms minus nsenter's median)",
                 ratio.Median <= 0.7, costliestRun));
         }
         else
@@ -135,7 +135,7 @@ public static class Suite
         // memory
         if (memory?.BerthPerContainerJudged() is { } perContainer)
             report.Targets.Add(new Target("at most 0.25 MB engine memory per running container", $"{Report.F(perContainer.MB, 3)} MB ({perContainer.How})",
-                perContainer.MB <= 0.25, "costliest part: " + memory.GrowthComposition() + memory.GcFinding()));
+                perContainer.MB <= 0.25, "costliest part: " + memory.PerContainerCause()));
         if (memory?.IdleRssMB() is { } idle)
             report.Targets.Add(new Target("at most 25 MB idle (berthd RSS)", $"{Report.F(idle, 1)} MB (the larger of fresh and idle-after-work)", idle <= 25,
                 "costliest part: " + memory.IdleComposition() + memory.GcFinding()));
@@ -172,8 +172,11 @@ public static class Suite
         var md = new StringBuilder();
         md.AppendLine("# Berth benchmarks: side by side with docker, podman, runc and crun");
         md.AppendLine();
+        string total = long.TryParse(Environment.GetEnvironmentVariable("BERTH_BENCH_MAKE_START"), out long makeStart)
+            ? $" ({(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - makeStart) / 60.0:F1} minutes for the whole `make` with setup and build)"
+            : "";
         md.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"Generated {context.Started:yyyy-MM-dd HH:mm} UTC by `{(context.Quick ? "make bench-quick" : "make bench")}` in {context.Elapsed.TotalMinutes:F1} minutes. Every engine ran on the same machine in the same run, interleaved (A B C … A B C …); ratios are taken per pair (two numbers measured in the same round) and summarised by their median, because the machine is shared and noisy and a single absolute time means little."));
+            $"Generated {context.Started:yyyy-MM-dd HH:mm} UTC by `{(context.Quick ? "make bench-quick" : "make bench")}`: the benchmarks took {context.Elapsed.TotalMinutes:F1} minutes{total}. Every engine ran on the same machine in the same run, interleaved (A B C … A B C …); ratios are taken per pair (two numbers measured in the same round) and summarised by their median, because the machine is shared and noisy and a single absolute time means little."));
         md.AppendLine();
         md.AppendLine("## Machine");
         md.AppendLine();
