@@ -16,6 +16,8 @@ public sealed class RunProfile(BenchContext context, Peers peers)
     public Samples DockerCliStart { get; private set; } = null!;
     public Samples DetachedCreate { get; private set; } = null!;
     public Samples DetachedStart { get; private set; } = null!;
+    public Samples DetachedTotal { get; private set; } = null!;
+    public Samples CliDetached { get; private set; } = null!;
     public string StraceTop { get; private set; } = "";
 
     /// <summary>(stage, median ms) of one `run --rm`, in order; the engine's start split into its stages.</summary>
@@ -37,6 +39,7 @@ public sealed class RunProfile(BenchContext context, Peers peers)
         for (int i = 0; i < n; i++)
             alone.Add(peers.BerthCli.Time(peers.BerthCli.RunRm("true")).Elapsed);
 
+        List<Samples> detachedStages;
         var create = new Samples("POST /containers/create");
         var attach = new Samples("POST /containers/{id}/attach (hijack)");
         var waitHead = new Samples("POST /containers/{id}/wait?condition=removed (headers)");
@@ -85,22 +88,45 @@ public sealed class RunProfile(BenchContext context, Peers peers)
                 engineStages.Add(s);
         }
 
-        DetachedCreate = new Samples("detached: POST /containers/create");
-        DetachedStart = new Samples("detached: POST /containers/{id}/start");
+        // `run -d` as the CLI does it (ping, create, wait for next-exit whose headers come back before start, start, exit),
+        // then the same requests sent by the harness: the difference is the CLI process's own cost.
+        CliDetached = new Samples("berth run -d sleep, back to back (CLI)");
         var detachedIds = new List<string>();
         for (int i = 0; i < n; i++)
         {
+            var r = peers.BerthCli.Time(peers.BerthCli.RunDetached("sleep", "100000"));
+            CliDetached.Add(r.Elapsed);
+            detachedIds.Add(r.Stdout.Trim());
+        }
+        var ping = new Samples("detached: HEAD /_ping");
+        DetachedCreate = new Samples("detached: POST /containers/create");
+        var detachedWait = new Samples("detached: POST /containers/{id}/wait?condition=next-exit (headers)");
+        DetachedStart = new Samples("detached: POST /containers/{id}/start");
+        DetachedTotal = new Samples("detached: all requests of one run -d");
+        for (int i = 0; i < n; i++)
+        {
+            using var fresh = new EngineApi(peers.Berthd.SocketPath); // a new connection, as a new CLI process has
             long t0 = Stopwatch.GetTimestamp();
-            string id = await api.CreateAsync(["sleep", "100000"]);
+            using (var head = await fresh.Client.SendAsync(new Berth.Http.HttpClientRequest("HEAD", "/_ping")))
+                await head.ReadAsBytesAsync();
             long t1 = Stopwatch.GetTimestamp();
-            await api.PostAsync($"/containers/{id}/start");
+            string id = await fresh.CreateAsync(["sleep", "100000"]);
             long t2 = Stopwatch.GetTimestamp();
-            DetachedCreate.Add(Stopwatch.GetElapsedTime(t0, t1));
-            DetachedStart.Add(Stopwatch.GetElapsedTime(t1, t2));
+            var waiting = await fresh.Client.PostAsync($"/containers/{id}/wait?condition=next-exit");
+            long t3 = Stopwatch.GetTimestamp();
+            await fresh.PostAsync($"/containers/{id}/start");
+            long t4 = Stopwatch.GetTimestamp();
+            waiting.Dispose(); // abandoned, as the CLI does
+            ping.Add(Stopwatch.GetElapsedTime(t0, t1));
+            DetachedCreate.Add(Stopwatch.GetElapsedTime(t1, t2));
+            detachedWait.Add(Stopwatch.GetElapsedTime(t2, t3));
+            DetachedStart.Add(Stopwatch.GetElapsedTime(t3, t4));
+            DetachedTotal.Add(Stopwatch.GetElapsedTime(t0, t4));
             detachedIds.Add(id);
         }
         foreach (string id in detachedIds)
             await api.RemoveAsync(id);
+        detachedStages = [CliDetached, ping, DetachedCreate, detachedWait, DetachedStart, DetachedTotal];
 
         StraceTop = Strace.During(peers.Berthd.Pid, () =>
         {
@@ -111,7 +137,7 @@ public sealed class RunProfile(BenchContext context, Peers peers)
         context.Log("   engine level (in-process, interleaved with crun run)");
         var engineLevel = await EngineStartBenchmark.RunAsync(n, context.Prefix);
 
-        Stages.AddRange([alone, CliStart, DockerCliStart, create, attach, waitHead, start, .. engineStages, exit, total, DetachedCreate, DetachedStart]);
+        Stages.AddRange([alone, CliStart, DockerCliStart, create, attach, waitHead, start, .. engineStages, exit, total, .. detachedStages]);
         double engineTotal = engineStages.FirstOrDefault(s => s.Name.EndsWith("engine start total"))?.Median ?? 0;
         Breakdown.Add(("berth CLI process (start, parse, exit)", CliStart.Median));
         Breakdown.Add(("create request", create.Median));
