@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo test test-cgroup2 clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo test test-cgroup2 bench bench-quick bench-deps clean
 
 all: build
 
@@ -60,6 +60,20 @@ test: deps build fixtures
 # `make test test-cgroup2` builds once for both.
 test-cgroup2: deps build fixtures
 	tests/vm/test-cgroup2.sh
+
+# Benchmarks side by side with docker (a private dockerd), podman, runc, crun and the floor (bench/, about 20 min):
+# writes bench/results/latest.md and latest.png. bench-quick: fewer rounds, no dockerd or podman, ~2 min, writes
+# bench/results/raw/quick.md. Both run as root and leave nothing behind (the results file says so).
+bench bench-quick: export BERTH_BENCH_MAKE_START := $(shell date +%s)
+
+bench: deps bench-deps build fixtures
+	$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite
+
+bench-quick: deps bench-deps build fixtures
+	$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite --quick
+
+bench-deps:
+	bench/setup.sh
 
 clean:
 	rm -rf artifacts

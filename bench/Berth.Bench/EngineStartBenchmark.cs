@@ -13,17 +13,18 @@ namespace Berth.Bench;
 /// </summary>
 public static class EngineStartBenchmark
 {
-    public static async Task<string> RunAsync(int iterations)
+    /// <param name="prefix">names the data root (/var/tmp/&lt;prefix&gt;-engine) and the cgroup parents (&lt;prefix&gt;-engine, &lt;prefix&gt;-engine-crun)</param>
+    public static async Task<Result> RunAsync(int iterations, string prefix = "berth-bench")
     {
-        string dataRoot = Path.Combine("/var/tmp", "berth-bench-" + Guid.NewGuid().ToString("N")[..8]);
-        var options = new EngineOptions { DataRoot = dataRoot, HelperDirectory = BenchPaths.HelperDirectory, CgroupParent = "berth-bench" };
+        string dataRoot = Path.Combine("/var/tmp", prefix + "-engine-" + Guid.NewGuid().ToString("N")[..8]);
+        var options = new EngineOptions { DataRoot = dataRoot, HelperDirectory = BenchPaths.HelperDirectory, CgroupParent = prefix + "-engine" };
         using var logging = LoggerFactory.Create(b => b.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         var images = Berth.TestImages.TestImages.Ensure();
         await using var engine = await ContainerEngine.OpenAsync(options, logging);
         await using (var archive = File.OpenRead(images.BusyboxDockerArchive))
             await engine.Images.LoadAsync(archive);
 
-        using var crun = CrunBundle.IsInstalled ? CrunBundle.Create(images.RootfsDirectory, OwnMemoryCgroup() + "/berth-bench-crun") : null;
+        using var crun = OciBundle.IsInstalled("crun") ? OciBundle.Create("crun", images.RootfsDirectory, OwnMemoryCgroup() + "/" + prefix + "-engine-crun") : null;
         var total = new Samples("berth engine: create+start+wait+remove");
         var create = new Samples("  create");
         var start = new Samples("  start");
@@ -82,8 +83,11 @@ public static class EngineStartBenchmark
             report.AppendLine();
             report.AppendLine("crun is not installed (`apt-get install crun`): no comparison in this run.");
         }
-        return report.ToString();
+        return new Result(report.ToString(), total, wait, remove);
     }
+
+    /// <summary>The report, and the series a caller may cite: the whole cycle, run + exit handling, and remove.</summary>
+    public sealed record Result(string Markdown, Samples Total, Samples Wait, Samples Remove);
 
     private sealed record EngineRun(TimeSpan Total, TimeSpan Create, TimeSpan Start, StartTimings Stages, TimeSpan Wait, TimeSpan Remove);
 

@@ -1,20 +1,27 @@
 using Berth.Bench;
 
-// Usage: Berth.Bench engine-start [--iterations N] [--output FILE]
-string mode = args.Length > 0 ? args[0] : "engine-start";
-int iterations = IntOption(args, "--iterations", 50);
-string output = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "engine-start.md"));
+// Usage:
+//   Berth.Bench suite [--quick] [--no-slow-peers] [--output FILE]   benchmarks 1-6 side by side (make bench, make bench-quick)
+//   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
+string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
+    case "suite":
+        bool quick = args.Contains("--quick");
+        string suiteOutput = StringOption(args, "--output",
+            quick ? Path.Combine(BenchPaths.ResultsDirectory, "raw", "quick.md") : Path.Combine(BenchPaths.ResultsDirectory, "latest.md"));
+        return await Suite.RunAsync(quick, slowPeers: !quick && !args.Contains("--no-slow-peers") || args.Contains("--slow-peers"), suiteOutput);
     case "engine-start":
-        string report = await EngineStartBenchmark.RunAsync(iterations);
+        int iterations = IntOption(args, "--iterations", 50);
+        string output = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "engine-start.md"));
+        string report = (await EngineStartBenchmark.RunAsync(iterations)).Markdown;
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, report);
         Console.WriteLine(report);
         Console.WriteLine($"written to {output}");
         return 0;
     default:
-        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: engine-start");
+        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start");
         return 2;
 }
 

@@ -31,6 +31,27 @@ public sealed class Samples(string name)
 
     public string Row() => string.Create(CultureInfo.InvariantCulture, $"| {Name} | {Min:F2} | {Median:F2} | {Max:F2} |");
 
+    /// <summary>Adds a value that is not a time (MB, requests per second); rows still print it as is.</summary>
+    public void AddValue(double value) => _ms.Add(value);
+
+    /// <summary>The per-pair differences A-B of two interleaved series (pair i was measured back to back).</summary>
+    public static Samples Difference(string name, Samples a, Samples b)
+    {
+        var difference = new Samples(name);
+        for (int i = 0; i < Math.Min(a.Count, b.Count); i++)
+            difference._ms.Add(a._ms[i] - b._ms[i]);
+        return difference;
+    }
+
+    /// <summary>Each value minus a constant (never below 0.1), e.g. a fixed overhead's median.</summary>
+    public static Samples Minus(string name, Samples a, double constant)
+    {
+        var result = new Samples(name);
+        foreach (double v in a._ms)
+            result._ms.Add(Math.Max(0.1, v - constant));
+        return result;
+    }
+
     /// <summary>The per-pair ratios A/B of two interleaved series (pair i was measured back to back).</summary>
     public static Samples Ratio(string name, Samples a, Samples b)
     {

@@ -1,0 +1,299 @@
+using System.Globalization;
+using System.Text;
+
+namespace Berth.Bench;
+
+/// <summary>
+/// `make bench`: starts the peers, runs benchmarks 1 to 6, stops everything, checks that nothing was left, judges the
+/// targets and writes the results file and the chart.
+/// </summary>
+public static class Suite
+{
+    public static async Task<int> RunAsync(bool quick, bool slowPeers, string output)
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Console.Error.WriteLine("the benchmarks run as root: they start daemons and create containers, mounts and cgroups");
+            return 2;
+        }
+        var context = new BenchContext(quick, slowPeers);
+        string loadBefore = File.ReadAllText("/proc/loadavg").Trim();
+        context.Log($"run {context.Prefix}: {(quick ? "quick" : "full")}, private directory {context.WorkDirectory}");
+        var janitor = new Janitor(context);
+        var report = new Report();
+        Peers? peers = null;
+        RunRmBenchmark? runRm = null;
+        RunProfile? profile = null;
+        DensityBenchmark? density = null;
+        MemoryBenchmark? memory = null;
+        ImageLoadBenchmark? imageLoad = null;
+        ScaleBenchmark? scale = null;
+        var failures = new List<string>();
+        var teardown = new List<string>();
+        try
+        {
+            peers = Peers.Start(context);
+            memory = new MemoryBenchmark(context, peers);
+            memory.RecordFresh();
+            await Step(context, failures, "1. run --rm", () => { var b = new RunRmBenchmark(context, peers); b.Run(report); runRm = b; return Task.CompletedTask; }, peers);
+            await Step(context, failures, "1b. profile", async () => { var b = new RunProfile(context, peers); await b.RunAsync(report); profile = b; }, peers);
+            await Step(context, failures, "2. density", () => { var b = new DensityBenchmark(context, peers, memory); b.Run(report); density = b; return Task.CompletedTask; }, peers);
+            memory.RecordIdleAfterWork();
+            await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; }, peers);
+            memory.Write(report);
+            await Step(context, failures, "4. image load", () => { var b = new ImageLoadBenchmark(context, peers); b.Run(report); imageLoad = b; return Task.CompletedTask; }, peers);
+            await Step(context, failures, "5+6. API and scale", async () => { var b = new ScaleBenchmark(context, peers); await b.RunAsync(report); scale = b; }, peers);
+        }
+        catch (Exception e)
+        {
+            failures.Add("setup: " + e.Message);
+            context.Log("FAILED: " + e);
+        }
+        finally
+        {
+            if (peers is not null)
+                teardown.AddRange(peers.Stop());
+            teardown.AddRange(janitor.SweepCgroups());
+        }
+        var leaks = janitor.FindLeaks();
+        bool leaked = leaks.Count > 0;
+        if (!leaked)
+            Directory.Delete(context.WorkDirectory, recursive: true);
+        string loadAfter = File.ReadAllText("/proc/loadavg").Trim();
+
+        if (peers is not null)
+            Judge(report, peers, runRm, profile, density, memory, imageLoad);
+        string markdown = Write(context, report, peers, failures, teardown, leaks, janitor, loadBefore, loadAfter, scale);
+        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
+        File.WriteAllText(output, markdown);
+        string chartNote = DrawChart(context, output, runRm, density, memory);
+        if (chartNote.Length > 0)
+            context.Log(chartNote);
+        Exec.Cleanup();
+        context.Log($"written {output} in {context.Elapsed.TotalMinutes:F1} min");
+        Console.WriteLine(markdown);
+        return failures.Count > 0 || leaked ? 1 : 0;
+    }
+
+    private static async Task Step(BenchContext context, List<string> failures, string name, Func<Task> step, Peers? peers = null)
+    {
+        try
+        {
+            await step();
+        }
+        catch (Exception e)
+        {
+            string health = peers is null ? "" : " — at that point: " + peers.Berthd.Health();
+            failures.Add($"{name}: {e.Message}{health}");
+            context.Log($"FAILED {name}: {e}{health}");
+            if (peers is not null)
+                context.Log("berthd's log (without debug lines) ends:\n" + peers.Berthd.LogTail(15));
+        }
+    }
+
+    private static void Judge(Report report, Peers peers, RunRmBenchmark? runRm, RunProfile? profile, DensityBenchmark? density,
+        MemoryBenchmark? memory, ImageLoadBenchmark? imageLoad)
+    {
+        string costliestRun = profile?.Costliest() ?? "";
+        // 1. berth run --rm at most 0.7x crun
+        if (runRm?.CrunNet is { } crunNet)
+        {
+            var ratio = Samples.Ratio("", runRm.Berth, crunNet);
+            report.Targets.Add(new Target("`berth run --rm` at most 0.7x `crun run`",
+                $"{Report.F(ratio.Median)}x (median per-pair ratio; berth {Report.F(runRm.Berth.Median, 1)} ms, crun {Report.F(crunNet.Median, 1)} ms minus nsenter's median)",
+                ratio.Median <= 0.7, costliestRun));
+        }
+        else
+            report.Targets.Add(new Target("`berth run --rm` at most 0.7x `crun run`", "crun not measured", null));
+
+        // docker CLI → berthd at least 5x faster than docker CLI → dockerd
+        if (runRm?.DockerToDockerd is { } dockerd)
+        {
+            var speedup = Samples.Ratio("", dockerd, runRm.DockerToBerthd);
+            string why = "";
+            if (profile is not null)
+            {
+                double cli = profile.DockerCliStart.Median, daemon = runRm.DockerToBerthd.Median - cli;
+                why = $"costliest stage: the docker CLI process itself — `docker --version` alone takes {Report.F(cli, 1)} ms of docker → berthd's {Report.F(runRm.DockerToBerthd.Median, 1)} ms, leaving ~{Report.F(daemon, 1)} ms for the requests and berthd; even a berthd that took 0 ms would give {Report.F(dockerd.Median / cli, 1)}x at most. Within berthd: {profile.Costliest().Replace("costliest stage: ", "")}";
+            }
+            report.Targets.Add(new Target("docker CLI → berthd at least 5x faster than docker CLI → dockerd",
+                $"{Report.F(speedup.Median, 1)}x (median per-pair; {Report.F(runRm.DockerToBerthd.Median, 1)} ms vs {Report.F(dockerd.Median, 1)} ms)", speedup.Median >= 5, why));
+        }
+        else
+            report.Targets.Add(new Target("docker CLI → berthd at least 5x faster than docker CLI → dockerd", "dockerd not measured in this run", null));
+
+        // 50 detached starts in at most 0.5 s
+        if (density?.Results.FirstOrDefault() is { } berthDensity)
+        {
+            double seconds = berthDensity.Start.Median / 1000;
+            string why = "";
+            if (profile is not null)
+            {
+                double cliOwn = Math.Max(0, profile.CliDetached.Median - profile.DetachedTotal.Median);
+                var parts = new List<(string What, double Ms)>
+                {
+                    ("the berth CLI process itself (its `run -d` minus the same requests sent by the harness)", cliOwn),
+                    ("POST /start", profile.DetachedStart.Median),
+                    ("POST /containers/create", profile.DetachedCreate.Median),
+                };
+                var top = parts.OrderByDescending(p => p.Ms).ToList();
+                why = $"costliest stage: one `berth run -d` takes {Report.F(profile.CliDetached.Median, 1)} ms back to back (1b; {Report.F(berthDensity.Start.Median / DensityBenchmark.Containers, 1)} ms in benchmark 2): "
+                    + string.Join(", ", top.Select(p => $"{p.What} {Report.F(p.Ms, 1)} ms"))
+                    + $" (`berth --version` alone: {Report.F(profile.CliStart.Median, 1)} ms); inside start: "
+                    + string.Join(", ", profile.Breakdown.Where(b => b.Stage.StartsWith("start: ", StringComparison.Ordinal)).OrderByDescending(b => b.Ms).Take(2).Select(b => $"{b.Stage[7..]} {Report.F(b.Ms, 1)} ms"));
+            }
+            report.Targets.Add(new Target($"{DensityBenchmark.Containers} detached starts in at most 0.5 s", $"{Report.F(seconds)} s (median of rounds, berth CLI → berthd)", seconds <= 0.5, why));
+        }
+        // memory
+        if (memory?.BerthPerContainerJudged() is { } perContainer)
+            report.Targets.Add(new Target("at most 0.25 MB engine memory per running container", $"{Report.F(perContainer.MB, 3)} MB ({perContainer.How})",
+                perContainer.MB <= 0.25, "costliest part: " + memory.PerContainerCause()));
+        if (memory?.IdleRssMB() is { } idle)
+            report.Targets.Add(new Target("at most 25 MB idle (berthd RSS)", $"{Report.F(idle, 1)} MB (the larger of fresh and idle-after-work)", idle <= 25,
+                "costliest part: " + memory.IdleComposition() + memory.GcFinding()));
+        // image load within 1.2x of the tar floor
+        if (imageLoad?.Berth is { Count: > 0 } berthLoad && imageLoad.Floor is { Count: > 0 } floorLoad)
+        {
+            var ratio = Samples.Ratio("", berthLoad, floorLoad);
+            var syscall = FirstRow(imageLoad.StraceTop).Split(' ');
+            string strace = syscall.Length >= 5 ? $"{syscall[^1]} ({syscall[0]}% of berthd's syscall time, {syscall[3]} calls)" : "n/a";
+            var symbols = imageLoad.PerfTop.Split('\n').Where(l => l.Contains("[k]", StringComparison.Ordinal)).Take(2)
+                .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Select(p => $"{p[^1]} {p[0]}").ToList();
+            string perf = symbols.Count > 0 ? string.Join(" and ", symbols) + " of its CPU samples" : "n/a";
+            report.Targets.Add(new Target("image load within 1.2x of the `tar -x` floor",
+                $"{Report.F(ratio.Median)}x (median per-pair; berth {Report.F(imageLoad.Berth.Median / 1000)} s, floor {Report.F(imageLoad.Floor.Median / 1000)} s)", ratio.Median <= 1.2,
+                $"costliest stage (section 4's profile): creating the layer's files — {strace}; ext4's inode allocator {perf} (it skips the inodes the previous run deleted seconds before; the floor pays that too). What berth does beyond the floor: it also writes the layer blob (a second copy of the layer's {Report.F(imageLoad.LayerMiB, 0)} MiB: the pwrite64 calls) and hashes it twice (libcrypto)"));
+        }
+    }
+
+    private static string FirstRow(string table)
+    {
+        foreach (string line in table.Split('\n'))
+        {
+            string t = line.Trim();
+            if (t.Length == 0 || t.StartsWith('%') || t.StartsWith("---") || t.StartsWith('(') || t.StartsWith("Overhead") || t.StartsWith("by "))
+                continue;
+            return string.Join(' ', t.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        }
+        return "n/a";
+    }
+
+    private static string Write(BenchContext context, Report report, Peers? peers, List<string> failures, List<string> teardown, List<string> leaks,
+        Janitor janitor, string loadBefore, string loadAfter, ScaleBenchmark? scale)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# Berth benchmarks: side by side with docker, podman, runc and crun");
+        md.AppendLine();
+        string total = long.TryParse(Environment.GetEnvironmentVariable("BERTH_BENCH_MAKE_START"), out long makeStart)
+            ? $" ({(DateTimeOffset.UtcNow.ToUnixTimeSeconds() - makeStart) / 60.0:F1} minutes for the whole `make` with setup and build)"
+            : "";
+        md.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"Generated {context.Started:yyyy-MM-dd HH:mm} UTC by `{(context.Quick ? "make bench-quick" : "make bench")}`: the benchmarks took {context.Elapsed.TotalMinutes:F1} minutes{total}. Every engine ran on the same machine in the same run, interleaved (A B C … A B C …); ratios are taken per pair (two numbers measured in the same round) and summarised by their median, because the machine is shared and noisy and a single absolute time means little."));
+        md.AppendLine();
+        md.AppendLine("## Machine");
+        md.AppendLine();
+        md.AppendLine($"- CPU: {CpuModel()}, {Environment.ProcessorCount} vCPUs; memory {MemTotalGiB():F0} GiB; kernel {Exec.VersionOf("uname", "-r")}; Debian {File.ReadAllText("/etc/debian_version").Trim()}");
+        md.AppendLine($"- cgroups: {(File.Exists("/sys/fs/cgroup/cgroup.controllers") ? "unified (v2)" : "hybrid (v1 controllers, cgroup2 at /sys/fs/cgroup/unified)")}; the benchmark's own memory cgroup is `{context.OwnMemoryCgroup}` and every engine's containers live below it, each engine under its own parent `{context.Prefix}-<engine>`");
+        md.AppendLine($"- load average (1, 5, 15 min) at start: {string.Join(' ', loadBefore.Split(' ').Take(3))}; at end: {string.Join(' ', loadAfter.Split(' ').Take(3))} — other work shared the machine");
+        md.AppendLine();
+        md.AppendLine("## Versions");
+        md.AppendLine();
+        if (peers is not null)
+            md.AppendLine(Report.Table(["program", "version"], peers.Versions.Select(v => new[] { v.What, v.Version })));
+        if (peers?.Skipped.Count > 0)
+        {
+            foreach (string s in peers.Skipped)
+                md.AppendLine("- not measured: " + s);
+            md.AppendLine();
+        }
+        md.AppendLine("## Targets");
+        md.AppendLine();
+        md.AppendLine(Report.Table(["target", "measured", "verdict"], report.Targets.Select(t => new[]
+        {
+            t.Goal, t.Measured, t.Pass switch { true => "**PASS**", false => "**MISS**", null => "not measured" },
+        })));
+        var misses = report.Targets.Where(t => t.Pass == false).ToList();
+        if (misses.Count > 0)
+        {
+            md.AppendLine("Where Berth misses a target, and the stage that costs the most:");
+            md.AppendLine();
+            foreach (var t in misses)
+                md.AppendLine($"- **MISS — {t.Goal}**: measured {t.Measured}. {t.Costliest}.");
+            md.AppendLine();
+        }
+        if (failures.Count > 0)
+        {
+            md.AppendLine("**Benchmarks that failed in this run** (their sections are missing):");
+            md.AppendLine();
+            foreach (string f in failures)
+                md.AppendLine("- " + f.ReplaceLineEndings(" "));
+            md.AppendLine();
+        }
+        md.AppendLine("![medians with min-max whiskers](latest.png)");
+        md.AppendLine();
+        foreach (var (title, body) in report.Sections)
+        {
+            md.AppendLine("## " + title);
+            md.AppendLine();
+            md.AppendLine(body.TrimEnd());
+            md.AppendLine();
+        }
+        md.AppendLine("## Cleanup check");
+        md.AppendLine();
+        md.AppendLine(leaks.Count == 0
+            ? "After stopping every engine: no mount under the run's directory, no process running from it, no cgroup of this run left anywhere. **No leak.**"
+            : "**LEAK** — left after stopping every engine and cleaning up:");
+        foreach (string l in leaks)
+            md.AppendLine("- " + l);
+        var removed = teardown.Where(t => t.StartsWith("removed ", StringComparison.Ordinal)).ToList();
+        var other = teardown.Where(t => !t.StartsWith("removed ", StringComparison.Ordinal)).ToList();
+        md.AppendLine();
+        md.AppendLine($"What the engines left for the harness to clean (expected: dockerd and podman keep their empty cgroup parents; berthd removes its own): {(removed.Count == 0 ? "nothing" : $"{removed.Count} empty cgroup directories")}"
+            + $"{(removed.Count == 0 ? "" : " — " + string.Join(", ", removed.Select(r => r[(r.IndexOf(context.Prefix, StringComparison.Ordinal))..]).Distinct().Take(12)))}"
+            + (janitor.CreatedIntermediates.Count > 0 ? $"; and {janitor.CreatedIntermediates.Count} intermediate directories that podman and crun created for their absolute cgroup path (the caller's memory cgroup path, repeated in the other hierarchies)" : "") + ".");
+        foreach (string o in other)
+            md.AppendLine("- " + o.ReplaceLineEndings(" "));
+        md.AppendLine();
+        md.AppendLine("## How to run");
+        md.AppendLine();
+        md.AppendLine("`make bench` (as root, Debian 12): installs what is missing from Debian (bench/setup.sh: runc, crun, podman, docker.io, hyperfine, skopeo, umoci, debootstrap, gnuplot-nox, strace, perf), builds Berth and the test images, builds and caches the Debian minbase image (bench/debian-rootfs.sh, in /var/cache/berth-bench), starts berthd and a private dockerd (bench/dockerd.sh) with private data roots and sockets, runs every benchmark, stops what it started and writes this file and latest.png (raw data in bench/results/raw/, not committed). `make bench-quick` runs fewer iterations without dockerd and podman and writes bench/results/raw/quick.md instead. The harness is bench/Berth.Bench (one class per benchmark).");
+        return md.ToString();
+    }
+
+    private static string DrawChart(BenchContext context, string output, RunRmBenchmark? runRm, DensityBenchmark? density, MemoryBenchmark? memory)
+    {
+        string dir = Path.GetDirectoryName(output)!;
+        string png = Path.Combine(dir, Path.GetFileNameWithoutExtension(output) + ".png");
+        var b1 = new List<Chart.Bar>();
+        if (runRm is not null)
+        {
+            b1.Add(Chart.From("berth", runRm.Berth));
+            b1.Add(Chart.From("docker→berthd", runRm.DockerToBerthd));
+            if (runRm.DockerToDockerd is { } d) b1.Add(Chart.From("docker→dockerd", d));
+            if (runRm.Podman is { } p) b1.Add(Chart.From("podman", p));
+            if (runRm.Runc is { } r) b1.Add(Chart.From("runc run", r));
+            if (runRm.CrunNet is { } c) b1.Add(Chart.From("crun run", c));
+            b1.Add(Chart.From("floor", runRm.Floor));
+        }
+        var b2 = density?.Results.Select(r => Chart.From(Short(r.Engine.Name), r.Start, 0.001)).ToList() ?? [];
+        var b3 = new List<Chart.Bar>();
+        if (memory is not null)
+            foreach (var g in memory.Samples.GroupBy(s => s.Engine))
+            {
+                var v = g.Select(s => MemoryBenchmark.MB(s.EngineKiBEach)).Order().ToList();
+                b3.Add(new Chart.Bar(Short(g.Key), v[v.Count / 2], v[0], v[^1]));
+            }
+        if (b1.Count == 0)
+            return "no chart: benchmark 1 did not run";
+        return Chart.Draw($"Berth vs docker, podman, runc, crun — {context.Started:yyyy-MM-dd} ({(context.Quick ? "quick" : "full")} run)", b1, b2, b3,
+            Path.Combine(BenchPaths.ResultsDirectory, "raw"), png);
+    }
+
+    private static string Short(string engine) => engine.Replace(" → ", "→");
+
+    private static string CpuModel() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+
+    private static double MemTotalGiB() =>
+        long.Parse(File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1048576.0;
+}
