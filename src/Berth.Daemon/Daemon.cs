@@ -87,6 +87,7 @@ public static class Daemon
                 logger.LogWarning("Listening on {Host} over TCP without TLS or authentication: anyone who can connect controls the host", options.Host);
             logger.LogInformation("berthd {Version} (pid {Pid}) serving the Engine API on {Host}", DaemonVersion.Version, Environment.ProcessId, options.Host);
 
+            using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(3), logger);
             var signal = await shutdown.Task;
             logger.LogInformation("{Signal}: shutting down", signal);
             await server.StopAsync();
