@@ -46,7 +46,9 @@ public sealed class DensityBenchmark(BenchContext context, Peers peers, MemoryBe
                     startTotal += r.Elapsed;
                     ids.Add(r.Stdout.Trim());
                 }
-                Thread.Sleep(500);
+                // Steady state, as containers mostly live: the engine idle with its containers running (berthd gives
+                // back what the burst of starts grew its heap by once it is quiet; see MemoryBenchmark.IdleWait).
+                Thread.Sleep(MemoryBenchmark.IdleWait);
                 RecordPlacement(engine.Name);
                 memory.Add(new MemoryBenchmark.PerContainer(engine.Name, Containers, before, memory.Take(engine)));
                 result.Start.Add(startTotal);

@@ -76,7 +76,7 @@ public sealed class MemoryBenchmark(BenchContext context, Peers peers)
     }
 
     /// <summary>How long berthd is left alone before an idle snapshot: its trimmer runs after 3 to 6 quiet seconds.</summary>
-    private const int IdleWait = 8000;
+    public const int IdleWait = 8000;
 
     public void Add(PerContainer sample) => Samples.Add(sample);
 
@@ -105,7 +105,7 @@ public sealed class MemoryBenchmark(BenchContext context, Peers peers)
             double afterRuns = Rss();
             long pssBefore = ProcessTable.PssKiB(daemon.Pid);
             var ids = Enumerable.Range(0, DensityBenchmark.Containers).Select(_ => cli.Time(cli.RunDetached("sleep", "100000")).Stdout.Trim()).ToList();
-            Thread.Sleep(500);
+            Thread.Sleep(IdleWait);
             double with = Rss();
             double perContainer = (ProcessTable.PssKiB(daemon.Pid) - pssBefore) / 1024.0 / ids.Count;
             cli.Time([.. cli.Prefix, "rm", "-f", .. ids]);
@@ -164,7 +164,7 @@ public sealed class MemoryBenchmark(BenchContext context, Peers peers)
         }
         body.AppendLine(Report.Table(["engine", "containers", "daemon PSS before MB", "daemon PSS with them MB", "daemon growth per container MB",
             "per-container helpers (PSS each, MB)", "engine memory per container MB"], rows));
-        body.AppendLine("Engine memory per container: berth = berthd's PSS growth / N (no helper process); docker → dockerd = containerd-shim PSS / N (dockerd and containerd growth in its own column); podman = conmon PSS / N.");
+        body.AppendLine($"Engine memory per container: berth = berthd's PSS growth / N (no helper process); docker → dockerd = containerd-shim PSS / N (dockerd and containerd growth in its own column); podman = conmon PSS / N. Each engine is measured in steady state: {IdleWait / 1000} s after its last start, its containers running.");
         if (GcTrials.Count > 0)
         {
             body.AppendLine();

@@ -74,17 +74,7 @@ public sealed class AttachCommand : Verb
         try
         {
             using var resizer = container.Config.Tty && console.StdoutIsTerminal ? await ResizeAsync(client, name, console) : null;
-            HijackEnd end;
-            try
-            {
-                end = await io.Completion.WaitAsync(cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException)
-            {
-                throw new CliException(1, Output.CliConsole.IsBrokenPipe(e) ? "write /dev/stdout: broken pipe" : e.Message, e);
-            }
-            if (end == HijackEnd.Detached)
-                throw new CliException(1, new DetachedException().Message);
+            await io.WaitAsync(cancellationToken);
         }
         finally
         {

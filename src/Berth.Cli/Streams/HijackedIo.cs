@@ -1,3 +1,4 @@
+using Berth.Cli.CommandLine;
 using Berth.Http;
 
 namespace Berth.Cli.Streams;
@@ -64,6 +65,25 @@ internal sealed class HijackedIo
         catch (Exception e) when (e is OperationCanceledException or IOException or ObjectDisposedException or InvalidDataException)
         {
         }
+    }
+
+    /// <summary>
+    /// Waits for the session to end as <c>attach</c> and <c>exec</c> report it: a stream error or a closed stdout
+    /// (docker's "broken pipe" words) and detaching are <see cref="CliException"/>s with status 1.
+    /// </summary>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        HijackEnd end;
+        try
+        {
+            end = await Completion.WaitAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            throw new CliException(1, Output.CliConsole.IsBrokenPipe(e) ? "write /dev/stdout: broken pipe" : e.Message, e);
+        }
+        if (end == HijackEnd.Detached)
+            throw new CliException(1, new DetachedException().Message);
     }
 
     /// <summary>Restores the terminal and closes the connection; the session is over.</summary>
