@@ -101,7 +101,7 @@ public sealed class MemoryBenchmark(BenchContext context, Peers peers)
             double fresh = Rss();
             for (int i = 0; i < TrialRuns; i++)
                 cli.Time(cli.RunRm("true"));
-            Thread.Sleep(1000);
+            Thread.Sleep(IdleWait);
             double afterRuns = Rss();
             long pssBefore = ProcessTable.PssKiB(daemon.Pid);
             var ids = Enumerable.Range(0, DensityBenchmark.Containers).Select(_ => cli.Time(cli.RunDetached("sleep", "100000")).Stdout.Trim()).ToList();
