@@ -37,6 +37,8 @@ public sealed class DensityBenchmark(BenchContext context, Peers peers, MemoryBe
             foreach (var result in Results)
             {
                 var engine = result.Engine;
+                // Both snapshots in steady state: the engine idle (berthd trimmed after the previous round's work).
+                Thread.Sleep(MemoryBenchmark.IdleWait);
                 var before = memory.Take(engine);
                 var ids = new List<string>();
                 var startTotal = TimeSpan.Zero;
