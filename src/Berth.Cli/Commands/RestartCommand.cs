@@ -10,9 +10,7 @@ namespace Berth.Cli.Commands;
 /// </summary>
 public sealed class RestartCommand : Verb
 {
-    private readonly Option<string> _signal = Flags.String("--signal", "-s", "Signal to send to the container");
-    private readonly Option<string> _timeout = Flags.String("--timeout", "-t", "Seconds to wait before killing the container", "int");
-    private readonly Option<string> _time = Flags.String("--time", null, "Seconds to wait before killing the container (deprecated: use --timeout)", "int");
+    private readonly StopFlags _flags = new();
 
     public RestartCommand() : base("restart", "restart [OPTIONS] CONTAINER [CONTAINER...]", "Restart one or more containers", ArgsRule.AtLeast(1))
     {
@@ -20,24 +18,12 @@ public sealed class RestartCommand : Verb
 
     protected override void AddOptions(Command command)
     {
-        command.Options.Add(_signal);
-        command.Options.Add(_timeout);
-        command.Options.Add(_time);
+        _flags.AddTo(command);
     }
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        string? timeoutText = parse.GetValue(_timeout);
-        string? timeText = parse.GetValue(_time);
-        if (timeoutText is not null && timeText is not null)
-            throw new CliException(1, "conflicting options: cannot specify both --timeout and --time");
-        var query = new QueryString();
-        if (timeoutText is not null)
-            query.Set("t", Flags.ParseInt(_timeout, timeoutText).ToString());
-        else if (timeText is not null)
-            query.Set("t", Flags.ParseInt(_time, timeText).ToString());
-        if (!string.IsNullOrEmpty(parse.GetValue(_signal)))
-            query.Set("signal", parse.GetValue(_signal)!);
+        var query = _flags.Query(parse);
         var client = await context.ConnectAsync(cancellationToken);
         var errors = new List<string>();
         foreach (string name in Positionals(parse))
