@@ -53,7 +53,8 @@ internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger
 
     public async Task ReleaseAsync(StartContext context)
     {
-        CloseChildEnds(context);
+        context.CloseChildEnds();
+        context.ConsoleSocket?.Dispose();
         context.Stdin?.Dispose();
         // A Tty run streams only once the launch step received its terminal (which then is its stdin too).
         bool streaming = !context.Container.Record.Config.Tty || context.Stdin is not null;
@@ -74,15 +75,5 @@ internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger
             }
         }
         context.Container.EndRun();
-    }
-
-    /// <summary>Closes berthd's copies of the child's ends (after the launch, or when the start failed before it).</summary>
-    public static void CloseChildEnds(StartContext context)
-    {
-        foreach (var handle in context.ChildStdio)
-            handle.Dispose();
-        context.ChildStdio.Clear();
-        context.ConsoleSocketForChild?.Dispose();
-        context.ConsoleSocket?.Dispose();
     }
 }

@@ -33,10 +33,7 @@ internal sealed class LaunchStep(ILifecycleHost host, BackgroundWork work, ILogg
         }
         finally
         {
-            foreach (var handle in context.ChildStdio)
-                handle.Dispose();
-            context.ChildStdio.Clear();
-            context.ConsoleSocketForChild?.Dispose();
+            context.CloseChildEnds();
         }
         if (terminal)
             ReceiveTerminal(context);

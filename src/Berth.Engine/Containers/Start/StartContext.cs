@@ -37,6 +37,15 @@ public sealed class StartContext(Container container, Image image)
     /// <summary>The launch step's process.</summary>
     public IContainerProcess? Process { get; set; }
 
+    /// <summary>Closes berthd's copies of the child's ends: after the launch, or when the start failed before it.</summary>
+    internal void CloseChildEnds()
+    {
+        foreach (var handle in ChildStdio)
+            handle.Dispose();
+        ChildStdio.Clear();
+        ConsoleSocketForChild?.Dispose();
+    }
+
     /// <summary>How long each step took, by name.</summary>
     public Dictionary<string, TimeSpan> StepTimes { get; } = [];
 }
