@@ -160,19 +160,24 @@ internal sealed class TemplateLexer
                 case '.':
                     _pos++;
                     if (_pos < _text.Length && IsIdentStart(_text[_pos]))
-                        _tokens.Add(new TemplateToken(TokenKind.Field, start, "." + ReadChain(), null, !spaced));
+                    {
+                        string chain = ReadChain(out int chainPos);
+                        _tokens.Add(new TemplateToken(TokenKind.Field, start, "." + chain, chainPos, !spaced));
+                    }
                     else
                         _tokens.Add(new TemplateToken(TokenKind.Dot, start, ".", null, !spaced));
                     break;
                 case '$':
                     _pos++;
                     string name = "$" + ReadIdent();
+                    object? fieldPos = null;
                     if (Peek(".") && _pos + 1 < _text.Length && IsIdentStart(_text[_pos + 1]))
                     {
+                        fieldPos = _pos;
                         _pos++;
-                        name += "." + ReadChain();
+                        name += "." + ReadChain(out _);
                     }
-                    _tokens.Add(new TemplateToken(TokenKind.Variable, start, name, null, !spaced));
+                    _tokens.Add(new TemplateToken(TokenKind.Variable, start, name, fieldPos, !spaced));
                     break;
                 case '+' or '-' when _pos + 1 < _text.Length && (char.IsAsciiDigit(_text[_pos + 1]) || _text[_pos + 1] == '.'):
                     LexNumber(start, spaced);
@@ -217,12 +222,20 @@ internal sealed class TemplateLexer
         return _text[start.._pos];
     }
 
-    /// <summary>A.B.C after a dot.</summary>
-    private string ReadChain()
+    /// <summary>
+    /// A.B.C after a dot; <paramref name="chainPos"/> is where ".B" starts (Go lexes each field alone and places a
+    /// chain at its second field, so "{{.A.B}}" fails at column 4), or the first field's dot without a chain.
+    /// </summary>
+    private string ReadChain(out int chainPos)
     {
+        chainPos = _pos - 1;
         var chain = new StringBuilder(ReadIdent());
+        bool first = true;
         while (Peek(".") && _pos + 1 < _text.Length && IsIdentStart(_text[_pos + 1]))
         {
+            if (first)
+                chainPos = _pos;
+            first = false;
             _pos++;
             chain.Append('.').Append(ReadIdent());
         }

@@ -5,9 +5,15 @@ namespace Berth.Cli.Templates;
 
 internal abstract record TemplateNode(int Pos);
 
-internal sealed record TextNode(int Pos, string Text) : TemplateNode(Pos);
+internal sealed record TextNode(int Pos, string Text) : TemplateNode(Pos)
+{
+    public override string ToString() => Text;
+}
 
-internal sealed record ListNode(int Pos, List<TemplateNode> Nodes) : TemplateNode(Pos);
+internal sealed record ListNode(int Pos, List<TemplateNode> Nodes) : TemplateNode(Pos)
+{
+    public override string ToString() => string.Concat(Nodes);
+}
 
 internal sealed record ActionNode(int Pos, PipeNode Pipe) : TemplateNode(Pos)
 {
@@ -15,11 +21,21 @@ internal sealed record ActionNode(int Pos, PipeNode Pipe) : TemplateNode(Pos)
 }
 
 /// <summary>if, range and with: the same shape, as in Go's BranchNode.</summary>
-internal sealed record BranchNode(int Pos, string Keyword, PipeNode Pipe, ListNode List, ListNode? ElseList) : TemplateNode(Pos);
+internal sealed record BranchNode(int Pos, string Keyword, PipeNode Pipe, ListNode List, ListNode? ElseList) : TemplateNode(Pos)
+{
+    public override string ToString() =>
+        $"{{{{{Keyword} {Pipe}}}}}{List}" + (ElseList is null ? "" : "{{else}}" + ElseList) + "{{end}}";
+}
 
-internal sealed record BreakNode(int Pos) : TemplateNode(Pos);
+internal sealed record BreakNode(int Pos) : TemplateNode(Pos)
+{
+    public override string ToString() => "{{break}}";
+}
 
-internal sealed record ContinueNode(int Pos) : TemplateNode(Pos);
+internal sealed record ContinueNode(int Pos) : TemplateNode(Pos)
+{
+    public override string ToString() => "{{continue}}";
+}
 
 internal sealed record PipeNode(int Pos, List<string> Variables, bool IsAssign, List<CommandNode> Commands) : TemplateNode(Pos)
 {

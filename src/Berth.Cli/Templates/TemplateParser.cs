@@ -106,7 +106,7 @@ internal sealed class TemplateParser
                 var nested = Take();
                 elseList = new ListNode(nested.Pos, [ParseBranch(nested)]);
                 _scopes.RemoveAt(_scopes.Count - 1);
-                return new BranchNode(keyword.Pos, keyword.Text, pipe, list, elseList);
+                return new BranchNode(pipe.Pos, keyword.Text, pipe, list, elseList);
             }
             Expect(TokenKind.Right, "else");
             elseList = ParseList(out stop, out stopPos);
@@ -116,7 +116,7 @@ internal sealed class TemplateParser
         if (stop != "end")
             throw Error(stopPos, "unexpected EOF");
         _scopes.RemoveAt(_scopes.Count - 1);
-        return new BranchNode(keyword.Pos, keyword.Text, pipe, list, elseList);
+        return new BranchNode(pipe.Pos, keyword.Text, pipe, list, elseList);
     }
 
     private void Expect(TokenKind kind, string context)
@@ -199,7 +199,7 @@ internal sealed class TemplateParser
         switch (token.Kind)
         {
             case TokenKind.Field:
-                term = new FieldNode(token.Pos, token.Text[1..].Split('.'));
+                term = new FieldNode((int)token.Value!, token.Text[1..].Split('.'));
                 break;
             case TokenKind.Dot:
                 term = new DotNode(token.Pos);
@@ -208,7 +208,7 @@ internal sealed class TemplateParser
                 string[] idents = token.Text.Split('.');
                 if (!IsDeclared(idents[0]))
                     throw Error(token.Pos, $"undefined variable \"{idents[0]}\"");
-                term = new VariableNode(token.Pos, idents);
+                term = new VariableNode(token.Value as int? ?? token.Pos, idents);
                 break;
             case TokenKind.Identifier:
                 if (!_isFunction(token.Text))
@@ -230,7 +230,7 @@ internal sealed class TemplateParser
             string[] fields = field.Text[1..].Split('.');
             if (term is LiteralNode or NilNode or DotNode)
                 throw Error(field.Pos, $"unexpected . after term \"{term}\"");
-            term = term is FieldNode f ? new FieldNode(f.Pos, [.. f.Idents, .. fields]) : new ChainNode(term.Pos, term, fields);
+            term = term is FieldNode f ? new FieldNode(f.Pos, [.. f.Idents, .. fields]) : new ChainNode(field.Pos, term, fields);
         }
         return term;
     }
