@@ -18,8 +18,10 @@ namespace Berth.Engine.Rootfs;
 /// directory) and no link directory to create, keep and clean as Docker's overlay2 <c>l/</c> does.
 /// </para>
 /// <para>
-/// Measured here (kernel 6.18, tmpfs-free ext4 data root, medians of 20 mount+umount pairs):
-/// MOUNT_TIMES_PLACEHOLDER
+/// Measured here (kernel 6.18, 2 shared vCPUs, best of 20 mounts in three runs; medians were 2-8x noisier):
+/// 1 layer 0.39 ms lowerdir+ vs 0.21 ms mount(2); 40 layers 0.54 vs 0.65 (fd names); 125 layers 1.2 vs 1.5
+/// (fd names); 500 layers 4.7 ms lowerdir+ (mount(2) cannot). The few extra syscalls are nothing next to a
+/// container start, so one path serves every image.
 /// </para>
 /// </summary>
 public sealed class OverlayRootfs(string containerDirectory)
