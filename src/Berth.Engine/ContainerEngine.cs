@@ -47,7 +47,10 @@ public sealed class ContainerEngine : IAsyncDisposable
                 throw new FileNotFoundException($"helper program `{helper}` is missing (build it with `make`, or set BERTH_HELPER_DIR)", helper);
 
         Directory.CreateDirectory(options.DataRoot);
-        var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
+        var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"))
+        {
+            MaxUnpackedSize = options.MaxImageUnpackedSize,
+        };
         var cgroups = CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
         var loop = new EpollLoop();
         loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
