@@ -59,7 +59,10 @@ public sealed class ContainerEngine : IAsyncDisposable
         {
             loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
             var host = seams?.Host ?? new LinuxLifecycleHost(options, loop);
-            var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
+            var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"))
+            {
+                MaxUnpackedSize = options.MaxImageUnpackedSize,
+            };
             var cgroups = seams?.Cgroups ?? CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
             var events = new EngineEvents();
             var work = new BackgroundWork(loggerFactory.CreateLogger("Berth.Background"));

@@ -53,6 +53,12 @@ public sealed class ImageStore
 
     public string Root { get; }
 
+    /// <summary>
+    /// The most file content one load may unpack (all its layers); null, the default as in Docker, for no limit.
+    /// A load past it fails with <see cref="ImageFormatException"/> and leaves nothing behind.
+    /// </summary>
+    public long? MaxUnpackedSize { get; set; }
+
     /// <summary>The largest non-layer archive entry a load keeps in memory.</summary>
     internal int MetadataLimit { get; set; } = ImageArchiveReader.DefaultMetadataLimit;
 
@@ -172,7 +178,7 @@ public sealed class ImageStore
 
     private IReadOnlyList<Image> Load(Stream archive, IProgress<ImageLoadProgress>? progress, CancellationToken ct)
     {
-        using var staging = new StagingArea(_blobs.Directory, _layers.Directory);
+        using var staging = new StagingArea(_blobs.Directory, _layers.Directory, MaxUnpackedSize);
         var contents = new ImageArchiveReader(staging, _logger, progress, ct) { MetadataLimit = MetadataLimit }.Read(archive);
         var candidates = ArchiveImageResolver.Resolve(contents, _logger);
         var verified = Merge(candidates.Select(candidate => ArchiveVerifier.Verify(candidate, contents, ct)));

@@ -17,11 +17,15 @@ internal sealed class StagingArea : IDisposable
     private readonly string _layerDirectory;
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
-    public StagingArea(string blobDirectory, string layerDirectory)
+    public StagingArea(string blobDirectory, string layerDirectory, long? maxUnpackedSize = null)
     {
+        UnpackedSize = new UnpackedSizeBudget(maxUnpackedSize);
         _blobDirectory = blobDirectory;
         _layerDirectory = layerDirectory;
     }
+
+    /// <summary>What the layers unpacked into this area's directories may hold in all.</summary>
+    public UnpackedSizeBudget UnpackedSize { get; }
 
     public (string Path, SafeFileHandle Handle) CreateBlobFile()
     {
