@@ -109,7 +109,7 @@ public sealed class ImageExport : IDisposable
         SchemaVersion = 2,
         MediaType = OciManifest.OciMediaType,
         Config = new OciDescriptor { MediaType = ConfigMediaType, Digest = item.Image.Id, Size = item.Config.Length },
-        Layers = item.Layers.Select(l => new OciDescriptor { MediaType = MediaTypeOf(l.Blob), Digest = l.Blob.Digest, Size = RandomAccess.GetLength(_layers[l.Blob.Digest]) }).ToList(),
+        Layers = item.Layers.Select(l => new OciDescriptor { MediaType = MediaTypeOf(l.Blob), Digest = l.Blob.Digest, Size = l.Blob.Size }).ToList(),
     };
 
     /// <summary>One descriptor per tag, named as containerd names images; one without a name for an untagged image.</summary>

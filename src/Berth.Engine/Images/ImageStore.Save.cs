@@ -27,12 +27,16 @@ public sealed partial class ImageStore
         {
             foreach (string name in names)
             {
+                if (IsNameOnly(name) && ImageReference.TryParse(name, out var repository)
+                    && _repositories.TagsIn(repository).Where(t => _images.ContainsKey(t.ImageId)).ToList() is { Count: > 0 } repositoryTags)
+                {
+                    foreach (var (repositoryTag, id) in repositoryTags)
+                        Add(id, repositoryTag);
+                    continue;
+                }
                 var image = FindStored(name, out var reference) ?? throw new ImageNotFoundException(name);
                 if (reference is null || reference.Digest is not null)
                     Add(image.Id, null);
-                else if (IsNameOnly(name))
-                    foreach (var (tag, id) in _repositories.TagsIn(reference).Where(t => _images.ContainsKey(t.ImageId)))
-                        Add(id, tag);
                 else
                     Add(image.Id, reference);
             }
