@@ -36,6 +36,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>docker cp, diff and export: the containers' files.</summary>
     public ContainerFiles Files { get; private init; } = null!;
 
+    /// <summary>docker commit: a container's changes as a new image.</summary>
+    public Commit.ContainerCommitter Commits { get; private init; } = null!;
+
     /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
     public EngineEvents Events { get; private init; } = null!;
 
@@ -79,6 +82,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Execs = new ExecManager(containers, host, loop, work),
                 Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
                 Events = events,
+                Commits = new Commit.ContainerCommitter(containers, images, loggerFactory.CreateLogger("Berth.Commit")),
                 Work = work,
                 _loop = loop,
                 _logger = logger,

@@ -71,7 +71,7 @@ public sealed class ImageRoutes(ApiServices services)
 
     private Task ListAsync(HttpContext context)
     {
-        var filter = ImageListFilter.Parse(context.Request.Query["filters"]);
+        var filter = ImageListFilter.Parse(context.Request.Query["filters"], Images);
         var containers = services.Engine.Containers.List();
         var summaries = Images.List()
             .Where(filter.Matches)
@@ -130,13 +130,18 @@ public sealed class ImageRoutes(ApiServices services)
         services.Engine.Events.Publish("image", action, image.Id, attributes);
     }
 
-    /// <summary>docker pull and the pull of docker run: not implemented yet, said clearly.</summary>
-    private static async Task CreateAsync(HttpContext context)
+    /// <summary>docker import (fromSrc); docker pull and the pull of docker run: not implemented yet, said clearly.</summary>
+    private async Task CreateAsync(HttpContext context)
     {
+        if (context.Request.Query["fromSrc"] is { Length: > 0 } source)
+        {
+            await new ImageArchiveRoutes(services).ImportAsync(context, source);
+            return;
+        }
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
         string? from = context.Request.Query["fromImage"];
         if (string.IsNullOrEmpty(from))
-            throw new ApiException(501, "importing images (docker import) is not supported by Berth yet");
+            throw new ApiException(400, "fromImage or fromSrc is required");
         string tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : ImageReference.DefaultTag;
         string reference = tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{from}@{tag}" : $"{from}:{tag}";
         throw new ApiException(501, $"pulling {reference} from a registry is not supported by Berth yet; load the image with `docker load` (e.g. from `docker save` on another host)");

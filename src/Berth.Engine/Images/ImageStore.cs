@@ -20,7 +20,7 @@ namespace Berth.Engine.Images;
 /// Errors: <see cref="ImageFormatException"/> and <see cref="InvalidImageReferenceException"/> (400),
 /// <see cref="ImageNotFoundException"/> (404), <see cref="ImageInUseException"/> (409), IOException (500).
 /// </summary>
-public sealed class ImageStore
+public sealed partial class ImageStore
 {
     private readonly object _lock = new();
     private readonly ILogger _logger;
@@ -97,12 +97,16 @@ public sealed class ImageStore
         if (reference.Digest is not null)
             throw new InvalidImageReferenceException(reference.ToString(), "refusing to create a tag with a digest reference");
         lock (_lock)
-        {
-            if (!_images.ContainsKey(image.Id))
-                throw new ImageNotFoundException(image.Id);
-            _repositories.Set(reference, image.Id);
-            _repositories.Save();
-        }
+            TagLocked(_images.GetValueOrDefault(image.Id) ?? throw new ImageNotFoundException(image.Id), reference);
+    }
+
+    /// <summary>Points the tag and records the time (inspect's Metadata.LastTagTime), under the lock.</summary>
+    private void TagLocked(StoredImage image, ImageReference reference)
+    {
+        SetReference(reference, image.Id);
+        _repositories.Save();
+        image.Record.LastTagTime = DateTimeOffset.UtcNow;
+        _database.Write(image.Record);
     }
 
     /// <summary>
@@ -317,6 +321,7 @@ public sealed class ImageStore
             Created = image.Config.Created ?? DateTimeOffset.UnixEpoch,
             Size = image.Size,
             LoadedAt = image.Record.Loaded,
+            LastTagTime = image.Record.LastTagTime,
             ManifestDigest = image.Record.ManifestDigest,
         };
     }

@@ -12,6 +12,7 @@ namespace Berth.Engine.Images;
 /// </summary>
 internal static class LayerStager
 {
+    /// <param name="expectedSize">The blob's length, checked at its end; -1 when the source's length is not known (import, commit).</param>
     public static StagedLayer Stage(string entryName, Stream data, ReadOnlyMemory<byte> head, LayerFormat format, long expectedSize,
         StagingArea staging, ILogger logger, Action<long>? progress, CancellationToken ct)
     {
@@ -22,7 +23,7 @@ internal static class LayerStager
         {
             var (diffId, unpackedSize) = Unpack(blob, format, entryName, directory, staging.UnpackedSize, logger, ct);
             string digest = blob.DrainAndGetDigest();
-            if (blob.BytesRead != expectedSize)
+            if (expectedSize >= 0 && blob.BytesRead != expectedSize)
                 throw new ImageFormatException($"archive entry `{entryName}` is truncated: {blob.BytesRead} of {expectedSize} bytes");
             return new StagedLayer
             {
