@@ -20,7 +20,7 @@ namespace Berth.Engine.Images;
 /// Errors: <see cref="ImageFormatException"/> and <see cref="InvalidImageReferenceException"/> (400),
 /// <see cref="ImageNotFoundException"/> (404), <see cref="ImageInUseException"/> (409), IOException (500).
 /// </summary>
-public sealed class ImageStore
+public sealed partial class ImageStore
 {
     private readonly object _lock = new();
     private readonly ILogger _logger;
