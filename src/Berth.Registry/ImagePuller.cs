@@ -14,7 +14,6 @@ public sealed class ImagePuller(RegistryService service, ImageStore store)
         IProgress<RegistryProgress> progress, CancellationToken ct)
     {
         string tagOrDigest = reference.Digest ?? reference.Tag ?? ImageReference.DefaultTag;
-        progress.Report(new RegistryProgress(reference.Digest is null ? tagOrDigest : null, $"Pulling from {reference.Path}"));
         var client = service.Open(reference, credentials, push: false);
         var (bytes, mediaType, digest) = await client.GetManifestAsync(tagOrDigest, ct);
         var top = digest;
@@ -35,6 +34,8 @@ public sealed class ImagePuller(RegistryService service, ImageStore store)
         var layers = manifest.Layers ?? [];
         if (manifest.Config is not { } configDescriptor || layers.Any(l => !Digest.IsSha256(l.Digest) || l.Size < 0) || !Digest.IsSha256(configDescriptor.Digest))
             throw new RegistryException(RegistryErrorKind.Unavailable, $"the manifest of {reference.FamiliarString} is invalid: a config or layer descriptor is missing or malformed");
+        // As moby: nothing is streamed before the manifest is resolved, so a missing tag is a plain 404.
+        progress.Report(new RegistryProgress(tagOrDigest, $"Pulling from {reference.Path}"));
         byte[] config = await client.GetBlobBytesAsync(configDescriptor.Digest, configDescriptor.Size, ct);
 
         using var ingest = store.BeginIngest(config);

@@ -13,6 +13,7 @@ public static class ApiErrors
     public static (int Status, string Message) Map(Exception e) => e switch
     {
         ApiException api => (api.StatusCode, api.Message),
+        Berth.Registry.RegistryException registry => (registry.StatusCode, registry.Message),
         ContainerNotFoundException or ImageNotFoundException or ExecNotFoundException or ContainerPathNotFoundException => (404, e.Message),
         ContainerConflictException or ImageInUseException => (409, e.Message),
         ImageFormatException or InvalidImageReferenceException => (400, e.Message),

@@ -25,6 +25,7 @@ public sealed partial class ApiHandler
         new ContainerRoutes(services).Map(_router);
         new ContainerStreamRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
+        new RegistryRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
