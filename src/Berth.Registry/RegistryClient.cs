@@ -58,9 +58,18 @@ public sealed class RegistryClient
             await GetTokenAsync(_challenge, [], ct);
             return;
         }
-        using var response = await SendAsync(HttpMethod.Get, "v2/", null, retry: true, ct);
-        if (response.StatusCode != HttpStatusCode.OK)
-            throw new RegistryException(RegistryErrorKind.Unauthorized, $"login attempt to {new Uri(_base!, "v2/")} failed with status: {(int)response.StatusCode} {response.ReasonPhrase}");
+        // Docker's wording (registry/auth.go loginV2) for a refused password.
+        string refused = $"login attempt to {new Uri(_base!, "v2/")} failed with status: 401 Unauthorized";
+        try
+        {
+            using var response = await SendAsync(HttpMethod.Get, "v2/", null, retry: true, ct);
+            if (response.StatusCode != HttpStatusCode.OK)
+                throw new RegistryException(RegistryErrorKind.Unauthorized, $"login attempt to {new Uri(_base!, "v2/")} failed with status: {(int)response.StatusCode} {response.ReasonPhrase}");
+        }
+        catch (RegistryException e) when (e.Kind == RegistryErrorKind.Unauthorized && e.InnerException is null && !e.Message.StartsWith("login", StringComparison.Ordinal))
+        {
+            throw new RegistryException(RegistryErrorKind.Unauthorized, refused, e);
+        }
     }
 
     /// <summary>
