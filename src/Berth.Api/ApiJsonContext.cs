@@ -32,6 +32,9 @@ namespace Berth.Api;
 [JsonSerializable(typeof(List<FilesystemChange>))]
 [JsonSerializable(typeof(ContainerStatsResponse))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(AuthConfig))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(PushResultAux))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

@@ -29,6 +29,7 @@ public sealed partial class ApiHandler
         new ImageRoutes(services).Map(_router);
         new CommitRoutes(services).Map(_router);
         new DiskUsageRoutes(services).Map(_router);
+        new RegistryRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);

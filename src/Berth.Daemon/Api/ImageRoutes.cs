@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Daemon.Api;
 
 /// <summary>
-/// Images: load, list, inspect, tag, remove; pull answers that Berth cannot pull yet. Image events (load, tag,
+/// Images: load, list, inspect, tag, remove; pull is in <see cref="RegistryRoutes"/>. Image events (load, tag,
 /// untag, delete) are published here, with moby's attributes: the image's labels and its name.
 /// </summary>
 public sealed class ImageRoutes(ApiServices services)
@@ -130,7 +130,7 @@ public sealed class ImageRoutes(ApiServices services)
         services.Engine.Events.Publish("image", action, image.Id, attributes);
     }
 
-    /// <summary>docker import (fromSrc); docker pull and the pull of docker run: not implemented yet, said clearly.</summary>
+    /// <summary>docker import (fromSrc); docker pull and the pull of docker run (<see cref="RegistryRoutes.PullAsync"/>).</summary>
     private async Task CreateAsync(HttpContext context)
     {
         if (context.Request.Query["fromSrc"] is { Length: > 0 } source)
@@ -138,12 +138,8 @@ public sealed class ImageRoutes(ApiServices services)
             await new ImageArchiveRoutes(services).ImportAsync(context, source);
             return;
         }
-        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-        string? from = context.Request.Query["fromImage"];
-        if (string.IsNullOrEmpty(from))
+        if (string.IsNullOrEmpty(context.Request.Query["fromImage"]))
             throw new ApiException(400, "fromImage or fromSrc is required");
-        string tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : ImageReference.DefaultTag;
-        string reference = tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{from}@{tag}" : $"{from}:{tag}";
-        throw new ApiException(501, $"pulling {reference} from a registry is not supported by Berth yet; load the image with `docker load` (e.g. from `docker save` on another host)");
+        await new RegistryRoutes(services).PullAsync(context);
     }
 }
