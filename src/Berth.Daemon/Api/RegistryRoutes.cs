@@ -85,7 +85,7 @@ public sealed class RegistryRoutes(ApiServices services)
         }
         catch (Exception e) when (context.Response.HasStarted && e is not OperationCanceledException)
         {
-            var (_, text) = ApiErrors.Map(e);
+            var (_, text, _) = ApiErrors.Map(e);
             await output.WriteAsync(new JsonMessage { ErrorDetail = new ErrorDetail { Message = text }, Error = text }, ct);
             return;
         }
