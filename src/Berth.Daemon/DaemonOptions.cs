@@ -20,6 +20,9 @@ public sealed class DaemonOptions
     /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>
     public string Group { get; init; } = "berth";
 
+    /// <summary>The most file content one image load or pull may unpack; null for no limit (Docker has none).</summary>
+    public long? MaxImageUnpackedSize { get; init; }
+
     /// <summary>Registry access: --insecure-registry, --max-concurrent-downloads/uploads, and certs.d under the config directory.</summary>
     public Berth.Registry.RegistryOptions Registry { get; init; } = new();
 }

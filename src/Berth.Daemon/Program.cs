@@ -49,10 +49,15 @@ var certsDirectory = new Option<string>("--registry-certs")
     Description = "Per-registry CAs and client certificates: DIR/<host:port>/{*.crt,client.cert,client.key}, as /etc/docker/certs.d",
     DefaultValueFactory = _ => "/etc/berth/certs.d",
 };
+var maxUnpacked = new Option<long?>("--max-image-unpacked-size")
+{
+    Description = "Most bytes of file content one image load or pull may unpack, e.g. 20g (binary units k, m, g, t); no limit by default, as in Docker",
+    CustomParser = result => UnpackedSizeOption.Parse(result),
+};
 
 var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
 {
-    host, dataRoot, cgroupParent, logLevel, group, insecureRegistries, maxDownloads, maxUploads, certsDirectory,
+    host, dataRoot, cgroupParent, logLevel, group, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked,
 };
 root.SetAction(async (parse, _) =>
 {
@@ -62,6 +67,7 @@ root.SetAction(async (parse, _) =>
         DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
+        MaxImageUnpackedSize = parse.GetValue(maxUnpacked),
         Registry = new Berth.Registry.RegistryOptions
         {
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
