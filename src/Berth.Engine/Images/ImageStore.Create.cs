@@ -21,7 +21,7 @@ public sealed partial class ImageStore
 
     private Image Create(NewImage request, CancellationToken ct)
     {
-        using var staging = new StagingArea(_blobs.Directory, _layers.Directory);
+        using var staging = new StagingArea(_blobs.Directory, _layers.Directory, MaxUnpackedSize);
         var layer = request.Layer is { } stream ? StageLayer(stream, staging, ct) : null;
         if (layer?.DiffId == EmptyLayerDiffId)
             layer = null;

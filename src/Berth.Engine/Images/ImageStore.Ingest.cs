@@ -11,7 +11,7 @@ public sealed partial class ImageStore
     public ImageIngest BeginIngest(byte[] configBytes)
     {
         var config = ImageJsonContext.Parse(configBytes, ImageJsonContext.Default.ImageConfig, $"config {Digest.Of(configBytes)}");
-        return new ImageIngest(this, configBytes, config, new StagingArea(_blobs.Directory, _layers.Directory), _logger);
+        return new ImageIngest(this, configBytes, config, new StagingArea(_blobs.Directory, _layers.Directory, MaxUnpackedSize), _logger);
     }
 
     /// <summary>True when the layer at this chain position is unpacked and its blob (as the registry serves it) is stored.</summary>

@@ -54,7 +54,8 @@ public sealed partial class ImageStore
     public string Root { get; }
 
     /// <summary>
-    /// The most file content one load may unpack (all its layers); null, the default as in Docker, for no limit.
+    /// The most file content one load, pull, import or commit may unpack (all its layers); null, the default as in
+    /// Docker, for no limit.
     /// A load past it fails with <see cref="ImageFormatException"/> and leaves nothing behind.
     /// </summary>
     public long? MaxUnpackedSize { get; set; }
