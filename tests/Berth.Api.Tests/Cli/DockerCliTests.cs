@@ -101,11 +101,11 @@ public sealed class DockerCliTests : DaemonFixture
     }
 
     [Test]
-    public async Task RunOfAMissingImageSaysThatPullIsNotSupported()
+    public async Task RunOfAMissingImageTriesToPullItAndSaysWhyItCannot()
     {
-        var result = await _docker.RunAsync("run", "--rm", "missing:1", "true");
+        var result = await _docker.RunAsync("run", "--rm", "127.0.0.1:1/missing:1", "true");
         Assert.That(result.ExitCode, Is.EqualTo(125), result.ToString());
-        Assert.That(result.Stderr, Does.Contain("Unable to find image 'missing:1' locally").And.Contain("docker load"));
+        Assert.That(result.Stderr, Does.Contain("Unable to find image '127.0.0.1:1/missing:1' locally").And.Contain("127.0.0.1:1"));
     }
 
     [Test]
