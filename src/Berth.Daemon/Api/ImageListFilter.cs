@@ -70,6 +70,16 @@ public sealed class ImageListFilter
         return true;
     }
 
+    /// <summary>
+    /// The tags a summary shows: with a <c>reference</c> filter only those it matches, as moby's image list does
+    /// (so `docker images -q busybox:latest` prints the id once, however many other tags the image has).
+    /// </summary>
+    public IReadOnlyList<string> ShownTags(Image image)
+    {
+        var references = _filters.Get("reference");
+        return references.Count == 0 ? image.RepoTags : image.RepoTags.Where(tag => references.Any(pattern => Glob(pattern, tag))).ToList();
+    }
+
     /// <summary>reference.FamiliarMatch: Go's path.Match against <c>name:tag</c>, or against <c>name</c> alone.</summary>
     private static bool Glob(string pattern, string tag)
     {

@@ -75,7 +75,7 @@ public sealed class ImageRoutes(ApiServices services)
         var containers = services.Engine.Containers.List();
         var summaries = Images.List()
             .Where(filter.Matches)
-            .Select(image => ImageViews.Summary(image, containers.Count(c => c.Record.ImageId == image.Id)))
+            .Select(image => ImageViews.Summary(image, containers.Count(c => c.Record.ImageId == image.Id), filter.ShownTags(image)))
             .ToList();
         return context.Response.SendJsonAsync(summaries, ApiJsonContext.Default.ListImageSummary, context.RequestAborted);
     }

@@ -6,11 +6,11 @@ namespace Berth.Daemon.Api;
 /// <summary>Stored images as the API shows them: the <c>docker images</c> summary and the image inspect.</summary>
 public static class ImageViews
 {
-    public static Wire.ImageSummary Summary(Image image, int containers) => new()
+    public static Wire.ImageSummary Summary(Image image, int containers, IReadOnlyList<string>? shownTags = null) => new()
     {
         Id = image.Id,
         ParentId = "",
-        RepoTags = [.. image.RepoTags],
+        RepoTags = [.. shownTags ?? image.RepoTags],
         RepoDigests = [.. image.RepoDigests],
         Created = image.Created.ToUnixTimeSeconds(),
         Size = image.Size,

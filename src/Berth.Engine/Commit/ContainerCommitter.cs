@@ -53,22 +53,17 @@ public sealed class ContainerCommitter(ContainerManager containers, ImageStore i
 
     private async Task<Image> StoreAsync(Container container, Image parent, ImageExecutionConfig config, CommitOptions options, CancellationToken ct)
     {
+        // An unchanged container gives no layer, as moby's empty-tar layer becomes a history entry only. (.NET's
+        // TarWriter writes no end-of-archive records when it wrote no entry, so the empty case cannot go through the pipe.)
+        if (!Directory.EnumerateFileSystemEntries(container.Rootfs.UpperDirectory).Any())
+            return await images.CreateImageAsync(NewImageOf(container, parent, config, options, layer: null), ct);
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 4 << 20, resumeWriterThreshold: 2 << 20));
         using var abort = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = WriteLayerAsync(container.Rootfs.UpperDirectory, pipe.Writer, abort.Token);
         try
         {
             await using var layer = pipe.Reader.AsStream();
-            return await images.CreateImageAsync(new NewImage
-            {
-                Parent = parent,
-                Layer = layer,
-                Config = config,
-                Author = options.Author,
-                Comment = options.Comment,
-                CreatedBy = options.CreatedBy ?? string.Join(' ', container.Record.Config.Cmd ?? []),
-                Tag = options.Tag,
-            }, ct);
+            return await images.CreateImageAsync(NewImageOf(container, parent, config, options, layer), ct);
         }
         catch
         {
@@ -80,6 +75,17 @@ public sealed class ContainerCommitter(ContainerManager containers, ImageStore i
             await producer;
         }
     }
+
+    private static NewImage NewImageOf(Container container, Image parent, ImageExecutionConfig config, CommitOptions options, Stream? layer) => new()
+    {
+        Parent = parent,
+        Layer = layer,
+        Config = config,
+        Author = options.Author,
+        Comment = options.Comment,
+        CreatedBy = options.CreatedBy ?? string.Join(' ', container.Record.Config.Cmd ?? []),
+        Tag = options.Tag,
+    };
 
     /// <summary>Tars the upper dir into the pipe; an error is handed to the reader, which fails the image creation with it.</summary>
     private async Task WriteLayerAsync(string upperDirectory, PipeWriter output, CancellationToken ct)
