@@ -326,40 +326,60 @@ public sealed class ContainerManager
             output.AddStream(LogStream.Stderr, stderrRead);
             // Before the launch: input that attached clients sent early goes into the pipe, and no output is missed.
             BindAttachments(container, output, stdin);
-            using (stdoutWrite)
-            using (stderrWrite)
-                return (_launcher.Launch(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup.ProcsFiles), stdin);
+            using var session = StartSession(spec, [stdinRead, stdoutWrite, stderrWrite], cgroup, [stdoutWrite, stderrWrite]);
+            session.WaitExec();
+            return (session.Process, stdin);
         }
     }
 
     /// <summary>
-    /// A Tty container: berth-init makes the terminal inside the container and sends its master back over a
-    /// socket pair (runc's console socket); its output is one stream, logged as stdout.
+    /// Spawns the launcher and runs the handshake up to Continue: the steps between clone and exec (none yet)
+    /// run between WaitReady and Continue, while berth-init sets up the rootfs. <paramref name="childEnds"/> are
+    /// closed as soon as the child holds them, so berthd sees the child's output end when it exits.
+    /// </summary>
+    private LaunchSession StartSession(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, ContainerCgroup cgroup, IReadOnlyList<SafeFileHandle> childEnds)
+    {
+        LaunchSession session;
+        try
+        {
+            session = _launcher.Start(spec, stdio, cgroup.ProcsFiles);
+        }
+        finally
+        {
+            foreach (var end in childEnds)
+                end.Dispose();
+        }
+        try
+        {
+            session.WaitReady();
+            session.Continue();
+            return session;
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A Tty container: berth-init makes the terminal inside the container and sends its master back as a
+    /// Console message of the handshake (runc's console socket); its output is one stream, logged as stdout.
     /// </summary>
     private (LaunchedProcess, ContainerStdin?) LaunchWithTerminal(Container container, InitSpec.InitSpec spec, ContainerCgroup cgroup, ContainerOutput output)
     {
         spec.Terminal = true;
         (spec.ConsoleRows, spec.ConsoleColumns) = container.ConsoleSize;
-        var (console, consoleForInit) = Sys.SocketPair();
-        using (console)
-        {
-            LaunchedProcess process;
-            using (consoleForInit)
-            using (var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite))
-                process = _launcher.Launch(spec, [devNull, devNull, devNull], cgroup.ProcsFiles, consoleForInit);
-            var master = Sys.ReceiveFd(console);
-            if (master is null)
-            {
-                Sys.PidfdSendSignal(process.PidFd, Signals.SIGKILL);
-                Sys.WaitPid(process.Pid);
-                throw new ContainerStartException(128, "berth-init did not send the container's terminal");
-            }
-            container.Terminal = master;
-            var stdin = new ContainerStdin(master, isTerminal: true);
-            BindAttachments(container, output, stdin);
-            output.AddStream(LogStream.Stdout, master);
-            return (process, stdin);
-        }
+        var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        using var session = StartSession(spec, [devNull, devNull, devNull], cgroup, [devNull]);
+        var master = session.WaitExec();
+        if (master is null)
+            throw new ContainerStartException(InitSpec.ChildContract.ExitSetupFailed, "berth-init did not send the container's terminal");
+        container.Terminal = master;
+        var stdin = new ContainerStdin(master, isTerminal: true);
+        BindAttachments(container, output, stdin);
+        output.AddStream(LogStream.Stdout, master);
+        return (session.Process, stdin);
     }
 
     /// <summary>Sets a Tty container's terminal size (`docker resize`, the CLI's SIGWINCH); before the start it is kept for the start.</summary>

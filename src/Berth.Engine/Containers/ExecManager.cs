@@ -126,7 +126,7 @@ public sealed class ExecManager
             output.AddStream(LogStream.Stderr, stderrRead);
             using (stdoutWrite)
             using (stderrWrite)
-                return (_launcher.LaunchExec(launch, [stdinRead, stdoutWrite, stderrWrite]), stdin, null);
+                return (Launch(launch, [stdinRead, stdoutWrite, stderrWrite]), stdin, null);
         }
     }
 
@@ -144,7 +144,7 @@ public sealed class ExecManager
             {
                 if (size.Rows > 0 && size.Columns > 0)
                     Sys.SetWindowSize(master, size.Rows, size.Columns);
-                process = _launcher.LaunchExec(launch, [slave, slave, slave]);
+                process = Launch(launch, [slave, slave, slave]);
             }
         }
         catch
@@ -154,6 +154,14 @@ public sealed class ExecManager
         }
         output.AddStream(LogStream.Stdout, master);
         return (process, new ContainerStdin(master, isTerminal: true), master);
+    }
+
+    /// <summary>The exec's handshake: Pid, then end of stream once the command runs, or Error (126, 127).</summary>
+    private LaunchedProcess Launch(ExecLaunchSpec launch, IReadOnlyList<SafeFileHandle> stdio)
+    {
+        using var session = _launcher.StartExec(launch, stdio);
+        session.WaitExec()?.Dispose();
+        return session.Process;
     }
 
     private async Task HandleExitAsync(ExecSession session, LaunchedProcess process, ContainerOutput output, ContainerStdin? stdin)
