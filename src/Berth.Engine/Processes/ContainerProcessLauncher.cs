@@ -71,6 +71,9 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         return Spawn(args, spec.Env, stdio, seccomp, spec.Args[0]);
     }
 
+    private static SyncMessageType MemoryMarshalType(ReadOnlySpan<byte> datagram) =>
+        (SyncMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(datagram);
+
     private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 
     /// <summary>Spawns the launcher with stdio, the sync socket (ChildContract.SyncFd) and one optional fd after it, and waits for its Pid.</summary>
@@ -80,7 +83,6 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         try
         {
             int launcherPid;
-            long spawned = Stopwatch.GetTimestamp();
             using (childEnd)
             {
                 var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle())) { (int)childEnd.DangerousGetHandle() };
@@ -89,10 +91,11 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
                     fds.Add((int)extra.DangerousGetHandle());
                 launcherPid = Sys.Spawn(LauncherPath, args, env, fds);
             }
+            long spawned = Stopwatch.GetTimestamp();
             int pid = ReceivePid(socket, launcherPid);
             // Open the pidfd before anything else: until berthd reaps the child, its pid cannot be reused.
             var pidfd = Sys.PidfdOpen(pid);
-            return new LaunchSession(socket, pid, pidfd, Timeout, what, spawned);
+            return new LaunchSession(socket, pid, pidfd, launcherPid, Timeout, what, spawned);
         }
         catch
         {
@@ -101,7 +104,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         }
     }
 
-    /// <summary>The launcher's first message; the launcher is reaped in every case (it exits right after Pid).</summary>
+    /// <summary>The launcher's first message. After a Pid the session reaps the launcher once the command runs, off the start's path.</summary>
     private int ReceivePid(SafeFileHandle socket, int launcherPid)
     {
         Span<byte> buffer = stackalloc byte[SyncMessage.MaxSize];
@@ -113,7 +116,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
             Sys.WaitPid(launcherPid);
             throw new ContainerStartException(ChildContract.ExitSetupFailed, $"berth-launcher did not report a pid within {Timeout.TotalSeconds:0.#} s: killed");
         }
-        int launcherExit = Sys.WaitPid(launcherPid);
+        int launcherExit = length > 0 && MemoryMarshalType(buffer) == SyncMessageType.Pid ? 0 : Sys.WaitPid(launcherPid);
         SyncMessage message;
         try
         {

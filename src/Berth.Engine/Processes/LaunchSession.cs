@@ -18,10 +18,13 @@ public sealed class LaunchSession : IDisposable
     private readonly int _timeoutMs;
     private readonly string _what;
     private readonly long _spawned;
+    private int _launcherPid;
     private bool _execed;
 
-    internal LaunchSession(SafeFileHandle socket, int pid, SafeFileHandle pidFd, TimeSpan timeout, string what, long spawned)
+    /// <param name="launcherPid">berth-launcher, which exits right after Pid: reaped once the command runs, off the start's path; 0 when already reaped</param>
+    internal LaunchSession(SafeFileHandle socket, int pid, SafeFileHandle pidFd, int launcherPid, TimeSpan timeout, string what, long spawned)
     {
+        _launcherPid = launcherPid;
         _socket = socket;
         Pid = pid;
         PidFd = pidFd;
@@ -78,6 +81,7 @@ public sealed class LaunchSession : IDisposable
                 {
                     _execed = true;
                     InitTime = Stopwatch.GetElapsedTime(_spawned) - LauncherTime;
+                    ReapLauncher();
                     return console;
                 }
                 if (message.Value.Type != SyncMessageType.Console || fd is null || console is not null)
@@ -133,8 +137,16 @@ public sealed class LaunchSession : IDisposable
         return new ContainerStartException(exitCode, message);
     }
 
+    private void ReapLauncher()
+    {
+        if (_launcherPid > 0)
+            Sys.WaitPid(_launcherPid);
+        _launcherPid = 0;
+    }
+
     private void KillAndReap()
     {
+        ReapLauncher();
         if (PidFd.IsClosed)
             return;
         Sys.PidfdSendSignal(PidFd, Containers.Signals.SIGKILL);

@@ -22,7 +22,7 @@ public sealed class LaunchSessionTests
         var (socket, peer) = Sys.SeqPacketPair();
         _peer = peer;
         int pid = Sys.Spawn("/bin/sleep", ["sleep", "60"], [], [0, 1, 2]);
-        _session = new LaunchSession(socket, pid, Sys.PidfdOpen(pid), TimeSpan.FromMilliseconds(300), "berth-init", Stopwatch.GetTimestamp());
+        _session = new LaunchSession(socket, pid, Sys.PidfdOpen(pid), launcherPid: 0, TimeSpan.FromMilliseconds(300), "berth-init", Stopwatch.GetTimestamp());
     }
 
     [TearDown]
