@@ -32,10 +32,10 @@ public static unsafe partial class Sys
                 header->cmsg_len = CMSG_LEN(sizeof(int));
                 *(int*)CMSG_DATA(header) = fd;
             }
-            ssize_t sent;
+            nint sent;
             do
-                sent = sendmsg(socket, &message, MSG_NOSIGNAL);
-            while (sent < 0 && errno == EINTR);
+                sent = Libc.sendmsg(socket, &message, MSG_NOSIGNAL);
+            while (sent < 0 && LastErrno == EINTR);
             if (sent < 0)
                 throw SyscallException.FromLastError("sendmsg on the sync socket");
         }
@@ -50,25 +50,29 @@ public static unsafe partial class Sys
         fd = null;
         int raw = (int)socket.DangerousGetHandle();
         var waiter = new pollfd { fd = raw, events = (short)POLLIN };
+        long deadline = Environment.TickCount64 + timeoutMs;
         int ready;
-        do
-            ready = poll(&waiter, 1, timeoutMs);
-        while (ready < 0 && errno == EINTR);
+        while ((ready = Libc.poll(&waiter, 1, timeoutMs)) < 0 && LastErrno == EINTR)
+        {
+            // A signal (SIGCHLD, the runtime's own) is not the end of the wait: poll again for what is left of it.
+            if (timeoutMs >= 0)
+                timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+        }
         if (ready < 0)
             throw SyscallException.FromLastError("poll on the sync socket");
         if (ready == 0)
             return -1;
         int controlLength = (int)CMSG_SPACE(sizeof(int));
         byte* control = stackalloc byte[controlLength];
-        ssize_t received;
+        nint received;
         fixed (byte* p = buffer)
         {
             var iov = new iovec { iov_base = p, iov_len = buffer.Length };
             var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = controlLength };
             do
-                received = recvmsg(raw, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-            while (received < 0 && errno == EINTR);
-            if (received < 0 && errno == ECONNRESET)
+                received = Libc.recvmsg(raw, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+            while (received < 0 && LastErrno == EINTR);
+            if (received < 0 && LastErrno == ECONNRESET)
                 return 0;
             if (received < 0)
                 throw SyscallException.FromLastError("recvmsg on the sync socket");
