@@ -6,54 +6,81 @@ namespace Berth.Interop;
 
 public static unsafe partial class Sys
 {
-    /// <summary>A connected pair of AF_UNIX stream sockets, both O_CLOEXEC.</summary>
-    public static (SafeFileHandle A, SafeFileHandle B) SocketPair()
+    /// <summary>A connected pair of AF_UNIX SOCK_SEQPACKET sockets (message boundaries kept), both O_CLOEXEC.</summary>
+    public static (SafeFileHandle A, SafeFileHandle B) SeqPacketPair()
     {
         int* fds = stackalloc int[2];
-        Check(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), "socketpair");
+        Check(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds), "socketpair SOCK_SEQPACKET");
         return (new SafeFileHandle(fds[0], true), new SafeFileHandle(fds[1], true));
     }
 
-    /// <summary>Sends one file descriptor (SCM_RIGHTS) with a one-byte message over a Unix socket.</summary>
-    public static void SendFd(int socket, int fd)
+    /// <summary>Sends one datagram, with <paramref name="fd"/> as SCM_RIGHTS when it is not -1. Throws when the peer has gone (EPIPE).</summary>
+    public static void SendMessage(int socket, ReadOnlySpan<byte> data, int fd = -1)
     {
-        byte data = (byte)'F';
-        var iov = new iovec { iov_base = &data, iov_len = 1 };
-        int controlLength = (int)CMSG_SPACE(sizeof(int));
-        byte* control = stackalloc byte[controlLength];
-        new Span<byte>(control, controlLength).Clear();
-        var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = controlLength };
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = SOL_SOCKET;
-        header->cmsg_type = SCM_RIGHTS;
-        header->cmsg_len = CMSG_LEN(sizeof(int));
-        *(int*)CMSG_DATA(header) = fd;
-        ssize_t sent;
-        do
-            sent = sendmsg(socket, &message, MSG_NOSIGNAL);
-        while (sent < 0 && errno == EINTR);
-        if (sent < 0)
-            throw SyscallException.FromLastError("sendmsg SCM_RIGHTS");
+        int controlLength = fd >= 0 ? (int)CMSG_SPACE(sizeof(int)) : 0;
+        byte* control = stackalloc byte[(int)CMSG_SPACE(sizeof(int))];
+        fixed (byte* p = data)
+        {
+            var iov = new iovec { iov_base = p, iov_len = data.Length };
+            var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = fd >= 0 ? control : null, msg_controllen = controlLength };
+            if (fd >= 0)
+            {
+                new Span<byte>(control, controlLength).Clear();
+                cmsghdr* header = CMSG_FIRSTHDR(&message);
+                header->cmsg_level = SOL_SOCKET;
+                header->cmsg_type = SCM_RIGHTS;
+                header->cmsg_len = CMSG_LEN(sizeof(int));
+                *(int*)CMSG_DATA(header) = fd;
+            }
+            nint sent;
+            do
+                sent = Libc.sendmsg(socket, &message, MSG_NOSIGNAL);
+            while (sent < 0 && LastErrno == EINTR);
+            if (sent < 0)
+                throw SyscallException.FromLastError("sendmsg on the sync socket");
+        }
     }
 
-    /// <summary>Receives one file descriptor sent with <see cref="SendFd"/>; null when the peer closed without sending one.</summary>
-    public static SafeFileHandle? ReceiveFd(SafeFileHandle socket)
+    /// <summary>
+    /// Receives one datagram within <paramref name="timeoutMs"/> (poll, then recvmsg). Returns its length, 0 at end of
+    /// stream, -1 on timeout; <paramref name="fd"/> is the SCM_RIGHTS descriptor it carried (O_CLOEXEC) or null.
+    /// </summary>
+    public static int ReceiveMessage(SafeFileHandle socket, Span<byte> buffer, int timeoutMs, out SafeFileHandle? fd)
     {
-        byte data;
-        var iov = new iovec { iov_base = &data, iov_len = 1 };
+        fd = null;
+        int raw = (int)socket.DangerousGetHandle();
+        var waiter = new pollfd { fd = raw, events = (short)POLLIN };
+        long deadline = Environment.TickCount64 + timeoutMs;
+        int ready;
+        while ((ready = Libc.poll(&waiter, 1, timeoutMs)) < 0 && LastErrno == EINTR)
+        {
+            // A signal (SIGCHLD, the runtime's own) is not the end of the wait: poll again for what is left of it.
+            if (timeoutMs >= 0)
+                timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+        }
+        if (ready < 0)
+            throw SyscallException.FromLastError("poll on the sync socket");
+        if (ready == 0)
+            return -1;
         int controlLength = (int)CMSG_SPACE(sizeof(int));
         byte* control = stackalloc byte[controlLength];
-        var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = controlLength };
-        ssize_t received;
-        do
-            received = recvmsg((int)socket.DangerousGetHandle(), &message, MSG_CMSG_CLOEXEC);
-        while (received < 0 && errno == EINTR);
-        if (received < 0)
-            throw SyscallException.FromLastError("recvmsg SCM_RIGHTS");
-        cmsghdr* header = CMSG_FIRSTHDR(&message);
-        if (received == 0 || header is null || header->cmsg_type != SCM_RIGHTS)
-            return null;
-        return new SafeFileHandle(*(int*)CMSG_DATA(header), ownsHandle: true);
+        nint received;
+        fixed (byte* p = buffer)
+        {
+            var iov = new iovec { iov_base = p, iov_len = buffer.Length };
+            var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = controlLength };
+            do
+                received = Libc.recvmsg(raw, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+            while (received < 0 && LastErrno == EINTR);
+            if (received < 0 && LastErrno == ECONNRESET)
+                return 0;
+            if (received < 0)
+                throw SyscallException.FromLastError("recvmsg on the sync socket");
+            cmsghdr* header = CMSG_FIRSTHDR(&message);
+            if (header is not null && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
+                fd = new SafeFileHandle(*(int*)CMSG_DATA(header), ownsHandle: true);
+        }
+        return (int)received;
     }
 
     /// <summary>

@@ -5,27 +5,28 @@
  * namespaces. It posix_spawns this small static program instead, which
  *   1. joins the container's cgroups (writes "0" into each cgroup.procs given with --cgroup),
  *   2. clones the container's first process into new namespaces, as a child of berthd (CLONE_PARENT),
- *   3. reports "pid <n>" on the report fd and exits; the child execs PROGRAM (berth-init).
+ *   3. sends Pid to berthd and exits; the child execs PROGRAM (berth-init), which carries on the
+ *      exchange with berthd (Ready, Continue, Console) on the same socket.
  *
- * File descriptors: 0-2 are the container's stdio, 3 is the report pipe (write end), 4 and up are
- * passed through untouched (berth-init reads its spec from fd 4). Errors are reported as one line
- * "error <exit code> <message>" on fd 3, in the style of dotnet/runtime's pal_process.c which
- * reports exec failures through a CLOEXEC pipe. berth-init closes fd 3 (CLOEXEC) when it execs the
- * user's command, so berthd reads end-of-file exactly when the command started.
+ * The child contract (fd numbers, message layout, exit codes) is berth-sync.h; the exchange is drawn in
+ * src/Berth.InitSpec/SyncMessage.cs. Every failure is one Error message (exit code and text) on
+ * BERTH_SYNC_FD, which is not close-on-exec for berth-init and is close-on-exec for the user's command,
+ * so berthd reads end-of-stream exactly when the command started.
  *
  * usage: berth-launcher run [--cgroup PROCS_FILE]... [--ns LIST] -- PROGRAM [ARG]...
  *   LIST is a comma-separated subset of mnt,pid,uts,ipc,net,cgroup (default: all of them).
  *
- * usage: berth-launcher exec --pid PID [--cgroup PROCS_FILE]... [--uid N] [--gid N] [--groups N,N]
- *                            [--caps HEX] [--no-new-privs] [--cwd DIR] [--tty] [--seccomp-fd FD]
- *                            -- COMMAND [ARG]...
+ * usage: berth-launcher exec --pid PID --last-cap N [--cgroup PROCS_FILE]... [--uid N] [--gid N]
+ *                            [--groups N,N] [--caps HEX] [--no-new-privs] [--cwd DIR] [--tty]
+ *                            [--seccomp] -- COMMAND [ARG]...
  *   `docker exec`: joins the cgroups and every namespace of the container whose first process is PID,
  *   clones the command's process (a child of berthd) into its pid namespace, and there sets the
- *   credentials and capabilities and execs COMMAND, found through the PATH of the launcher's own
- *   environment (berthd passes the exec's environment as the launcher's), after installing the seccomp
- *   filter (struct sock_filter[]) read from FD, as berth-init does for the container. This stage is C, not
- *   berth-init: after setns into the container's mount namespace only the container's files are
- *   visible, and a NativeAOT program needs the host's libc to start.
+ *   credentials and capabilities (N is the host's last capability, probed once by berthd) and execs
+ *   COMMAND, found through the PATH of the launcher's own environment (berthd passes the exec's
+ *   environment as the launcher's), after installing the seccomp filter (struct sock_filter[]) read from
+ *   BERTH_SECCOMP_FD, as berth-init does for the container. This stage is C, not berth-init: after setns
+ *   into the container's mount namespace only the container's files are visible, and a NativeAOT program
+ *   needs the host's libc to start.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -36,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <grp.h>
 #include <linux/capability.h>
@@ -46,39 +48,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define REPORT_FD 3
+#include "berth-sync.h"
+
 #define MAX_CGROUPS 32
 
-static void report(const char *fmt, ...)
+/* One datagram to berthd; -1 with errno when it cannot be sent (berthd's timeout then reports the child). */
+static int send_message(uint32_t type, int32_t value, const char *text)
 {
-    char line[4096];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(line, sizeof line - 1, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    if (n > (int)sizeof line - 2)
-        n = sizeof line - 2;
-    line[n++] = '\n';
-    for (int off = 0; off < n;) {
-        ssize_t w = write(REPORT_FD, line + off, n - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return;
-        off += w;
-    }
+    struct berth_sync_message message = { .type = type, .value = value };
+    size_t length = text ? strnlen(text, sizeof message.text) : 0;
+    memcpy(message.text, text ? text : "", length);
+    ssize_t sent;
+    while ((sent = send(BERTH_SYNC_FD, &message, BERTH_SYNC_HEADER_SIZE + length, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+        ;
+    return sent < 0 ? -1 : 0;
 }
 
 static _Noreturn void fail(int code, const char *fmt, ...)
 {
-    char message[3072];
+    char text[sizeof ((struct berth_sync_message *)0)->text];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(message, sizeof message, fmt, ap);
+    vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    report("error %d %s", code, message);
+    send_message(BERTH_SYNC_ERROR, code, text);
     _exit(code);
 }
 
@@ -86,9 +79,9 @@ static void join_cgroup(const char *procs)
 {
     int fd = open(procs, O_WRONLY | O_CLOEXEC);
     if (fd < 0)
-        fail(1, "open `%s`: %s", procs, strerror(errno));
+        fail(BERTH_EXIT_SETUP_FAILED, "open `%s`: %s", procs, strerror(errno));
     if (write(fd, "0", 1) != 1)
-        fail(1, "join cgroup `%s`: %s", procs, strerror(errno));
+        fail(BERTH_EXIT_SETUP_FAILED, "join cgroup `%s`: %s", procs, strerror(errno));
     close(fd);
 }
 
@@ -106,20 +99,52 @@ static int parse_namespaces(const char *list)
             if (strcmp(name, known[i].name) == 0)
                 break;
         if (i == sizeof known / sizeof known[0])
-            fail(1, "unknown namespace `%s`", name);
+            fail(BERTH_EXIT_SETUP_FAILED, "unknown namespace `%s`", name);
         flags |= known[i].flag;
     }
     free(copy);
     return flags;
 }
 
-/* clone(2) without a new stack: returns twice like fork, as crun's syscall_clone does. */
-static pid_t clone_process(int flags)
+/*
+ * clone(2) without a new stack (it returns twice like fork, as crun's syscall_clone does), then Pid to
+ * berthd before the child goes on, so Pid is always berthd's first message: the child waits for one byte
+ * on a gate pipe that the parent writes once Pid is sent. Returns in the child only; the parent exits.
+ */
+static void clone_and_report(int flags)
 {
-    return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+    int gate[2];
+    if (pipe2(gate, O_CLOEXEC) < 0)
+        fail(BERTH_EXIT_SETUP_FAILED, "pipe2: %s", strerror(errno));
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, 0);
+    if (pid < 0)
+        fail(BERTH_EXIT_SETUP_FAILED, "clone: %s", strerror(errno));
+    if (pid == 0) {
+        char byte;
+        ssize_t n;
+        close(gate[1]);
+        while ((n = read(gate[0], &byte, 1)) < 0 && errno == EINTR)
+            ;
+        if (n != 1)
+            _exit(BERTH_EXIT_SETUP_FAILED); /* the launcher died before Pid: berthd reports it */
+        close(gate[0]);
+        return;
+    }
+    close(gate[0]);
+    if (send_message(BERTH_SYNC_PID, (int32_t)pid, NULL) < 0) {
+        int error = errno;
+        kill(pid, SIGKILL);
+        fail(BERTH_EXIT_SETUP_FAILED, "send Pid: %s", strerror(error));
+    }
+    if (write(gate[1], "1", 1) != 1) {
+        int error = errno;
+        kill(pid, SIGKILL);
+        fail(BERTH_EXIT_SETUP_FAILED, "open the gate of %d: %s", (int)pid, strerror(error));
+    }
+    _exit(0);
 }
 
-static int run(int argc, char **argv)
+static _Noreturn void run(int argc, char **argv)
 {
     const char *cgroups[MAX_CGROUPS];
     int ncgroups = 0;
@@ -131,31 +156,25 @@ static int run(int argc, char **argv)
             break;
         } else if (strcmp(argv[i], "--cgroup") == 0 && i + 1 < argc) {
             if (ncgroups == MAX_CGROUPS)
-                fail(1, "too many --cgroup options");
+                fail(BERTH_EXIT_SETUP_FAILED, "too many --cgroup options");
             cgroups[ncgroups++] = argv[++i];
         } else if (strcmp(argv[i], "--ns") == 0 && i + 1 < argc) {
             nsflags = parse_namespaces(argv[++i]);
         } else {
-            fail(1, "unknown option `%s`", argv[i]);
+            fail(BERTH_EXIT_SETUP_FAILED, "unknown option `%s`", argv[i]);
         }
     }
     if (i >= argc)
-        fail(1, "no program to run");
+        fail(BERTH_EXIT_SETUP_FAILED, "no program to run");
     char **program = argv + i;
 
     /* Join the cgroups first, so the clone below starts inside them and its cgroup namespace is rooted there. */
     for (int c = 0; c < ncgroups; c++)
         join_cgroup(cgroups[c]);
 
-    pid_t pid = clone_process(nsflags | CLONE_PARENT);
-    if (pid < 0)
-        fail(1, "clone: %s", strerror(errno));
-    if (pid == 0) {
-        execv(program[0], program);
-        fail(errno == ENOENT ? 127 : 126, "exec `%s`: %s", program[0], strerror(errno));
-    }
-    report("pid %d", (int)pid);
-    return 0;
+    clone_and_report(nsflags | CLONE_PARENT);
+    execv(program[0], program);
+    fail(errno == ENOENT ? BERTH_EXIT_NOT_FOUND : BERTH_EXIT_NOT_EXECUTABLE, "exec `%s`: %s", program[0], strerror(errno));
 }
 
 struct exec_options {
@@ -169,7 +188,8 @@ struct exec_options {
     unsigned long long caps;
     int no_new_privs;
     int tty;
-    int seccomp_fd;
+    int seccomp;
+    int last_cap;
     const char *cwd;
     char **command;
 };
@@ -180,7 +200,7 @@ static unsigned long long parse_number(const char *text, int base, const char *w
     errno = 0;
     unsigned long long value = strtoull(text, &end, base);
     if (errno != 0 || *text == '\0' || *end != '\0')
-        fail(1, "invalid %s `%s`", what, text);
+        fail(BERTH_EXIT_SETUP_FAILED, "invalid %s `%s`", what, text);
     return value;
 }
 
@@ -189,7 +209,7 @@ static void parse_groups(struct exec_options *o, const char *list)
     char *copy = strdup(list), *save = NULL;
     for (char *g = strtok_r(copy, ",", &save); g; g = strtok_r(NULL, ",", &save)) {
         if (o->ngroups == (int)(sizeof o->groups / sizeof o->groups[0]))
-            fail(1, "too many groups");
+            fail(BERTH_EXIT_SETUP_FAILED, "too many groups");
         o->groups[o->ngroups++] = (gid_t)parse_number(g, 10, "group");
     }
     free(copy);
@@ -199,7 +219,7 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
 {
     memset(o, 0, sizeof *o);
     o->cwd = "/";
-    o->seccomp_fd = -1;
+    o->last_cap = -1;
     int i;
     for (i = 0; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -210,13 +230,15 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
             o->no_new_privs = 1;
         } else if (strcmp(a, "--tty") == 0) {
             o->tty = 1;
+        } else if (strcmp(a, "--seccomp") == 0) {
+            o->seccomp = 1;
         } else if (v == NULL) {
-            fail(1, "option `%s` needs a value", a);
+            fail(BERTH_EXIT_SETUP_FAILED, "option `%s` needs a value", a);
         } else if (strcmp(a, "--pid") == 0) {
             o->pid = (int)parse_number(v, 10, "pid"), i++;
         } else if (strcmp(a, "--cgroup") == 0) {
             if (o->ncgroups == MAX_CGROUPS)
-                fail(1, "too many --cgroup options");
+                fail(BERTH_EXIT_SETUP_FAILED, "too many --cgroup options");
             o->cgroups[o->ncgroups++] = v, i++;
         } else if (strcmp(a, "--uid") == 0) {
             o->uid = (uid_t)parse_number(v, 10, "uid"), i++;
@@ -228,50 +250,51 @@ static void parse_exec_options(int argc, char **argv, struct exec_options *o)
             o->caps = parse_number(v, 16, "capability mask"), i++;
         } else if (strcmp(a, "--cwd") == 0) {
             o->cwd = v, i++;
-        } else if (strcmp(a, "--seccomp-fd") == 0) {
-            o->seccomp_fd = (int)parse_number(v, 10, "fd"), i++;
+        } else if (strcmp(a, "--last-cap") == 0) {
+            o->last_cap = (int)parse_number(v, 10, "last capability"), i++;
         } else {
-            fail(1, "unknown option `%s`", a);
+            fail(BERTH_EXIT_SETUP_FAILED, "unknown option `%s`", a);
         }
     }
     if (o->pid <= 0)
-        fail(1, "exec needs --pid");
+        fail(BERTH_EXIT_SETUP_FAILED, "exec needs --pid");
+    if (o->last_cap < 0 || o->last_cap > 63)
+        fail(BERTH_EXIT_SETUP_FAILED, "exec needs --last-cap between 0 and 63");
     if (i >= argc)
-        fail(1, "no command to run");
+        fail(BERTH_EXIT_SETUP_FAILED, "no command to run");
     o->command = argv + i;
 }
 
 /* Installs the filter while the process still has CAP_SYS_ADMIN (no no_new_privs needed), as berth-init does. */
-static void apply_seccomp(int fd)
+static void apply_seccomp(void)
 {
+    const int fd = BERTH_SECCOMP_FD;
     struct stat st;
-    if (fd < 0)
-        return;
     if (fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size % sizeof(struct sock_filter) != 0 || st.st_size > 65536)
-        fail(126, "seccomp filter on fd %d: bad size", fd);
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "seccomp filter on fd %d: bad size", fd);
     static struct sock_filter filter[65536 / sizeof(struct sock_filter)];
     if (pread(fd, filter, st.st_size, 0) != st.st_size)
-        fail(126, "read seccomp filter: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "read seccomp filter: %s", strerror(errno));
     close(fd);
     struct sock_fprog program = { (unsigned short)(st.st_size / sizeof(struct sock_filter)), filter };
     if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &program, 0, 0) < 0)
-        fail(126, "prctl PR_SET_SECCOMP: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "prctl PR_SET_SECCOMP: %s", strerror(errno));
 }
 
 /* The container's credentials, in runc's order: bounding set while privileged, ids, then capability sets. */
 static void set_credentials(const struct exec_options *o)
 {
-    for (int cap = 0; cap <= CAP_LAST_CAP + 8; cap++)
-        if (!(o->caps & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-            fail(126, "prctl PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
+    for (int cap = 0; cap <= o->last_cap; cap++)
+        if (!(o->caps & (1ULL << cap)) && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0)
+            fail(BERTH_EXIT_NOT_EXECUTABLE, "prctl PR_CAPBSET_DROP %d: %s", cap, strerror(errno));
     if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-        fail(126, "prctl PR_CAP_AMBIENT_CLEAR_ALL: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "prctl PR_CAP_AMBIENT_CLEAR_ALL: %s", strerror(errno));
     if (setgroups(o->ngroups, o->groups) < 0)
-        fail(126, "setgroups: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "setgroups: %s", strerror(errno));
     if (setresgid(o->gid, o->gid, o->gid) < 0)
-        fail(126, "setgid %u: %s", (unsigned)o->gid, strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "setgid %u: %s", (unsigned)o->gid, strerror(errno));
     if (setresuid(o->uid, o->uid, o->uid) < 0)
-        fail(126, "setuid %u: %s", (unsigned)o->uid, strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "setuid %u: %s", (unsigned)o->uid, strerror(errno));
     unsigned long long effective = o->uid == 0 ? o->caps : 0;
     struct __user_cap_header_struct header = { _LINUX_CAPABILITY_VERSION_3, 0 };
     struct __user_cap_data_struct data[2] = {
@@ -279,9 +302,9 @@ static void set_credentials(const struct exec_options *o)
         { (unsigned)(effective >> 32), (unsigned)(effective >> 32), 0 },
     };
     if (syscall(SYS_capset, &header, data) < 0)
-        fail(126, "capset: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "capset: %s", strerror(errno));
     if (o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-        fail(126, "prctl PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "prctl PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
 }
 
 static _Noreturn void exec_command(const struct exec_options *o)
@@ -289,58 +312,56 @@ static _Noreturn void exec_command(const struct exec_options *o)
     const char *command = o->command[0];
     if (o->tty) {
         if (setsid() < 0)
-            fail(126, "setsid: %s", strerror(errno));
+            fail(BERTH_EXIT_NOT_EXECUTABLE, "setsid: %s", strerror(errno));
         if (ioctl(0, TIOCSCTTY, 0) < 0)
-            fail(126, "ioctl TIOCSCTTY: %s", strerror(errno));
+            fail(BERTH_EXIT_NOT_EXECUTABLE, "ioctl TIOCSCTTY: %s", strerror(errno));
     }
     if (chdir(o->cwd) < 0)
-        fail(126, "chdir to cwd (\"%s\") set in config.json failed: %s", o->cwd, strerror(errno));
-    apply_seccomp(o->seccomp_fd);
+        fail(BERTH_EXIT_NOT_EXECUTABLE, "chdir to cwd (\"%s\") set in config.json failed: %s", o->cwd, strerror(errno));
+    if (o->seccomp)
+        apply_seccomp();
     set_credentials(o);
-    fcntl(REPORT_FD, F_SETFD, FD_CLOEXEC);
+    if (fcntl(BERTH_SYNC_FD, F_SETFD, FD_CLOEXEC) < 0)
+        fail(BERTH_EXIT_SETUP_FAILED, "fcntl FD_CLOEXEC on the sync socket: %s", strerror(errno));
     execvp(command, o->command);
     int error = errno;
-    fcntl(REPORT_FD, F_SETFD, 0);
     if (error == ENOENT && strchr(command, '/') == NULL)
-        fail(127, "exec: \"%s\": executable file not found in $PATH", command);
+        fail(BERTH_EXIT_NOT_FOUND, "exec: \"%s\": executable file not found in $PATH", command);
     if (error == ENOENT)
-        fail(127, "exec: \"%s\": stat %s: no such file or directory", command, command);
-    fail(126, "exec: \"%s\": %s", command, strerror(error));
+        fail(BERTH_EXIT_NOT_FOUND, "exec: \"%s\": stat %s: no such file or directory", command, command);
+    fail(BERTH_EXIT_NOT_EXECUTABLE, "exec: \"%s\": %s", command, strerror(error));
 }
 
-static int exec_in_container(int argc, char **argv)
+static _Noreturn void exec_in_container(int argc, char **argv)
 {
     struct exec_options o;
     parse_exec_options(argc, argv, &o);
     int pidfd = (int)syscall(SYS_pidfd_open, o.pid, 0);
     if (pidfd < 0)
-        fail(1, "pidfd_open %d: %s", o.pid, strerror(errno));
+        fail(BERTH_EXIT_SETUP_FAILED, "pidfd_open %d: %s", o.pid, strerror(errno));
     /* cgroup.procs are host paths: join before the container's mount namespace hides them. */
     for (int c = 0; c < o.ncgroups; c++)
         join_cgroup(o.cgroups[c]);
     int nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
     if (setns(pidfd, nsflags) < 0)
-        fail(1, "setns into the namespaces of %d: %s", o.pid, strerror(errno));
+        fail(BERTH_EXIT_SETUP_FAILED, "setns into the namespaces of %d: %s", o.pid, strerror(errno));
     close(pidfd);
 
-    pid_t pid = clone_process(CLONE_PARENT);
-    if (pid < 0)
-        fail(1, "clone: %s", strerror(errno));
-    if (pid == 0)
-        exec_command(&o);
-    report("pid %d", (int)pid);
-    return 0;
+    clone_and_report(CLONE_PARENT);
+    exec_command(&o);
 }
 
 int main(int argc, char **argv)
 {
-    if (fcntl(REPORT_FD, F_GETFD) < 0) {
-        fprintf(stderr, "berth-launcher: fd %d must be the report pipe; this program is started by berthd\n", REPORT_FD);
+    int type;
+    socklen_t length = sizeof type;
+    if (getsockopt(BERTH_SYNC_FD, SOL_SOCKET, SO_TYPE, &type, &length) < 0 || type != SOCK_SEQPACKET) {
+        fprintf(stderr, "berth-launcher: fd %d must be berthd's sync socket; this program is started by berthd\n", BERTH_SYNC_FD);
         return 2;
     }
     if (argc >= 2 && strcmp(argv[1], "run") == 0)
-        return run(argc - 2, argv + 2);
+        run(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "exec") == 0)
-        return exec_in_container(argc - 2, argv + 2);
-    fail(2, "usage: berth-launcher run|exec [OPTIONS] -- PROGRAM [ARG]...");
+        exec_in_container(argc - 2, argv + 2);
+    fail(BERTH_EXIT_SETUP_FAILED, "usage: berth-launcher run|exec [OPTIONS] -- PROGRAM [ARG]...");
 }

@@ -1,3 +1,4 @@
+using Berth.InitSpec;
 using static Tmds.Linux.LibC;
 
 namespace Berth.Init;
@@ -11,7 +12,7 @@ public static unsafe class CommandResolver
     public static string Resolve(List<string> args, List<string> env)
     {
         if (args.Count == 0 || args[0].Length == 0)
-            throw new InitException(InitException.CommandNotFound, "no command specified");
+            throw new InitException(ChildContract.ExitNotFound, "no command specified");
         string command = args[0];
         if (command.Contains('/'))
             return CheckExecutable(command);
@@ -23,17 +24,17 @@ public static unsafe class CommandResolver
             if (IsExecutableFile(candidate))
                 return candidate;
         }
-        throw new InitException(InitException.CommandNotFound, $"exec: \"{command}\": executable file not found in $PATH");
+        throw new InitException(ChildContract.ExitNotFound, $"exec: \"{command}\": executable file not found in $PATH");
     }
 
     private static string CheckExecutable(string path)
     {
         if (!Path.Exists(path))
-            throw new InitException(InitException.CommandNotFound, $"exec: \"{path}\": stat {path}: no such file or directory");
+            throw new InitException(ChildContract.ExitNotFound, $"exec: \"{path}\": stat {path}: no such file or directory");
         if (Directory.Exists(path))
-            throw new InitException(InitException.CommandNotExecutable, $"exec: \"{path}\": is a directory");
+            throw new InitException(ChildContract.ExitNotExecutable, $"exec: \"{path}\": is a directory");
         if (!IsExecutableFile(path))
-            throw new InitException(InitException.CommandNotExecutable, $"exec: \"{path}\": permission denied");
+            throw new InitException(ChildContract.ExitNotExecutable, $"exec: \"{path}\": permission denied");
         return path;
     }
 

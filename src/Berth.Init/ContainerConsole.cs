@@ -6,12 +6,10 @@ namespace Berth.Init;
 /// <summary>
 /// The container's terminal, made the way runc makes it: a pty of the container's own devpts instance, so
 /// `tty` inside prints /dev/pts/0; the slave becomes stdio, the controlling terminal and /dev/console; the
-/// master goes back to berthd over the console socket (SCM_RIGHTS).
+/// master goes back to berthd as a Console message on the sync socket (SCM_RIGHTS).
 /// </summary>
 public static unsafe class ContainerConsole
 {
-    public const int ConsoleSocketFd = 5;
-
     public static void Create(ushort rows, ushort columns, uint uid, uint gid)
     {
         var (master, slave, number) = Sys.OpenPty("/dev/ptmx");
@@ -26,8 +24,7 @@ public static unsafe class ContainerConsole
             File.WriteAllBytes("/dev/console", []);
             Sys.Mount($"/dev/pts/{number}", "/dev/console", null, Libc.MS_BIND);
 
-            Sys.SendFd(ConsoleSocketFd, (int)master.DangerousGetHandle());
-            close(ConsoleSocketFd);
+            SyncChannel.Send(new Berth.InitSpec.SyncMessage(Berth.InitSpec.SyncMessageType.Console), (int)master.DangerousGetHandle());
 
             if (setsid() == -1)
                 throw SyscallException.FromLastError("setsid");

@@ -35,12 +35,14 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
         Loopback.BringUp();
         EnterWorkingDir(spec.WorkingDir);
 
+        // berthd's steps between clone and exec (network, hooks) ran meanwhile; wait for them as late as possible.
+        SyncChannel.WaitContinue();
         Seccomp.Apply(spec.SeccompFilter);
-        Credentials.Apply(spec.Uid, spec.Gid, spec.AdditionalGids, spec.Capabilities, spec.NoNewPrivileges);
+        Credentials.Apply(spec.Uid, spec.Gid, spec.AdditionalGids, spec.Capabilities, spec.LastCapability, spec.NoNewPrivileges);
         string path = CommandResolver.Resolve(spec.Args, spec.Env);
 
         umask(0x12); // 0022, as runc gives every container
-        InitReport.CloseOnExec();
+        SyncChannel.CloseOnExec();
         Exec(path, spec.Args, spec.Env);
     }
 
@@ -63,11 +65,11 @@ public sealed unsafe class ContainerSetup(Berth.InitSpec.InitSpec spec)
 
     private static void Exec(string path, List<string> args, List<string> env)
     {
-        close(InitReport.SpecFd);
+        close(Berth.InitSpec.ChildContract.SpecFd);
         int rc = ExecVe.Run(path, args, env);
         int errno = System.Runtime.InteropServices.Marshal.GetLastPInvokeError();
         _ = rc;
-        int code = errno == Errno.ENOENT ? InitException.CommandNotFound : InitException.CommandNotExecutable;
+        int code = errno == Errno.ENOENT ? Berth.InitSpec.ChildContract.ExitNotFound : Berth.InitSpec.ChildContract.ExitNotExecutable;
         throw new InitException(code, $"exec {path}: {System.Runtime.InteropServices.Marshal.GetPInvokeErrorMessage(errno)}");
     }
 }

@@ -10,9 +10,9 @@ namespace Berth.Init;
 /// </summary>
 public static unsafe class Credentials
 {
-    public static void Apply(uint uid, uint gid, List<uint> additionalGids, ulong capabilities, bool noNewPrivileges)
+    public static void Apply(uint uid, uint gid, List<uint> additionalGids, ulong capabilities, int lastCapability, bool noNewPrivileges)
     {
-        DropBoundingSet(capabilities);
+        DropBoundingSet(capabilities, lastCapability);
         Sys.Prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, "PR_CAP_AMBIENT_CLEAR_ALL");
         SetGroups(additionalGids);
         Check(Tmds.Linux.LibC.setgid(gid), $"setgid {gid}");
@@ -23,16 +23,13 @@ public static unsafe class Credentials
             Sys.Prctl(PR_SET_NO_NEW_PRIVS, 1, "PR_SET_NO_NEW_PRIVS");
     }
 
-    private static void DropBoundingSet(ulong keep)
+    /// <param name="last">the host's last capability, probed once by berthd and passed in the spec</param>
+    private static void DropBoundingSet(ulong keep, int last)
     {
-        int last = LastCapability();
         for (int cap = 0; cap <= last; cap++)
             if ((keep & (1UL << cap)) == 0)
                 Sys.Prctl(PR_CAPBSET_DROP, (ulong)cap, $"PR_CAPBSET_DROP {cap}");
     }
-
-    private static int LastCapability() =>
-        int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), System.Globalization.CultureInfo.InvariantCulture);
 
     private static void SetGroups(List<uint> gids)
     {

@@ -3,9 +3,5 @@ namespace Berth.Init;
 /// <summary>A setup failure with the exit code the container reports, as Docker does: 127 command not found, 126 not executable.</summary>
 public sealed class InitException(int exitCode, string message) : Exception(message)
 {
-    public const int SetupFailed = 128;
-    public const int CommandNotExecutable = 126;
-    public const int CommandNotFound = 127;
-
     public int ExitCode { get; } = exitCode;
 }

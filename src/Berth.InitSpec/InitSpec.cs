@@ -2,7 +2,7 @@ namespace Berth.InitSpec;
 
 /// <summary>
 /// Everything berth-init needs to turn a freshly cloned process into the container's command.
-/// berthd builds it (see ContainerSpecBuilder) and passes it as JSON in an inherited memfd (fd 4),
+/// berthd builds it (see ContainerSpecBuilder) and passes it as JSON in an inherited memfd (ChildContract.SpecFd),
 /// so init never reads instructions from the container's filesystem.
 /// </summary>
 public sealed class InitSpec
@@ -28,6 +28,9 @@ public sealed class InitSpec
     /// <summary>Capabilities as a bit mask (bit n = capability number n): the bounding set, and for uid 0 also effective and permitted.</summary>
     public ulong Capabilities { get; set; }
 
+    /// <summary>The host's last capability number (/proc/sys/kernel/cap_last_cap), probed once by berthd: the bounding set is dropped up to it.</summary>
+    public int LastCapability { get; set; }
+
     public bool NoNewPrivileges { get; set; }
 
     public bool ReadonlyRootfs { get; set; }
@@ -41,7 +44,7 @@ public sealed class InitSpec
     /// <summary>Host path of berth-reaper when the container runs with --init: mounted at /dev/init, which runs the command.</summary>
     public string InitProgram { get; set; } = "";
 
-    /// <summary>Give the command a terminal: a pty of the container's own devpts, whose master goes back to berthd over fd 5.</summary>
+    /// <summary>Give the command a terminal: a pty of the container's own devpts, whose master goes back to berthd as a Console message.</summary>
     public bool Terminal { get; set; }
 
     public ushort ConsoleRows { get; set; }

@@ -14,7 +14,7 @@ namespace Berth.Engine.Containers;
 /// <summary>
 /// The engine's containers: what the API routes call. It finds containers (<see cref="ContainerIndex"/>), creates
 /// them, and hands lifecycle operations to <see cref="ContainerLifecycle"/>; a start runs the
-/// <see cref="StartPipeline"/> (rootfs, cgroup, spec, io, launch), the <see cref="ContainerMonitor"/> ends each run,
+/// <see cref="StartPipeline"/> (rootfs, cgroup, spec, io, launch, exec), the <see cref="ContainerMonitor"/> ends each run,
 /// and <see cref="ContainerRecovery"/> rebuilds everything at load.
 /// </summary>
 public sealed class ContainerManager
@@ -38,7 +38,8 @@ public sealed class ContainerManager
             .Add(new CgroupStep(cgroups))
             .Add(new SpecStep(cgroups, host))
             .Add(new IoStep(loop, work, logger))
-            .Add(new LaunchStep(host, work, logger));
+            .Add(new LaunchStep(host))
+            .Add(new ExecStep(work, logger));
         var monitor = new ContainerMonitor(_store, Pipeline, _events, work, logger);
         _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, _events, logger);
         monitor.AutoRemove = _lifecycle.AutoRemoveAsync;

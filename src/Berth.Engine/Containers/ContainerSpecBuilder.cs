@@ -143,4 +143,33 @@ public static class ContainerSpecBuilder
         }
         return spec;
     }
+
+    /// <summary>
+    /// The exec's counterpart of <see cref="Build"/>, from the same rules: the container's environment with the exec's
+    /// own on top (TERM for a terminal), its working directory unless the exec names one, its capabilities and seccomp
+    /// filter (with the exec's --privileged), as the user the exec asks for or the container's.
+    /// </summary>
+    public static Processes.ExecLaunchSpec BuildExec(
+        string containerId,
+        ContainerConfig merged,
+        HostConfig hostConfig,
+        ExecConfig exec,
+        ResolvedUser user,
+        int containerPid,
+        IReadOnlyList<string> cgroupProcsFiles)
+    {
+        var env = BuildEnv(merged, Hostname(containerId, merged), user.Home);
+        foreach (string entry in exec.Env ?? [])
+            ReplaceOrAppend(env, entry);
+        if (exec.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
+            env.Add("TERM=xterm");
+        string workingDir = !string.IsNullOrEmpty(exec.WorkingDir) ? exec.WorkingDir
+            : !string.IsNullOrEmpty(merged.WorkingDir) ? merged.WorkingDir : "/";
+        bool privileged = hostConfig.Privileged || exec.Privileged;
+        ulong capabilities = Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, privileged);
+        return new Processes.ExecLaunchSpec(
+            containerPid, cgroupProcsFiles, user.Uid, user.Gid, user.AdditionalGids, capabilities,
+            hostConfig.NoNewPrivileges, workingDir, exec.Tty, exec.Cmd, env,
+            SeccompProfile.FilterFor(capabilities, privileged, hostConfig.SeccompUnconfined));
+    }
 }

@@ -69,19 +69,7 @@ public sealed class ExecManager
         var record = container.Record;
         string root = $"/proc/{runtime.Process.Pid}/root";
         var user = UserResolver.Resolve(root, string.IsNullOrEmpty(config.User) ? record.Config.User : config.User);
-        var env = ContainerSpecBuilder.BuildEnv(record.Config, ContainerSpecBuilder.Hostname(record.Id, record.Config), user.Home);
-        foreach (string entry in config.Env ?? [])
-            ContainerSpecBuilder.ReplaceOrAppend(env, entry);
-        if (config.Tty && !env.Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
-            env.Add("TERM=xterm");
-        string workingDir = !string.IsNullOrEmpty(config.WorkingDir) ? config.WorkingDir
-            : !string.IsNullOrEmpty(record.Config.WorkingDir) ? record.Config.WorkingDir : "/";
-        bool privileged = record.HostConfig.Privileged || config.Privileged;
-        ulong capabilities = Capabilities.Resolve(record.HostConfig.CapAdd, record.HostConfig.CapDrop, privileged);
-        var launch = new ExecLaunchSpec(
-            runtime.Process.Pid, runtime.Cgroup.ProcsFiles, user.Uid, user.Gid, user.AdditionalGids, capabilities,
-            record.HostConfig.NoNewPrivileges, workingDir, config.Tty, config.Cmd, env,
-            SeccompProfile.FilterFor(capabilities, privileged, record.HostConfig.SeccompUnconfined));
+        var launch = ContainerSpecBuilder.BuildExec(record.Id, record.Config, record.HostConfig, config, user, runtime.Process.Pid, runtime.Cgroup.ProcsFiles);
 
         var output = new ContainerOutput(_loop, logPath: null);
         if (sink is not null)

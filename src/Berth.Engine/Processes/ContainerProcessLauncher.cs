@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Text;
+using System.Globalization;
 using System.Text.Json;
 using Berth.Interop;
 using Berth.InitSpec;
@@ -8,13 +8,16 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Engine.Processes;
 
 /// <summary>
-/// Starts a container's first process through berth-launcher (the C fork point) and berth-init:
-/// spawn the launcher with the container's stdio, a report pipe and the spec, then read the report
-/// pipe to its end. "pid N" comes from the launcher; end of file means berth-init exec'd the command;
-/// an "error CODE MESSAGE" line means setup failed (see native-interop/launcher/berth-launcher.c).
+/// Starts processes through berth-launcher (the C fork point, native-interop/launcher) and berth-init, and hands
+/// back the <see cref="LaunchSession"/> of the handshake (drawn in <see cref="SyncMessage"/>): a container's first
+/// process with <see cref="Start"/>, a `docker exec` with <see cref="StartExec"/>.
 /// </summary>
-public sealed class ContainerProcessLauncher(string launcherPath, string initPath, string reaperPath)
+/// <param name="timeout">how long berthd waits for each message of a child before it kills it (a wedged child never hangs a start)</param>
+public sealed class ContainerProcessLauncher(string launcherPath, string initPath, string reaperPath, TimeSpan? timeout = null)
 {
+    private static readonly Lazy<int> HostLastCapability = new(() =>
+        int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), CultureInfo.InvariantCulture));
+
     public string LauncherPath { get; } = launcherPath;
 
     public string InitPath { get; } = initPath;
@@ -22,52 +25,38 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
     /// <summary>berth-reaper, the PID 1 of containers run with --init.</summary>
     public string ReaperPath { get; } = reaperPath;
 
-    /// <param name="stdio">The container's fds 0, 1 and 2 (parent-side handles of the child's ends).</param>
+    /// <summary>30 s: a start takes milliseconds, but a host under load (two CPUs, dozens of starts) stretches it to seconds.</summary>
+    public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(30);
+
+    /// <summary>The host's last capability number, probed once and passed to berth-init and the exec stage.</summary>
+    public static int LastCapability => HostLastCapability.Value;
+
+    /// <param name="stdio">The container's fds 0, 1 and 2 (parent-side handles of the child's ends); /dev/null for a terminal.</param>
     /// <param name="cgroupProcsFiles">cgroup.procs files the process joins before it is cloned.</param>
-    /// <param name="consoleSocket">For a terminal: the socket berth-init sends the pty master over (its fd 5).</param>
-    public LaunchedProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket = null)
+    public LaunchSession Start(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
     {
+        spec.LastCapability = LastCapability;
         byte[] specJson = JsonSerializer.SerializeToUtf8Bytes(spec, InitSpecJsonContext.Default.InitSpec);
         using SafeFileHandle specFile = Sys.MemoryFile("berth-init-spec", specJson);
-        var (reportRead, reportWrite) = Sys.Pipe();
-        using (reportRead)
-        {
-            int launcherPid;
-            using (reportWrite)
-            {
-                var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle()))
-                {
-                    (int)reportWrite.DangerousGetHandle(),
-                    (int)specFile.DangerousGetHandle(),
-                };
-                if (consoleSocket is not null)
-                    fds.Add((int)consoleSocket.DangerousGetHandle());
-                launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles), [], fds);
-            }
-            long spawned = Stopwatch.GetTimestamp();
-            var (report, pidReported) = ReadReport(reportRead);
-            long execed = Stopwatch.GetTimestamp();
-            int launcherExit = Sys.WaitPid(launcherPid);
-            var process = ParseReport(report, launcherExit);
-            return process with
-            {
-                LauncherTime = Stopwatch.GetElapsedTime(spawned, pidReported),
-                InitTime = Stopwatch.GetElapsedTime(pidReported, execed),
-            };
-        }
+        var args = new List<string> { LauncherPath, "run" };
+        foreach (string procs in cgroupProcsFiles)
+            args.AddRange(["--cgroup", procs]);
+        args.AddRange(["--", InitPath]);
+        return Spawn(args, [], stdio, specFile, "berth-init");
     }
 
     /// <summary>
-    /// Runs a command inside a running container through berth-launcher's exec mode (setns, then clone into
-    /// the container's pid namespace). The environment travels as the launcher's own.
+    /// Runs a command inside a running container through berth-launcher's exec mode (setns, then clone into the
+    /// container's pid namespace). The environment travels as the launcher's own. The session has no Ready:
+    /// call <see cref="LaunchSession.WaitExec"/>.
     /// </summary>
-    public LaunchedProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio)
+    public LaunchSession StartExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio)
     {
-        var args = new List<string> { LauncherPath, "exec", "--pid", Invariant(spec.ContainerPid) };
+        var args = new List<string> { LauncherPath, "exec", "--pid", Invariant(spec.ContainerPid), "--last-cap", Invariant(LastCapability) };
         foreach (string procs in spec.CgroupProcsFiles)
             args.AddRange(["--cgroup", procs]);
         args.AddRange(["--uid", Invariant(spec.Uid), "--gid", Invariant(spec.Gid), "--cwd", spec.WorkingDir]);
-        args.AddRange(["--caps", spec.Capabilities.ToString("x", System.Globalization.CultureInfo.InvariantCulture)]);
+        args.AddRange(["--caps", spec.Capabilities.ToString("x", CultureInfo.InvariantCulture)]);
         if (spec.AdditionalGids.Count > 0)
             args.AddRange(["--groups", string.Join(',', spec.AdditionalGids.Select(Invariant))]);
         if (spec.NoNewPrivileges)
@@ -76,92 +65,73 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
             args.Add("--tty");
         using var seccomp = spec.SeccompFilter is null ? null : Sys.MemoryFile("berth-seccomp", spec.SeccompFilter);
         if (seccomp is not null)
-            args.AddRange(["--seccomp-fd", "4"]);
+            args.Add("--seccomp");
         args.Add("--");
         args.AddRange(spec.Args);
+        return Spawn(args, spec.Env, stdio, seccomp, spec.Args[0]);
+    }
 
-        var (reportRead, reportWrite) = Sys.Pipe();
-        using (reportRead)
+    private static SyncMessageType MemoryMarshalType(ReadOnlySpan<byte> datagram) =>
+        (SyncMessageType)System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(datagram);
+
+    private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
+
+    /// <summary>Spawns the launcher with stdio, the sync socket (ChildContract.SyncFd) and one optional fd after it, and waits for its Pid.</summary>
+    private LaunchSession Spawn(List<string> args, IReadOnlyList<string> env, IReadOnlyList<SafeFileHandle> stdio, SafeFileHandle? extra, string what)
+    {
+        var (socket, childEnd) = Sys.SeqPacketPair();
+        try
         {
             int launcherPid;
-            using (reportWrite)
+            using (childEnd)
             {
-                var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle())) { (int)reportWrite.DangerousGetHandle() };
-                if (seccomp is not null)
-                    fds.Add((int)seccomp.DangerousGetHandle());
-                launcherPid = Sys.Spawn(LauncherPath, args, spec.Env, fds);
+                var fds = new List<int>(stdio.Select(h => (int)h.DangerousGetHandle())) { (int)childEnd.DangerousGetHandle() };
+                Debug.Assert(fds.Count - 1 == ChildContract.SyncFd);
+                if (extra is not null)
+                    fds.Add((int)extra.DangerousGetHandle());
+                launcherPid = Sys.Spawn(LauncherPath, args, env, fds);
             }
-            var (report, _) = ReadReport(reportRead);
-            return ParseReport(report, Sys.WaitPid(launcherPid));
+            long spawned = Stopwatch.GetTimestamp();
+            int pid = ReceivePid(socket, launcherPid);
+            // Open the pidfd before anything else: until berthd reaps the child, its pid cannot be reused.
+            var pidfd = Sys.PidfdOpen(pid);
+            return new LaunchSession(socket, pid, pidfd, launcherPid, Timeout, what, spawned);
         }
-    }
-
-    private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
-
-    private List<string> BuildArgs(IReadOnlyList<string> cgroupProcsFiles)
-    {
-        var args = new List<string> { LauncherPath, "run" };
-        foreach (string procs in cgroupProcsFiles)
+        catch
         {
-            args.Add("--cgroup");
-            args.Add(procs);
+            socket.Dispose();
+            throw;
         }
-        args.Add("--");
-        args.Add(InitPath);
-        return args;
     }
 
-    /// <summary>Reads the report pipe to its end; also returns when the first line (the launcher's "pid N") arrived.</summary>
-    private static (string Report, long FirstLineAt) ReadReport(SafeFileHandle pipe)
+    /// <summary>The launcher's first message. After a Pid the session reaps the launcher once the command runs, off the start's path.</summary>
+    private int ReceivePid(SafeFileHandle socket, int launcherPid)
     {
-        using var stream = new FileStream(pipe, FileAccess.Read, bufferSize: 0);
-        var text = new StringBuilder();
-        var buffer = new byte[4096];
-        long firstLineAt = 0;
-        int n;
-        while ((n = stream.Read(buffer)) > 0)
+        Span<byte> buffer = stackalloc byte[SyncMessage.MaxSize];
+        int length = Sys.ReceiveMessage(socket, buffer, (int)Timeout.TotalMilliseconds, out var fd);
+        fd?.Dispose();
+        if (length < 0)
         {
-            text.Append(Encoding.UTF8.GetString(buffer, 0, n));
-            if (firstLineAt == 0 && text.ToString().Contains('\n'))
-                firstLineAt = Stopwatch.GetTimestamp();
+            Sys.Kill(launcherPid, Containers.Signals.SIGKILL);
+            Sys.WaitPid(launcherPid);
+            throw new ContainerStartException(ChildContract.ExitSetupFailed, $"berth-launcher did not report a pid within {Timeout.TotalSeconds:0.#} s: killed");
         }
-        return (text.ToString(), firstLineAt == 0 ? Stopwatch.GetTimestamp() : firstLineAt);
-    }
-
-    private static LaunchedProcess ParseReport(string report, int launcherExit)
-    {
-        int pid = 0;
-        string? error = null;
-        int errorCode = 0;
-        foreach (string line in report.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        int launcherExit = length > 0 && MemoryMarshalType(buffer) == SyncMessageType.Pid ? 0 : Sys.WaitPid(launcherPid);
+        SyncMessage message;
+        try
         {
-            if (line.StartsWith("pid ", StringComparison.Ordinal))
-                pid = int.Parse(line.AsSpan(4), System.Globalization.CultureInfo.InvariantCulture);
-            else if (line.StartsWith("error ", StringComparison.Ordinal) && error is null)
-                (errorCode, error) = ParseError(line);
+            message = length == 0 ? default : SyncMessage.Decode(buffer[..length]);
         }
-
-        // Open the pidfd before anything else: until berthd reaps it, the pid cannot be reused.
-        SafeFileHandle? pidfd = pid > 0 ? Sys.PidfdOpen(pid) : null;
-        if (error is null && pidfd is not null)
-            return new LaunchedProcess(pid, pidfd);
-
-        if (pidfd is not null)
-            Sys.WaitPid(pid); // the failed process exits on its own; reap it
-        pidfd?.Dispose();
-        throw new ContainerStartException(
-            error is null ? InitFailedCode : errorCode,
-            error ?? $"berth-launcher exited with status {launcherExit} without reporting a process");
-    }
-
-    private const int InitFailedCode = 128;
-
-    private static (int Code, string Message) ParseError(string line)
-    {
-        string rest = line[6..];
-        int space = rest.IndexOf(' ');
-        if (space > 0 && int.TryParse(rest.AsSpan(0, space), out int code))
-            return (code, rest[(space + 1)..]);
-        return (InitFailedCode, rest);
+        catch (FormatException e)
+        {
+            throw new ContainerStartException(ChildContract.ExitSetupFailed, "berth-launcher: " + e.Message);
+        }
+        return message switch
+        {
+            { Type: SyncMessageType.Pid, Value: > 0 } => message.Value,
+            { Type: SyncMessageType.Error } => throw new ContainerStartException(message.Value, message.Text),
+            _ when length == 0 => throw new ContainerStartException(ChildContract.ExitSetupFailed, $"berth-launcher exited with status {launcherExit} without reporting a process"),
+            _ => throw new ContainerStartException(ChildContract.ExitSetupFailed, $"berth-launcher sent {message} where Pid was expected"),
+        };
     }
 }

@@ -1,5 +1,6 @@
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
+using Berth.Engine.Containers.Start;
 using Berth.Engine.Processes;
 using Berth.Engine.Tests.Containers.Fakes;
 using Berth.Engine.Tests.Images;
@@ -162,7 +163,56 @@ public sealed class ContainerLifecycleUnitTests
         Assert.That(container.State.Error, Does.Contain("executable file not found"));
         Assert.That(container.State.Status, Is.EqualTo(ContainerStatus.Created));
         AssertReleased(container);
+        Assert.That(_host.Children[^1].Killed, Is.True, "child left behind");
         Assert.That((await Containers.WaitAsync(container.Id, WaitCondition.NotRunning).WaitAsync(Timeout)).ExitCode, Is.EqualTo(code));
+    }
+
+    [Test]
+    public async Task AStepBeforeExecSeesTheChildBeforeItExecs()
+    {
+        int? seenPid = null;
+        int execedWhileStepRan = -1;
+        Containers.Pipeline.Insert(new ProbeStep(context =>
+        {
+            seenPid = context.ChildPid;
+            execedWhileStepRan = _host.Launched.Count;
+        }), before: "exec");
+
+        var (container, process) = await StartAsync();
+
+        Assert.That(seenPid, Is.EqualTo(_host.Children[^1].Pid));
+        Assert.That(execedWhileStepRan, Is.Zero, "the command ran before the step");
+        Assert.That(process.Pid, Is.EqualTo(seenPid));
+        Assert.That(container.State.Pid, Is.EqualTo(seenPid));
+    }
+
+    [Test]
+    public async Task AFailingStepBeforeExecKillsTheChildAndReleasesTheStart()
+    {
+        Containers.Pipeline.Insert(new ProbeStep(_ => throw new InvalidOperationException("veth: no such device")), before: "exec");
+        var container = Create();
+
+        var failure = Assert.ThrowsAsync<ContainerStartException>(() => Containers.StartAsync(container.Id));
+
+        Assert.That(failure!.Message, Is.EqualTo("veth: no such device"));
+        Assert.That(container.State.Error, Is.EqualTo("veth: no such device"));
+        Assert.That(_host.Children[^1].Killed, Is.True, "child left behind");
+        Assert.That(_host.Launched, Is.Empty, "the command ran");
+        AssertReleased(container);
+        Assert.That((await Containers.WaitAsync(container.Id, WaitCondition.NotRunning).WaitAsync(Timeout)).ExitCode, Is.EqualTo(128));
+    }
+
+    private sealed class ProbeStep(Action<StartContext> run) : IStartStep
+    {
+        public string Name => "probe";
+
+        public Task StartAsync(StartContext context, CancellationToken ct)
+        {
+            run(context);
+            return Task.CompletedTask;
+        }
+
+        public Task ReleaseAsync(StartContext context) => Task.CompletedTask;
     }
 
     [Test]

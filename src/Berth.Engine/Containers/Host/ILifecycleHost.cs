@@ -15,12 +15,12 @@ public interface ILifecycleHost
     string ReaperPath { get; }
 
     /// <summary>
-    /// Starts a container's first process (berth-launcher and berth-init); throws <see cref="ContainerStartException"/>
-    /// with Docker's exit code (126, 127, 128) when it cannot.
+    /// Clones a container's first process (berth-launcher and berth-init) and returns it paused before the exec of
+    /// the command, once berth-init reported Ready; throws <see cref="ContainerStartException"/> when it cannot.
     /// </summary>
-    IContainerProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket);
+    IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles);
 
-    /// <summary>Starts a `docker exec` command inside a running container.</summary>
+    /// <summary>Starts a `docker exec` command inside a running container; returns once it runs (126, 127 as for a start).</summary>
     IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio);
 
     /// <param name="lowerDirectories">The image's layer directories, top-most first.</param>

@@ -22,11 +22,28 @@ public sealed class LinuxLifecycleHost : ILifecycleHost
 
     public string ReaperPath => _launcher.ReaperPath;
 
-    public IContainerProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket) =>
-        new PidfdProcess(_launcher.Launch(spec, stdio, cgroupProcsFiles, consoleSocket), _loop);
+    public IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
+    {
+        var session = _launcher.Start(spec, stdio, cgroupProcsFiles);
+        try
+        {
+            session.WaitReady();
+            return new PausedLaunch(session, _loop);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
+    }
 
-    public IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio) =>
-        new PidfdProcess(_launcher.LaunchExec(spec, stdio), _loop);
+    /// <summary>An exec has no Ready: Pid, then end of stream once the command runs, or Error (126, 127).</summary>
+    public IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio)
+    {
+        using var session = _launcher.StartExec(spec, stdio);
+        session.WaitExec()?.Dispose();
+        return new PidfdProcess(session.Process, _loop);
+    }
 
     public void MountRootfs(OverlayRootfs rootfs, IReadOnlyList<string> lowerDirectories) => rootfs.Mount(lowerDirectories);
 

@@ -7,7 +7,7 @@ namespace Berth.Engine.Containers.Start;
 
 /// <summary>
 /// The run's stdio: pipes for stdin, stdout and stderr read on the epoll loop into the json-file log and attached
-/// clients; for a Tty container /dev/null and a console socket instead (the launch step receives the terminal). On
+/// clients; for a Tty container /dev/null instead (the exec step receives the terminal berth-init makes). On
 /// release it waits a few seconds for the output to drain, then closes it.
 /// </summary>
 internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger) : IStartStep
@@ -24,8 +24,6 @@ internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger
         context.Output = output;
         if (container.Record.Config.Tty)
         {
-            // berth-init makes the terminal inside the container and sends its master back (runc's console socket).
-            (context.ConsoleSocket, context.ConsoleSocketForChild) = Sys.SocketPair();
             var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
             context.ChildStdio.AddRange([devNull, devNull, devNull]);
             return Task.CompletedTask;
@@ -54,9 +52,8 @@ internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger
     public async Task ReleaseAsync(StartContext context)
     {
         context.CloseChildEnds();
-        context.ConsoleSocket?.Dispose();
         context.Stdin?.Dispose();
-        // A Tty run streams only once the launch step received its terminal (which then is its stdin too).
+        // A Tty run streams only once the exec step received its terminal (which then is its stdin too).
         bool streaming = !context.Container.Record.Config.Tty || context.Stdin is not null;
         if (context.Output is { } output)
         {

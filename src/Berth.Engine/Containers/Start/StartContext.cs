@@ -28,13 +28,16 @@ public sealed class StartContext(Container container, Image image)
     /// <summary>The child's fds 0, 1 and 2, closed in berthd once the process has them.</summary>
     public List<SafeFileHandle> ChildStdio { get; } = [];
 
-    /// <summary>For a terminal: the socket berth-init sends the pty master over (the child's end).</summary>
-    public SafeFileHandle? ConsoleSocketForChild { get; set; }
+    /// <summary>The launch step's child, paused before the exec of the command until the exec step continues it.</summary>
+    public IStartingProcess? Child { get; set; }
 
-    /// <summary>For a terminal: berthd's end of the console socket.</summary>
-    public SafeFileHandle? ConsoleSocket { get; set; }
+    /// <summary>
+    /// The child's host pid, set by the launch step: from then on its namespaces exist (/proc/PID/ns/*), and the
+    /// steps before "exec" may act on them while the command has not run yet.
+    /// </summary>
+    public int? ChildPid => Child?.Pid;
 
-    /// <summary>The launch step's process.</summary>
+    /// <summary>The exec step's running process.</summary>
     public IContainerProcess? Process { get; set; }
 
     /// <summary>Closes berthd's copies of the child's ends: after the launch, or when the start failed before it.</summary>
@@ -43,7 +46,6 @@ public sealed class StartContext(Container container, Image image)
         foreach (var handle in ChildStdio)
             handle.Dispose();
         ChildStdio.Clear();
-        ConsoleSocketForChild?.Dispose();
     }
 
     /// <summary>How long each step took, by name.</summary>

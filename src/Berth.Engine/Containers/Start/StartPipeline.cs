@@ -4,9 +4,23 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Engine.Containers.Start;
 
 /// <summary>
-/// The ordered steps of a container start. A feature adds its step with <see cref="Insert"/> (e.g. network before
-/// "launch") without touching the others. A failed step has the steps before it released in reverse order; at the
-/// end of a run <see cref="ReleaseAsync"/> releases them all, each failure logged and the next step still released.
+/// The ordered steps of a container start. A feature adds its step with <see cref="Insert"/> without touching the
+/// others, in one of two phases: before "launch" (the child does not exist yet) or before "exec" (it exists, paused):
+/// <code>
+///   rootfs  cgroup  spec  io     berthd alone: overlay mounted, cgroup made, berth-init's spec and stdio ready
+///   [before "launch"]            e.g. volumes (they go into the spec)
+///   launch                       berth-launcher clones berth-init into new namespaces and the cgroup:
+///                                  Pid, then Ready (SyncMessage) -> context.Child, context.ChildPid
+///   [before "exec"]              the child exists and has not exec'd: /proc/PID/ns/* are its namespaces, e.g. a
+///                                  network step moves a veth into /proc/PID/ns/net, a hook runs with the pid
+///                                  (berth-init sets up the rootfs meanwhile, in parallel)
+///   exec                         Continue; berth-init execs the command (Console first, for a terminal)
+///                                  -> context.Process: the container runs
+/// </code>
+/// A failed step has the steps before it released in reverse order (so a failure before "exec" kills the paused
+/// child in the launch step's release, then frees io, cgroup and rootfs); at the end of a run
+/// <see cref="ReleaseAsync"/> releases them all, each failure logged and the next step still released. uid maps of a
+/// user namespace must be written before berth-init mounts: they would need an exchange before Ready.
 /// </summary>
 public sealed class StartPipeline(ILogger logger)
 {

@@ -7,8 +7,9 @@ using Microsoft.Win32.SafeHandles;
 namespace Berth.Engine.Tests.Containers.Fakes;
 
 /// <summary>
-/// Plays the host's part for the lifecycle without root: launches are recorded fake processes the test ends with
-/// scripted exits, a launch can fail as berth-init would (126, 127), and an unmount can fail with EBUSY.
+/// Plays the host's part for the lifecycle without root: a launch is a <see cref="FakeStartingProcess"/> paused before
+/// its exec, then a recorded fake process the test ends with scripted exits; the exec can fail as berth-init's would
+/// (126, 127), and an unmount can fail with EBUSY.
 /// </summary>
 internal sealed class FakeLifecycleHost : ILifecycleHost
 {
@@ -18,9 +19,13 @@ internal sealed class FakeLifecycleHost : ILifecycleHost
 
     public string ReaperPath => "/fake/berth-reaper";
 
+    /// <summary>The processes that exec'd their command, in order.</summary>
     public List<FakeProcess> Launched { get; } = [];
 
-    /// <summary>The next launch throws this (then the failure is used up).</summary>
+    /// <summary>Every child cloned for a container start, whether it exec'd or not.</summary>
+    public List<FakeStartingProcess> Children { get; } = [];
+
+    /// <summary>The next exec (a start's Continue, or an exec's launch) throws this (then the failure is used up).</summary>
     public ContainerStartException? NextLaunchFailure { get; set; }
 
     /// <summary>Every launched process exits at once with this code (stress of short containers).</summary>
@@ -29,12 +34,23 @@ internal sealed class FakeLifecycleHost : ILifecycleHost
     /// <summary>The next unmount fails with EBUSY, leaving the mount.</summary>
     public bool NextUnmountBusy { get; set; }
 
-    public IContainerProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket) =>
-        Start();
+    public IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
+    {
+        lock (_gate)
+        {
+            var child = new FakeStartingProcess(++_nextPid, Exec);
+            Children.Add(child);
+            return child;
+        }
+    }
 
-    public IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio) => Start();
+    public IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio)
+    {
+        lock (_gate)
+            return Exec(++_nextPid);
+    }
 
-    private FakeProcess Start()
+    private FakeProcess Exec(int pid)
     {
         lock (_gate)
         {
@@ -43,7 +59,7 @@ internal sealed class FakeLifecycleHost : ILifecycleHost
                 NextLaunchFailure = null;
                 throw failure;
             }
-            var process = new FakeProcess(++_nextPid);
+            var process = new FakeProcess(pid);
             Launched.Add(process);
             if (ExitAtOnce is { } code)
                 _ = Task.Run(() => process.Exit(code));
