@@ -5,6 +5,7 @@ using Berth.Engine.Events;
 using Berth.Engine.Images;
 using Berth.Engine.Io;
 using Berth.Engine.Processes;
+using Berth.Engine.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine;
@@ -30,6 +31,9 @@ public sealed class ContainerEngine : IAsyncDisposable
 
     public ContainerManager Containers { get; private init; } = null!;
 
+    /// <summary>Volumes of the local driver (`docker volume`).</summary>
+    public VolumeStore Volumes { get; private init; } = null!;
+
     /// <summary>`docker exec` sessions.</summary>
     public ExecManager Execs { get; private init; } = null!;
 
@@ -53,7 +57,14 @@ public sealed class ContainerEngine : IAsyncDisposable
         loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
         var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath, options.ReaperPath);
         var events = new EngineEvents();
-        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
+        var volumes = new VolumeStore(Path.Combine(options.DataRoot, "volumes"), events, loggerFactory.CreateLogger("Berth.Volumes"));
+        var mounts = new ContainerMounts(volumes, events, loggerFactory.CreateLogger("Berth.Volumes"));
+        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, mounts, loggerFactory.CreateLogger("Berth.Containers"));
+        volumes.UsersOf = name => containers.List()
+            .Where(c => c.Record.Mounts.Any(m => m.Type == MountPoint.VolumeType && m.Name == name))
+            .Select(c => c.Id)
+            .ToList();
+        volumes.Load();
         await containers.LoadAsync(ct);
         logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
         return new ContainerEngine
@@ -62,6 +73,7 @@ public sealed class ContainerEngine : IAsyncDisposable
             Images = images,
             Cgroups = cgroups,
             Containers = containers,
+            Volumes = volumes,
             Execs = new ExecManager(containers, launcher, loop),
             Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
             Events = events,

@@ -8,6 +8,7 @@ using Berth.Engine.Logs;
 using Berth.Engine.Processes;
 using Berth.Engine.Rootfs;
 using Berth.Engine.Security;
+using Berth.Engine.Volumes;
 using Berth.InitSpec;
 using Berth.Interop;
 using Microsoft.Extensions.Logging;
@@ -33,14 +34,16 @@ public sealed class ContainerManager
     private readonly ContainerStore _store;
     private readonly ILogger _logger;
     private readonly EngineEvents _events;
+    private readonly ContainerMounts _mounts;
     private readonly IReadOnlyList<string> _maskedPaths = DefaultPaths.Masked();
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Container> _byId = [];
     private readonly Dictionary<string, Container> _byName = [];
 
-    public ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ContainerProcessLauncher launcher, EpollLoop loop, EngineEvents events, ILogger logger)
+    public ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ContainerProcessLauncher launcher, EpollLoop loop, EngineEvents events, ContainerMounts mounts, ILogger logger)
     {
         _events = events;
+        _mounts = mounts;
         _images = images;
         _cgroups = cgroups;
         _launcher = launcher;
@@ -161,7 +164,7 @@ public sealed class ContainerManager
         Validate(hostConfig);
         var execution = image.Config.Config;
         var defaults = new ImageDefaults(execution?.Env, execution?.Entrypoint, execution?.Cmd, execution?.WorkingDir, execution?.User, execution?.StopSignal);
-        var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys);
+        var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys, execution?.Volumes?.Keys);
         var command = ContainerSpecBuilder.ResolveCommand(merged);
         if (merged.StopSignal is { Length: > 0 } stopSignal)
             Signals.Parse(stopSignal);
@@ -189,12 +192,16 @@ public sealed class ContainerManager
         }
         try
         {
+            record.Mounts = _mounts.Resolve(hostConfig, merged.Volumes, Get);
             _store.Create(record, container.State);
             container.Rootfs.Create();
+            if (ContainerMounts.NeedsCopyUp(record))
+                CopyUp(container, image);
         }
         catch
         {
             Forget(container);
+            _mounts.RemoveAnonymous(container);
             _store.Delete(id);
             throw;
         }
@@ -202,10 +209,22 @@ public sealed class ContainerManager
         return container;
     }
 
+    /// <summary>Fills the container's empty volumes with the image's files at their destinations (moby does it at create).</summary>
+    private void CopyUp(Container container, Image image)
+    {
+        container.Rootfs.Mount(_images.GetLayerDirectories(image));
+        try
+        {
+            _mounts.CopyUp(container, container.Rootfs.MergedDirectory);
+        }
+        finally
+        {
+            container.Rootfs.Unmount();
+        }
+    }
+
     private static void Validate(HostConfig hostConfig)
     {
-        foreach (string bind in hostConfig.Binds ?? [])
-            BindMount.Parse(bind);
         LimitsOf(hostConfig).Validate();
         Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
     }
@@ -430,13 +449,6 @@ public sealed class ContainerManager
     {
         var record = container.Record;
         string rootfs = container.Rootfs.MergedDirectory;
-        foreach (string bind in record.HostConfig.Binds ?? [])
-        {
-            // Like `docker run -v`, a missing host directory is created.
-            var mount = BindMount.Parse(bind);
-            if (!Path.Exists(mount.Source))
-                Directory.CreateDirectory(mount.Source);
-        }
         ResolvedUser user;
         try
         {
@@ -446,7 +458,7 @@ public sealed class ContainerManager
         {
             throw new ContainerStartException(128, e.Message);
         }
-        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, CgroupMount(), _maskedPaths);
+        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, CgroupMount(), _maskedPaths, _mounts.Acquire(container));
         if (record.HostConfig.Init)
         {
             spec.InitProgram = _launcher.ReaperPath;
@@ -510,7 +522,7 @@ public sealed class ContainerManager
         {
             try
             {
-                await RemoveAsync(container.Id, force: true);
+                await RemoveAsync(container.Id, force: true, removeVolumes: true);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -552,6 +564,7 @@ public sealed class ContainerManager
         if (cgroup is not null)
             await cgroup.DestroyAsync(CgroupDestroyTimeout);
         container.Rootfs.Unmount();
+        _mounts.Release(container);
     }
 
     /// <summary>Sends the stop signal, then SIGKILL after the timeout; returns false when the container was not running (HTTP 304).</summary>
@@ -712,7 +725,8 @@ public sealed class ContainerManager
             Unfreeze(container, runtime); // a frozen process cannot die until it is thawed
     }
 
-    public async Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default)
+    /// <param name="removeVolumes">`rm -v`: also remove the container's anonymous volumes.</param>
+    public async Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default, bool removeVolumes = false)
     {
         var container = Get(idOrName);
         await container.Lifecycle.WaitAsync(ct);
@@ -733,6 +747,8 @@ public sealed class ContainerManager
             container.Rootfs.Unmount();
             _store.Delete(container.Id);
             Forget(container);
+            if (removeVolumes)
+                _mounts.RemoveAnonymous(container);
             Publish(container, "destroy");
             Removed?.Invoke(container);
             container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
