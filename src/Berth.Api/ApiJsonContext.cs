@@ -28,6 +28,10 @@ namespace Berth.Api;
 [JsonSerializable(typeof(List<FilesystemChange>))]
 [JsonSerializable(typeof(ContainerStatsResponse))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(Volume))]
+[JsonSerializable(typeof(VolumeListResponse))]
+[JsonSerializable(typeof(VolumeCreateRequest))]
+[JsonSerializable(typeof(VolumePruneResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

@@ -3,6 +3,7 @@ using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
 using Berth.Engine.Images;
 using Berth.Engine.Processes;
+using Berth.Engine.Volumes;
 using Berth.Http;
 
 namespace Berth.Daemon.Api;
@@ -14,7 +15,8 @@ public static class ApiErrors
     {
         ApiException api => (api.StatusCode, api.Message),
         ContainerNotFoundException or ImageNotFoundException or ExecNotFoundException or ContainerPathNotFoundException => (404, e.Message),
-        ContainerConflictException or ImageInUseException => (409, e.Message),
+        VolumeNotFoundException or VolumeDriverNotFoundException => (404, e.Message),
+        ContainerConflictException or ImageInUseException or VolumeInUseException => (409, e.Message),
         ImageFormatException or InvalidImageReferenceException => (400, e.Message),
         // moby: a command that is missing (127) or cannot be executed (126) is an invalid parameter; the CLI
         // then maps the message text ("executable file not found", "permission denied") to its own exit code.

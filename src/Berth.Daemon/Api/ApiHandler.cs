@@ -29,6 +29,7 @@ public sealed partial class ApiHandler
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
         new EventRoutes(services).Map(_router);
+        new VolumeRoutes(services).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)
