@@ -42,7 +42,7 @@ public static class TmpfsOptions
                     words.Add("size=" + ByteSize.Parse(value, $"tmpfs size for {destination}").ToString(CultureInfo.InvariantCulture));
                     break;
                 case "mode":
-                    words.Add("mode=" + ParseMode(destination, value).ToString("o", CultureInfo.InvariantCulture));
+                    words.Add("mode=" + Convert.ToString(ParseMode(destination, value), 8));
                     break;
                 case "tmpcopyup" or "notmpcopyup" or "rprivate" or "private" or "rslave" or "slave" or "rshared" or "shared":
                     break; // runc's and the propagation words, not tmpfs data
