@@ -59,7 +59,10 @@ public sealed class ContainerEngine : IAsyncDisposable
         var events = new EngineEvents();
         var volumes = new VolumeStore(Path.Combine(options.DataRoot, "volumes"), events, loggerFactory.CreateLogger("Berth.Volumes"));
         var mounts = new ContainerMounts(volumes, events, loggerFactory.CreateLogger("Berth.Volumes"));
-        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, mounts, loggerFactory.CreateLogger("Berth.Containers"));
+        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, mounts, loggerFactory.CreateLogger("Berth.Containers"))
+        {
+            DefaultLogConfig = options.DefaultLogConfig,
+        };
         volumes.UsersOf = name => containers.List()
             .Where(c => c.Record.Mounts.Any(m => m.Type == MountPoint.VolumeType && m.Name == name))
             .Select(c => c.Id)

@@ -52,6 +52,9 @@ public sealed class ContainerManager
         _store = new ContainerStore(root, logger);
     }
 
+    /// <summary>The daemon's `--log-driver` and `--log-opt`, which a container's own log config is merged over at create.</summary>
+    public LogConfig DefaultLogConfig { get; init; } = new() { Type = LogSettings.JsonFile };
+
     /// <summary>Loads the containers on disk. Those that were running when the engine stopped are cleaned up and marked exited.</summary>
     public async Task LoadAsync(CancellationToken ct = default)
     {
@@ -161,6 +164,8 @@ public sealed class ContainerManager
     public Container Create(string? name, ContainerConfig config, HostConfig hostConfig)
     {
         var image = _images.Find(config.Image) ?? throw new ImageNotFoundException(config.Image);
+        hostConfig.LogConfig = LogSettings.Merge(hostConfig.LogConfig, DefaultLogConfig);
+        LogSettings.Parse(hostConfig.LogConfig);
         Validate(hostConfig);
         var execution = image.Config.Config;
         var defaults = new ImageDefaults(execution?.Env, execution?.Entrypoint, execution?.Cmd, execution?.WorkingDir, execution?.User, execution?.StopSignal);
@@ -278,7 +283,7 @@ public sealed class ContainerManager
             long cgroupCreated = Stopwatch.GetTimestamp();
             var spec = BuildSpec(container);
             long specBuilt = Stopwatch.GetTimestamp();
-            output = new ContainerOutput(_loop, container.LogPath);
+            output = new ContainerOutput(_loop, container.LogPath, LogSettings.Parse(container.Record.HostConfig.LogConfig ?? DefaultLogConfig));
             if (container.Record.Config.Tty)
                 (process, stdin) = LaunchWithTerminal(container, spec, cgroup, output);
             else
