@@ -29,6 +29,28 @@ public sealed class DockerCliTests : DaemonFixture
     }
 
     [Test]
+    public async Task Volumes_through_the_docker_cli()
+    {
+        var create = await _docker.RunAsync("volume", "create", "--label", "app=web", "cli-vol");
+        Assert.That((create.ExitCode, create.Stdout), Is.EqualTo((0, "cli-vol\n")), create.ToString());
+        var write = await _docker.RunAsync("run", "--rm", "-v", "cli-vol:/d", "busybox", "sh", "-c", "echo hello > /d/f");
+        Assert.That(write.ExitCode, Is.Zero, write.ToString());
+        var read = await _docker.RunAsync("run", "--rm", "--mount", "type=volume,src=cli-vol,dst=/e,readonly", "--tmpfs", "/scratch:size=1m", "busybox", "sh", "-c", "cat /e/f; touch /e/g || echo refused");
+        Assert.That(read.Stdout, Does.StartWith("hello\n").And.EndWith("refused\n"), read.ToString());
+        var list = await _docker.RunAsync("volume", "ls", "--filter", "label=app=web");
+        Assert.That(list.Stdout, Is.EqualTo("DRIVER    VOLUME NAME\nlocal     cli-vol\n"), list.ToString());
+        var inspect = await _docker.RunAsync("volume", "inspect", "--format", "{{.Driver}} {{.Scope}} {{.Labels.app}}", "cli-vol");
+        Assert.That(inspect.Stdout, Is.EqualTo("local local web\n"), inspect.ToString());
+        var bad = await _docker.RunAsync("volume", "create", "bad/name");
+        Assert.That(bad.ExitCode, Is.EqualTo(1));
+        Assert.That(bad.Stderr, Does.Contain("includes invalid characters for a local volume name"));
+        var remove = await _docker.RunAsync("volume", "rm", "cli-vol");
+        Assert.That((remove.ExitCode, remove.Stdout), Is.EqualTo((0, "cli-vol\n")), remove.ToString());
+        var prune = await _docker.RunAsync("volume", "prune", "-f");
+        Assert.That(prune.Stdout, Does.Contain("Total reclaimed space:"), prune.ToString());
+    }
+
+    [Test]
     public async Task Version()
     {
         var result = await _docker.RunAsync("version", "--format", "{{.Server.APIVersion}} {{.Server.Platform.Name}} {{.Server.Os}}");
