@@ -206,9 +206,13 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
         var record = container.Record;
         var acquired = new List<string>();
         var result = new List<InitMount>();
+        // A container created before mounts were resolved at create has only its Binds (host paths then).
+        var mounts = record.Mounts.Count == 0 && record.HostConfig.Binds is { Count: > 0 } binds
+            ? binds.Select(b => FromBind(BindMount.Parse(b))).ToList()
+            : record.Mounts;
         try
         {
-            foreach (var mount in record.Mounts)
+            foreach (var mount in mounts)
             {
                 switch (mount.Type)
                 {
