@@ -47,6 +47,24 @@ public sealed class VolumeTests : EngineFixture
     }
 
     [Test]
+    public async Task Volume_events_create_mount_unmount_destroy()
+    {
+        using var subscription = Engine.Engine.Events.Subscribe();
+        var run = await Engine.RunAsync(Sh("true"), new HostConfig { Binds = ["evented:/v:ro"] });
+        await Engine.Containers.RemoveAsync(run.Container.Id, force: false);
+        Volumes.Remove("evented");
+        var events = new List<(string, string)>();
+        while (subscription.Reader.TryRead(out var e))
+            if (e.Type == "volume")
+            {
+                events.Add((e.Action, e.ActorId));
+                if (e.Action == "mount")
+                    Assert.That((e.Attributes["container"], e.Attributes["destination"], e.Attributes["read/write"]), Is.EqualTo((run.Container.Id, "/v", "false")));
+            }
+        Assert.That(events, Is.EqualTo(new[] { ("create", "evented"), ("mount", "evented"), ("unmount", "evented"), ("destroy", "evented") }));
+    }
+
+    [Test]
     public async Task A_volume_used_by_a_stopped_container_cannot_be_removed()
     {
         var run = await Engine.RunAsync(Sh("true"), new HostConfig { Binds = ["busy-vol:/v"] });
