@@ -58,7 +58,7 @@ root.SetAction(async (parse, _) =>
     {
         Berth.Engine.Logs.LogSettings.Parse(logConfig);
     }
-    catch (ArgumentException e)
+    catch (Berth.Engine.InvalidParameterException e)
     {
         Console.Error.WriteLine($"berthd: invalid default log config: {e.Message}");
         return 1;

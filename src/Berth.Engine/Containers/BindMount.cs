@@ -24,13 +24,13 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
     {
         string[] parts = bind.Split(':');
         if (parts.Length > 3 || parts.Any(p => p.Length == 0) || (parts.Length == 2 && IsMode(parts[1])))
-            throw new ArgumentException($"invalid volume specification: '{bind}'");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}'");
         string source = parts.Length == 1 ? "" : parts[0];
         string destination = parts.Length == 1 ? parts[0] : parts[1];
         if (!destination.StartsWith('/'))
-            throw new ArgumentException($"invalid volume specification: '{bind}': invalid mount config for type \"{(source.StartsWith('/') ? "bind" : "volume")}\": invalid mount path: '{destination}' mount path must be absolute");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': invalid mount config for type \"{(source.StartsWith('/') ? "bind" : "volume")}\": invalid mount path: '{destination}' mount path must be absolute");
         if (Normalize(destination) == "/")
-            throw new ArgumentException($"invalid volume specification: '{bind}': invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': invalid mount config for type \"bind\": invalid specification: destination can't be '/'");
         string mode = parts.Length == 3 ? parts[2] : "";
         bool readOnly = false, noCopy = false;
         string propagation = "";
@@ -43,10 +43,10 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
                 "z" or "Z" => "label",
                 "nocopy" => "copy",
                 _ when Propagations.Contains(option) => "propagation",
-                _ => throw new ArgumentException($"invalid mode: {mode}"),
+                _ => throw new InvalidParameterException($"invalid mode: {mode}"),
             };
             if (!seen.Add(kind))
-                throw new ArgumentException($"invalid mode: {mode}");
+                throw new InvalidParameterException($"invalid mode: {mode}");
             readOnly |= option == "ro";
             noCopy |= option == "nocopy";
             if (kind == "propagation")
@@ -54,9 +54,9 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
         }
         bool isVolume = !source.StartsWith('/');
         if (isVolume && propagation.Length > 0)
-            throw new ArgumentException($"invalid volume specification: '{bind}': invalid mount config for type \"volume\": propagation is only for bind mounts");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': invalid mount config for type \"volume\": propagation is only for bind mounts");
         if (!isVolume && noCopy)
-            throw new ArgumentException($"invalid volume specification: '{bind}': invalid mount config for type \"bind\": nocopy is only for volumes");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': invalid mount config for type \"bind\": nocopy is only for volumes");
         return new BindMount(isVolume ? source : Normalize(source), Normalize(destination), readOnly)
         {
             Mode = mode,

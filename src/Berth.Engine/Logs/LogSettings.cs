@@ -27,7 +27,7 @@ public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool 
         return new LogConfig { Type = type, Config = options };
     }
 
-    /// <summary>Checks a driver and its options with moby's words; throws ArgumentException for bad input.</summary>
+    /// <summary>Checks a driver and its options with moby's words; throws InvalidParameterException for bad input.</summary>
     public static LogSettings Parse(LogConfig config)
     {
         string driver = config.Type.Length == 0 ? JsonFile : config.Type;
@@ -35,14 +35,14 @@ public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool 
         {
             case None:
                 foreach (string key in config.Config.Keys)
-                    throw new ArgumentException($"unknown log opt '{key}' for none log driver");
+                    throw new InvalidParameterException($"unknown log opt '{key}' for none log driver");
                 return new LogSettings(None, -1, 1, false);
             case JsonFile:
                 break;
             case "local":
-                throw new ArgumentException("logger: the local log driver is not supported by Berth yet; use json-file with --log-opt max-size and compress");
+                throw new InvalidParameterException("logger: the local log driver is not supported by Berth yet; use json-file with --log-opt max-size and compress");
             default:
-                throw new ArgumentException($"logger: no log driver named '{driver}' is registered");
+                throw new InvalidParameterException($"logger: no log driver named '{driver}' is registered");
         }
         long maxSize = -1;
         int maxFile = 1;
@@ -56,26 +56,26 @@ public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool 
                     break;
                 case "max-file":
                     if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out maxFile))
-                        throw new ArgumentException($"invalid value for max-file: strconv.Atoi: parsing \"{value}\": invalid syntax");
+                        throw new InvalidParameterException($"invalid value for max-file: strconv.Atoi: parsing \"{value}\": invalid syntax");
                     break;
                 case "compress":
                     compress = value switch
                     {
                         "1" or "t" or "T" or "true" or "TRUE" or "True" => true,
                         "0" or "f" or "F" or "false" or "FALSE" or "False" => false,
-                        _ => throw new ArgumentException($"error reading compress log option: strconv.ParseBool: parsing \"{value}\": invalid syntax"),
+                        _ => throw new InvalidParameterException($"error reading compress log option: strconv.ParseBool: parsing \"{value}\": invalid syntax"),
                     };
                     break;
                 default:
-                    throw new ArgumentException($"unknown log opt '{key}' for json-file log driver");
+                    throw new InvalidParameterException($"unknown log opt '{key}' for json-file log driver");
             }
         }
         if (maxFile < 1)
-            throw new ArgumentException("max-file cannot be less than 1");
+            throw new InvalidParameterException("max-file cannot be less than 1");
         if (maxSize <= 0 && maxFile > 1)
-            throw new ArgumentException("max-file cannot be set when max-size is not set");
+            throw new InvalidParameterException("max-file cannot be set when max-size is not set");
         if (maxSize <= 0 && compress)
-            throw new ArgumentException("compress cannot be set when max-size is not set");
+            throw new InvalidParameterException("compress cannot be set when max-size is not set");
         return new LogSettings(JsonFile, maxSize, maxFile, compress);
     }
 }

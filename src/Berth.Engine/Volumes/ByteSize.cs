@@ -33,7 +33,7 @@ public static class ByteSize
         }
         if (multiplier == 0 || end == 0 || !double.TryParse(s.AsSpan(0, end), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double number)
             || number * multiplier > long.MaxValue)
-            throw new ArgumentException($"invalid {what}: '{text}' is not a size (bytes, or a number with b, k, m, g, t or p)");
+            throw new InvalidParameterException($"invalid {what}: '{text}' is not a size (bytes, or a number with b, k, m, g, t or p)");
         return (long)(number * multiplier);
     }
 }

@@ -27,7 +27,7 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
             if (byDestination.TryGetValue(point.Destination, out int index))
             {
                 if (!replace)
-                    throw new ArgumentException($"Duplicate mount point: {point.Destination}");
+                    throw new InvalidParameterException($"Duplicate mount point: {point.Destination}");
                 planned[index] = (point, spec);
                 return;
             }
@@ -44,14 +44,14 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
         {
             var point = FromBind(BindMount.Parse(bind));
             if (!explicitDestinations.Add(point.Destination))
-                throw new ArgumentException($"Duplicate mount point: {point.Destination}");
+                throw new InvalidParameterException($"Duplicate mount point: {point.Destination}");
             Add(point, null, replace: true);
         }
         foreach (var spec in host.Mounts ?? [])
         {
             var point = FromSpec(spec);
             if (!explicitDestinations.Add(point.Destination))
-                throw new ArgumentException($"Duplicate mount point: {point.Destination}");
+                throw new InvalidParameterException($"Duplicate mount point: {point.Destination}");
             Add(point, spec, replace: true);
         }
         var tmpfs = new HashSet<string>();
@@ -60,7 +60,7 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
             string clean = CheckDestination(destination, "tmpfs");
             TmpfsOptions.Normalize(clean, options);
             if (byDestination.ContainsKey(clean) || !tmpfs.Add(clean))
-                throw new ArgumentException($"Duplicate mount point: {clean}");
+                throw new InvalidParameterException($"Duplicate mount point: {clean}");
         }
         foreach (string path in configVolumes ?? [])
         {
@@ -141,10 +141,10 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
     {
         string[] parts = from.Split(':');
         if (parts.Length > 2 || parts[0].Length == 0)
-            throw new ArgumentException($"invalid volumes-from specification: '{from}'");
+            throw new InvalidParameterException($"invalid volumes-from specification: '{from}'");
         string mode = parts.Length == 2 ? parts[1] : "";
         if (mode is not ("" or "ro" or "rw" or "z" or "Z" or "ro,z" or "rw,z" or "ro,Z" or "rw,Z"))
-            throw new ArgumentException($"invalid mode: {mode}");
+            throw new InvalidParameterException($"invalid mode: {mode}");
         var source = findContainer(parts[0]);
         bool? rw = mode.StartsWith("ro", StringComparison.Ordinal) ? false : mode.StartsWith("rw", StringComparison.Ordinal) ? true : null;
         return source.Record.Mounts.Select(m => new MountPoint
@@ -168,7 +168,7 @@ public sealed class ContainerMounts(VolumeStore volumes, EngineEvents events, IL
 
     private static string Clean(string path) => path.StartsWith('/') ? Path.TrimEndingDirectorySeparator(Path.GetFullPath(path)) : path;
 
-    private static ArgumentException Invalid(string type, string message) => new($"invalid mount config for type \"{type}\": {message}");
+    private static InvalidParameterException Invalid(string type, string message) => new($"invalid mount config for type \"{type}\": {message}");
 
     /// <summary>
     /// Copy-up at create: every volume mount that copies, whose volume is empty, gets the files the image has at its

@@ -39,18 +39,18 @@ public static class LocalVolumeOptions
     {
         foreach (string key in options.Keys)
             if (!Valid.Contains(key))
-                throw new ArgumentException($"invalid option: \"{key}\"");
+                throw new InvalidParameterException($"invalid option: \"{key}\"");
         if (options.TryGetValue("size", out string? size))
         {
             long bytes = ByteSize.Parse(size, "size");
             if (bytes > 0)
-                throw new ArgumentException("quota size requested but no quota support");
+                throw new InvalidParameterException("quota size requested but no quota support");
         }
         foreach (var (option, requires) in Mandatory)
             if (options.ContainsKey(option))
                 foreach (string required in requires)
                     if (!options.ContainsKey(required))
-                        throw new ArgumentException($"missing required option: \"{required}\"");
+                        throw new InvalidParameterException($"missing required option: \"{required}\"");
     }
 
     /// <summary>Whether the volume is a mount rather than a plain directory.</summary>

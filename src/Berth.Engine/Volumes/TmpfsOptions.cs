@@ -30,12 +30,12 @@ public static class TmpfsOptions
             string key = eq < 0 ? word : word[..eq];
             string value = eq < 0 ? "" : word[(eq + 1)..];
             if (!Known.Contains(key))
-                throw new ArgumentException($"invalid tmpfs option for {destination}: unknown option \"{key}\"");
+                throw new InvalidParameterException($"invalid tmpfs option for {destination}: unknown option \"{key}\"");
             switch (key)
             {
                 case "size" when value.EndsWith('%'):
                     if (!int.TryParse(value[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                        throw new ArgumentException($"invalid tmpfs option for {destination}: size \"{value}\" is not a size");
+                        throw new InvalidParameterException($"invalid tmpfs option for {destination}: size \"{value}\" is not a size");
                     words.Add(word);
                     break;
                 case "size":
@@ -81,6 +81,6 @@ public static class TmpfsOptions
         catch (Exception e) when (e is FormatException or OverflowException or ArgumentException)
         {
         }
-        throw new ArgumentException($"invalid tmpfs option for {destination}: mode \"{value}\" is not an octal file mode");
+        throw new InvalidParameterException($"invalid tmpfs option for {destination}: mode \"{value}\" is not an octal file mode");
     }
 }

@@ -232,9 +232,9 @@ public sealed partial class VolumeStore
                 ValidateName(name);
             LocalVolumeOptions.Validate(options ?? new Dictionary<string, string>());
         }
-        catch (ArgumentException e)
+        catch (InvalidParameterException e)
         {
-            throw new ArgumentException($"create {name}: {e.Message}", e);
+            throw new InvalidParameterException($"create {name}: {e.Message}", e);
         }
     }
 
@@ -242,9 +242,9 @@ public sealed partial class VolumeStore
     public static void ValidateName(string name)
     {
         if (name.Length == 1)
-            throw new ArgumentException("volume name is too short, names should be at least two alphanumeric characters");
+            throw new InvalidParameterException("volume name is too short, names should be at least two alphanumeric characters");
         if (!NamePattern().IsMatch(name))
-            throw new ArgumentException($"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
+            throw new InvalidParameterException($"\"{name}\" includes invalid characters for a local volume name, only \"[a-zA-Z0-9][a-zA-Z0-9_.-]\" are allowed. If you intended to pass a host directory, use absolute path");
     }
 
     [GeneratedRegex(@"^[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]

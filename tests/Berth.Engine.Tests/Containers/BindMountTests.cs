@@ -36,5 +36,5 @@ public sealed class BindMountTests
     [TestCase("vol:/data:rshared", "propagation is only for bind mounts")]
     [TestCase("/a:/b:ro:extra", "invalid volume specification")]
     public void Refuses_bad_specifications(string bind, string message) =>
-        Assert.That(() => BindMount.Parse(bind), Throws.ArgumentException.With.Message.Contains(message));
+        Assert.That(() => BindMount.Parse(bind), Throws.TypeOf<InvalidParameterException>().With.Message.Contains(message));
 }

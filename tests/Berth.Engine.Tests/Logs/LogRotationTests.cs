@@ -148,13 +148,13 @@ public sealed class LogRotationTests
     {
         string[] kv = option.Split('=');
         Assert.That(() => LogSettings.Parse(new LogConfig { Type = "json-file", Config = new() { [kv[0]] = kv[1] } }),
-            Throws.ArgumentException.With.Message.Contains(message));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains(message));
     }
 
     [Test]
     public void Drivers_and_daemon_defaults()
     {
-        Assert.That(() => LogSettings.Parse(new LogConfig { Type = "syslog2" }), Throws.ArgumentException.With.Message.EqualTo("logger: no log driver named 'syslog2' is registered"));
+        Assert.That(() => LogSettings.Parse(new LogConfig { Type = "syslog2" }), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("logger: no log driver named 'syslog2' is registered"));
         Assert.That(LogSettings.Parse(new LogConfig { Type = "none" }).Driver, Is.EqualTo("none"));
         var daemon = new LogConfig { Type = "json-file", Config = new() { ["max-size"] = "10m", ["max-file"] = "3" } };
         var merged = LogSettings.Merge(new LogConfig { Config = new() { ["max-file"] = "5" } }, daemon);

@@ -18,7 +18,7 @@ public sealed class MountOptionsTests
     [TestCase("12x")]
     [TestCase("-1m")]
     public void A_size_that_is_not_a_size_is_refused(string text) =>
-        Assert.That(() => ByteSize.Parse(text, "tmpfs size"), Throws.ArgumentException.With.Message.Contains("is not a size"));
+        Assert.That(() => ByteSize.Parse(text, "tmpfs size"), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("is not a size"));
 
     [Test]
     public void Tmpfs_options_get_moby_defaults_sizes_in_bytes_and_octal_modes()
@@ -35,7 +35,7 @@ public sealed class MountOptionsTests
     [TestCase("mode=999", "mode \"999\" is not an octal file mode")]
     [TestCase("colour=red", "unknown option \"colour\"")]
     public void Bad_tmpfs_options_are_refused(string options, string message) =>
-        Assert.That(() => TmpfsOptions.Normalize("/t", options), Throws.ArgumentException.With.Message.Contains(message));
+        Assert.That(() => TmpfsOptions.Normalize("/t", options), Throws.TypeOf<InvalidParameterException>().With.Message.Contains(message));
 
     [Test]
     public void Volume_o_splits_mount_flags_from_filesystem_data()

@@ -88,7 +88,7 @@ public sealed class VolumeStoreTests
     public void Bad_names_are_refused_with_moby_s_words(string name, string message)
     {
         var store = Open();
-        Assert.That(() => store.Create(name), Throws.ArgumentException.With.Message.StartsWith($"create {name}: ").And.Message.Contains(message));
+        Assert.That(() => store.Create(name), Throws.TypeOf<InvalidParameterException>().With.Message.StartsWith($"create {name}: ").And.Message.Contains(message));
         Assert.That(Directory.EnumerateFileSystemEntries(_root), Is.Empty);
     }
 
@@ -97,10 +97,10 @@ public sealed class VolumeStoreTests
     {
         var store = Open();
         Assert.That(() => store.Create("v1", "flocker"), Throws.TypeOf<VolumeDriverNotFoundException>().With.Message.EqualTo("error looking up volume plugin flocker: plugin \"flocker\" not found"));
-        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["colour"] = "red" }), Throws.ArgumentException.With.Message.EqualTo("create v1: invalid option: \"colour\""));
-        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["type"] = "tmpfs" }), Throws.ArgumentException.With.Message.EqualTo("create v1: missing required option: \"device\""));
-        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["o"] = "size=1m", ["device"] = "tmpfs" }), Throws.ArgumentException.With.Message.Contains("missing required option: \"type\""));
-        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["size"] = "10m" }), Throws.ArgumentException.With.Message.Contains("quota size requested but no quota support"));
+        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["colour"] = "red" }), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("create v1: invalid option: \"colour\""));
+        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["type"] = "tmpfs" }), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("create v1: missing required option: \"device\""));
+        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["o"] = "size=1m", ["device"] = "tmpfs" }), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("missing required option: \"type\""));
+        Assert.That(() => store.Create("v1", null, new Dictionary<string, string> { ["size"] = "10m" }), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("quota size requested but no quota support"));
         Assert.That(store.List(), Is.Empty);
     }
 }

@@ -1,3 +1,4 @@
+using Berth.Engine;
 using Berth.Engine.Containers;
 using Berth.Engine.Logs;
 using Berth.Integration.Tests.Infrastructure;
@@ -40,7 +41,7 @@ public sealed class LogDriverTests : EngineFixture
     {
         Assert.That(() => Engine.Containers.Create(null, new ContainerConfig { Image = "busybox", Cmd = ["true"] },
                 new HostConfig { LogConfig = new LogConfig { Type = "json-file", Config = new() { ["max-size"] = "huge" } } }),
-            Throws.ArgumentException.With.Message.Contains("invalid max-size"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains("invalid max-size"));
         Assert.That(Engine.Containers.List().Where(c => c.State.Status == ContainerStatus.Created && c.Record.Config.Cmd is ["true"]), Is.Empty);
     }
 }

@@ -1,3 +1,4 @@
+using Berth.Engine;
 using Berth.Engine.Containers;
 using Berth.Engine.Volumes;
 using Berth.Integration.Tests.Infrastructure;
@@ -165,7 +166,7 @@ public sealed class VolumeTests : EngineFixture
     public void Bad_volume_binds_are_refused_and_create_nothing(string bind, string message)
     {
         Assert.That(() => Engine.Containers.Create(null, Sh("true"), new HostConfig { Binds = ["good-name:/g", bind] }),
-            Throws.ArgumentException.With.Message.Contains(message));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains(message));
         Assert.That(Volumes.List(), Is.Empty);
         Assert.That(Engine.Containers.List(), Is.Empty);
     }
@@ -177,11 +178,11 @@ public sealed class VolumeTests : EngineFixture
         Assert.That(() => Engine.Containers.Create(null, config, new HostConfig { Mounts = [new MountSpec { Type = "volume", Source = "v1", Target = "/v", VolumeDriver = "nfs-plugin" }] }),
             Throws.TypeOf<VolumeDriverNotFoundException>().With.Message.Contains("plugin \"nfs-plugin\" not found"));
         Assert.That(() => Engine.Containers.Create(null, config, new HostConfig { Tmpfs = new() { ["/t"] = "size=lots" } }),
-            Throws.ArgumentException.With.Message.Contains("not a size"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains("not a size"));
         Assert.That(() => Engine.Containers.Create(null, config, new HostConfig { Mounts = [new MountSpec { Type = "bind", Source = "/nonexistent-berth-path", Target = "/b" }] }),
-            Throws.ArgumentException.With.Message.Contains("bind source path does not exist"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains("bind source path does not exist"));
         Assert.That(() => Engine.Containers.Create(null, config, new HostConfig { Binds = ["v2:/same"], Mounts = [new MountSpec { Type = "tmpfs", Target = "/same" }] }),
-            Throws.ArgumentException.With.Message.Contains("Duplicate mount point: /same"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.Contains("Duplicate mount point: /same"));
         Assert.That(Volumes.List(), Is.Empty);
         Assert.That(Engine.Containers.List(), Is.Empty);
     }

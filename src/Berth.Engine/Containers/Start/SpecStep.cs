@@ -1,0 +1,40 @@
+using Berth.Engine.Cgroups;
+using Berth.Engine.Containers.Host;
+using Berth.Engine.Processes;
+using Berth.Engine.Rootfs;
+using Berth.Engine.Security;
+
+namespace Berth.Engine.Containers.Start;
+
+/// <summary>Builds berth-init's spec: the merged config, the resolved user, the cgroup mount, masked paths, the volumes step's mounts.</summary>
+internal sealed class SpecStep(ICgroupDriver cgroups, ILifecycleHost host) : IStartStep
+{
+    private readonly IReadOnlyList<string> _maskedPaths = DefaultPaths.Masked();
+
+    public string Name => "spec";
+
+    public Task StartAsync(StartContext context, CancellationToken ct)
+    {
+        var record = context.Container.Record;
+        string rootfs = context.Container.Rootfs.MergedDirectory;
+        ResolvedUser user;
+        try
+        {
+            user = UserResolver.Resolve(rootfs, record.Config.User);
+        }
+        catch (InvalidParameterException e)
+        {
+            throw new ContainerStartException(128, e.Message);
+        }
+        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, cgroups.ContainerMount(), _maskedPaths, context.Mounts);
+        if (record.HostConfig.Init)
+        {
+            spec.InitProgram = host.ReaperPath;
+            spec.Args.InsertRange(0, ["/dev/init", "--"]);
+        }
+        context.Spec = spec;
+        return Task.CompletedTask;
+    }
+
+    public Task ReleaseAsync(StartContext context) => Task.CompletedTask;
+}
