@@ -29,8 +29,14 @@ internal sealed class FakeLifecycleHost : ILifecycleHost
     /// <summary>The next unmount fails with EBUSY, leaving the mount.</summary>
     public bool NextUnmountBusy { get; set; }
 
-    public IContainerProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket) =>
-        Start();
+    /// <summary>The spec of the last container launch, failed or not.</summary>
+    public InitSpec.InitSpec? LastSpec { get; private set; }
+
+    public IContainerProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, SafeFileHandle? consoleSocket)
+    {
+        LastSpec = spec;
+        return Start();
+    }
 
     public IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio) => Start();
 
