@@ -14,7 +14,7 @@ projects=(
   tests/Berth.Integration.Tests
   tests/Berth.Cli.Tests
 )
-for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests; do
+for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests tests/Berth.Registry.Tests; do
   [ -d "$extra" ] && projects+=("$extra")
 done
 

@@ -8,6 +8,10 @@ namespace Berth.Api;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(List<ImageHistoryResponseItem>))]
+[JsonSerializable(typeof(ImagePruneResponse))]
+[JsonSerializable(typeof(BuildCachePruneResponse))]
+[JsonSerializable(typeof(SystemDataUsageResponse))]
 [JsonSerializable(typeof(ContainerCreateResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]
 [JsonSerializable(typeof(ContainerInspectResponse))]
@@ -32,6 +36,9 @@ namespace Berth.Api;
 [JsonSerializable(typeof(VolumeListResponse))]
 [JsonSerializable(typeof(VolumeCreateRequest))]
 [JsonSerializable(typeof(VolumePruneResponse))]
+[JsonSerializable(typeof(AuthConfig))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(PushResultAux))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

@@ -39,8 +39,31 @@ var logOpts = new Option<string[]>("--log-opt")
     Description = "Default log driver options (max-size=, max-file=, compress=), repeatable",
     AllowMultipleArgumentsPerToken = false,
 };
+var insecureRegistries = new Option<string[]>("--insecure-registry")
+{
+    Description = "Registry (host:port or CIDR) reached without verified TLS, or over plain HTTP; loopback always is",
+    AllowMultipleArgumentsPerToken = false,
+};
+var maxDownloads = new Option<int>("--max-concurrent-downloads")
+{
+    Description = "Layers downloaded at once per pull",
+    DefaultValueFactory = _ => 3,
+};
+var maxUploads = new Option<int>("--max-concurrent-uploads")
+{
+    Description = "Layers uploaded at once per push",
+    DefaultValueFactory = _ => 5,
+};
+var certsDirectory = new Option<string>("--registry-certs")
+{
+    Description = "Per-registry CAs and client certificates: DIR/<host:port>/{*.crt,client.cert,client.key}, as /etc/docker/certs.d",
+    DefaultValueFactory = _ => "/etc/berth/certs.d",
+};
 
-var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)") { host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts };
+var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
+{
+    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, maxDownloads, maxUploads, certsDirectory,
+};
 root.SetAction(async (parse, _) =>
 {
     var logConfig = new Berth.Engine.Logs.LogConfig { Type = parse.GetValue(logDriver)! };
@@ -70,6 +93,13 @@ root.SetAction(async (parse, _) =>
         DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
+        Registry = new Berth.Registry.RegistryOptions
+        {
+            InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
+            MaxConcurrentDownloads = Math.Max(1, parse.GetValue(maxDownloads)),
+            MaxConcurrentUploads = Math.Max(1, parse.GetValue(maxUploads)),
+            CertsDirectory = parse.GetValue(certsDirectory),
+        },
         LogLevel = parse.GetValue(logLevel) switch
         {
             "debug" => LogLevel.Debug,

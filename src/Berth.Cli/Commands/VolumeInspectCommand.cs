@@ -4,13 +4,14 @@ using System.Text.Json;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
 /// <summary><c>berth volume inspect [-f FORMAT] VOLUME...</c>: GET /volumes/{name}, as a JSON array or through a template.</summary>
 public sealed class VolumeInspectCommand : Verb
 {
-    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output: 'json', or a template of {{.Field}} and {{json .Field}}");
+    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
 
     public VolumeInspectCommand() : base("volume inspect", "volume inspect [OPTIONS] VOLUME [VOLUME...]", "Display detailed information on one or more volumes", ArgsRule.AtLeast(1))
     {
@@ -21,16 +22,16 @@ public sealed class VolumeInspectCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string format = parse.GetValue(_format) ?? "";
-        FieldTemplate? template = null;
+        GoTemplate? template = null;
         if (format is not ("" or "json"))
         {
             try
             {
-                template = FieldTemplate.Parse(format);
+                template = GoTemplate.Parse(format);
             }
-            catch (FormatException e)
+            catch (TemplateException e)
             {
-                throw new CliException(64, e.Message);
+                throw TemplateFormat.Failed(e);
             }
         }
         var client = await context.ConnectAsync(cancellationToken);
@@ -46,9 +47,9 @@ public sealed class VolumeInspectCommand : Verb
                 if (template is null)
                     raws.Add(Encoding.UTF8.GetString(raw));
                 else
-                    output.Append(template.Execute(document.RootElement)).Append('\n');
+                    output.Append(TemplateFormat.Execute(template, document.RootElement.Clone(), missingKeyError: true)).Append('\n');
             }
-            catch (Exception e) when (e is DaemonErrorException or JsonException or FormatException)
+            catch (Exception e) when (e is DaemonErrorException or JsonException or FormatException or CliException)
             {
                 errors.Add(e.Message);
             }

@@ -15,5 +15,8 @@ public sealed class ApiServices(ContainerEngine engine, DaemonOptions options, s
 
     public AttachSessions Attachments { get; } = new();
 
+    /// <summary>Registry transports and tokens, shared by pulls, pushes and logins.</summary>
+    public Berth.Registry.RegistryService Registry { get; } = new(options.Registry, loggerFactory.CreateLogger("Berth.Registry"));
+
     public ILogger Logger { get; } = loggerFactory.CreateLogger("Berth.Api");
 }

@@ -43,6 +43,9 @@ public sealed class VolumeApiTests : DaemonFixture
         var inUse = await Api.DeleteAsync("/volumes/used-vol");
         Assert.That(inUse.Status, Is.EqualTo(409));
         Assert.That(inUse.Message, Is.EqualTo($"remove used-vol: volume is in use - [{id}]"));
+        var df = (await Api.GetAsync("/system/df?type=volume")).Json.GetProperty("Volumes").EnumerateArray()
+            .Single(v => v.GetProperty("Name").GetString() == "used-vol").GetProperty("UsageData");
+        Assert.That((df.GetProperty("Size").GetInt64(), df.GetProperty("RefCount").GetInt64()), Is.EqualTo((0L, 1L)), "system df: empty, one container");
         await Api.PostAsync("/volumes/create", """{"Name":"idle-named"}""");
         var idleAnonymous = (await Api.PostAsync("/volumes/create", "{}")).Json.GetProperty("Name").GetString();
 
