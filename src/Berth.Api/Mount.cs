@@ -1,9 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Berth.Api;
 
-/// <summary>A mount requested with <c>--mount</c> (HostConfig.Mounts). The option objects are kept as raw JSON.</summary>
+/// <summary>A mount requested with <c>--mount</c> (HostConfig.Mounts, swagger <c>Mount</c>).</summary>
 public sealed class Mount
 {
     public string Target { get; set; } = "";
@@ -18,14 +17,15 @@ public sealed class Mount
     public string Consistency { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? BindOptions { get; set; }
+    public MountBindOptions? BindOptions { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? VolumeOptions { get; set; }
+    public MountVolumeOptions? VolumeOptions { get; set; }
+
+    /// <summary>Kept as raw JSON: Berth refuses image mounts, whatever their options.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public System.Text.Json.JsonElement? ImageOptions { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? ImageOptions { get; set; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? TmpfsOptions { get; set; }
+    public MountTmpfsOptions? TmpfsOptions { get; set; }
 }

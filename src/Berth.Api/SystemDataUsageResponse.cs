@@ -14,8 +14,8 @@ public sealed class SystemDataUsageResponse
 
     public List<ContainerSummary>? Containers { get; set; }
 
-    /// <summary>Swagger <c>Volume</c> objects; filled by the volume store.</summary>
-    public List<JsonElement>? Volumes { get; set; }
+    /// <summary>Volumes with their UsageData (size on disk, number of containers referencing them).</summary>
+    public List<Volume>? Volumes { get; set; }
 
     public List<JsonElement>? BuildCache { get; set; }
 }

@@ -55,7 +55,7 @@ public static class Daemon
             ContainerEngine engine;
             try
             {
-                engine = await ContainerEngine.OpenAsync(new EngineOptions { DataRoot = options.DataRoot, CgroupParent = options.CgroupParent, MaxImageUnpackedSize = options.MaxImageUnpackedSize }, loggerFactory);
+                engine = await ContainerEngine.OpenAsync(new EngineOptions { DataRoot = options.DataRoot, CgroupParent = options.CgroupParent, MaxImageUnpackedSize = options.MaxImageUnpackedSize, DefaultLogConfig = options.DefaultLogConfig }, loggerFactory);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -15,6 +15,9 @@ public sealed class DaemonOptions
     /// <summary>The cgroup below berthd's own that holds the containers' cgroups.</summary>
     public string CgroupParent { get; init; } = "berth";
 
+    /// <summary>`--log-driver` and `--log-opt`: the log config of containers that set none.</summary>
+    public Berth.Engine.Logs.LogConfig DefaultLogConfig { get; init; } = new() { Type = Berth.Engine.Logs.LogSettings.JsonFile };
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>

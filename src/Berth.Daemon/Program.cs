@@ -29,6 +29,16 @@ var group = new Option<string>("--group", "-G")
     Description = "Group owning the Unix socket (mode 0660) when that group exists",
     DefaultValueFactory = _ => "berth",
 };
+var logDriver = new Option<string>("--log-driver")
+{
+    Description = "Default log driver of containers: json-file or none",
+    DefaultValueFactory = _ => "json-file",
+};
+var logOpts = new Option<string[]>("--log-opt")
+{
+    Description = "Default log driver options (max-size=, max-file=, compress=), repeatable",
+    AllowMultipleArgumentsPerToken = false,
+};
 var insecureRegistries = new Option<string[]>("--insecure-registry")
 {
     Description = "Registry (host:port or CIDR) reached without verified TLS, or over plain HTTP; loopback always is",
@@ -57,12 +67,33 @@ var maxUnpacked = new Option<long?>("--max-image-unpacked-size")
 
 var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
 {
-    host, dataRoot, cgroupParent, logLevel, group, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked,
+    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked,
 };
 root.SetAction(async (parse, _) =>
 {
+    var logConfig = new Berth.Engine.Logs.LogConfig { Type = parse.GetValue(logDriver)! };
+    foreach (string option in parse.GetValue(logOpts) ?? [])
+    {
+        int eq = option.IndexOf('=');
+        if (eq <= 0)
+        {
+            Console.Error.WriteLine($"berthd: invalid --log-opt '{option}': expected key=value");
+            return 1;
+        }
+        logConfig.Config[option[..eq]] = option[(eq + 1)..];
+    }
+    try
+    {
+        Berth.Engine.Logs.LogSettings.Parse(logConfig);
+    }
+    catch (Berth.Engine.InvalidParameterException e)
+    {
+        Console.Error.WriteLine($"berthd: invalid default log config: {e.Message}");
+        return 1;
+    }
     var options = new DaemonOptions
     {
+        DefaultLogConfig = logConfig,
         Host = parse.GetValue(host)!,
         DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
         CgroupParent = parse.GetValue(cgroupParent)!,

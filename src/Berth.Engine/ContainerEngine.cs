@@ -5,6 +5,7 @@ using Berth.Engine.Containers.Host;
 using Berth.Engine.Events;
 using Berth.Engine.Images;
 using Berth.Engine.Io;
+using Berth.Engine.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine;
@@ -29,6 +30,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     public ICgroupDriver Cgroups { get; private init; } = null!;
 
     public ContainerManager Containers { get; private init; } = null!;
+
+    /// <summary>Volumes of the local driver (`docker volume`).</summary>
+    public VolumeStore Volumes { get; private init; } = null!;
 
     /// <summary>`docker exec` sessions.</summary>
     public ExecManager Execs { get; private init; } = null!;
@@ -70,7 +74,16 @@ public sealed class ContainerEngine : IAsyncDisposable
             var events = new EngineEvents();
             var work = new BackgroundWork(loggerFactory.CreateLogger("Berth.Background"));
             var containersLogger = loggerFactory.CreateLogger("Berth.Containers");
-            var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, host, loop, events, work, containersLogger);
+            var volumesLogger = loggerFactory.CreateLogger("Berth.Volumes");
+            var volumes = new VolumeStore(Path.Combine(options.DataRoot, "volumes"), events, volumesLogger);
+            var mounts = new ContainerMounts(volumes, events, volumesLogger);
+            var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, host, loop, events, work,
+                mounts, options.DefaultLogConfig, containersLogger);
+            volumes.UsersOf = name => containers.List()
+                .Where(c => c.Record.Mounts.Any(m => m.Type == MountPoint.VolumeType && m.Name == name))
+                .Select(c => c.Id)
+                .ToList();
+            volumes.Load();
             await containers.LoadAsync(ct);
             logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
             return new ContainerEngine
@@ -79,6 +92,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Images = images,
                 Cgroups = cgroups,
                 Containers = containers,
+                Volumes = volumes,
                 Execs = new ExecManager(containers, host, loop, work),
                 Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
                 Events = events,

@@ -14,6 +14,7 @@ public static unsafe partial class Libc
     public const ulong MS_REC = 0x4000;
     public const ulong MS_PRIVATE = 1 << 18;
     public const ulong MS_SLAVE = 1 << 19;
+    public const ulong MS_SHARED = 1 << 20;
     public const ulong MS_STRICTATIME = 1 << 24;
 
     public const int MNT_DETACH = 2;

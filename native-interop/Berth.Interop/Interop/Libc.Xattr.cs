@@ -9,4 +9,7 @@ public static unsafe partial class Libc
 
     [LibraryImport(Name, EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial nint lgetxattr(string path, string name, byte* value, nuint size);
+
+    [LibraryImport(Name, EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial nint llistxattr(string path, byte* list, nuint size);
 }

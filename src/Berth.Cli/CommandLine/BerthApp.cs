@@ -20,6 +20,7 @@ public sealed class BerthApp
     private readonly Option<bool> _help = Flags.Bool("--help", "-h", "Print usage");
     private readonly Option<bool> _version = Flags.Bool("--version", "-v", "Print version information and quit");
     private readonly Dictionary<string, Verb> _verbs = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _groups;
 
     public BerthApp(CliConsole console, Func<string, string?> environment)
     {
@@ -28,14 +29,31 @@ public sealed class BerthApp
         _root.Options.Add(_host);
         _root.Options.Add(_help);
         _root.Options.Add(_version);
+        var groups = new Dictionary<string, Command>(StringComparer.Ordinal);
         foreach (var verb in CreateVerbs())
         {
             _verbs[verb.Name] = verb;
-            _root.Subcommands.Add(verb.Command);
+            int space = verb.Name.IndexOf(' ');
+            if (space < 0)
+            {
+                _root.Subcommands.Add(verb.Command);
+                continue;
+            }
+            // A command of a group ("volume create"): the group is a command of its own, the verb its subcommand.
+            string group = verb.Name[..space];
+            if (!groups.TryGetValue(group, out var groupCommand))
+            {
+                groups[group] = groupCommand = new Command(group);
+                _root.Subcommands.Add(groupCommand);
+            }
+            groupCommand.Subcommands.Add(verb.Command);
+            foreach (string alias in verb.Aliases)
+                _verbs[group + " " + alias] = verb;
         }
+        _groups = groups.Keys.ToHashSet(StringComparer.Ordinal);
     }
 
-    public IReadOnlyCollection<Verb> Verbs => _verbs.Values;
+    public IReadOnlyCollection<Verb> Verbs => _verbs.Values.Distinct().ToList();
 
     public static IEnumerable<Verb> CreateVerbs() =>
     [
@@ -44,6 +62,7 @@ public sealed class BerthApp
         new LoadCommand(), new PullCommand(), new PushCommand(), new LoginCommand(), new LogoutCommand(), new VersionCommand(), new InfoCommand(), new AttachCommand(), new ExecCommand(), new CpCommand(), new TopCommand(),
         new PauseCommand(), new UnpauseCommand(), new RestartCommand(), new RenameCommand(), new DiffCommand(), new ExportCommand(),
         new StatsCommand(), new EventsCommand(),
+        new VolumeCreateCommand(), new VolumeLsCommand(), new VolumeInspectCommand(), new VolumeRmCommand(), new VolumePruneCommand(),
     ];
 
     /// <summary>Parses <paramref name="args"/>; null when it is a usage error, which is printed and counted in <paramref name="exitCode"/>.</summary>
@@ -60,12 +79,24 @@ public sealed class BerthApp
             if (flags.GetValue(_version))
                 _console.Out.WriteLine($"Berth version {ClientVersion.Version}, build {ClientVersion.GitCommit}");
             else
-                _console.Out.Write(HelpWriter.ForRoot(_verbs.Values, _root.Options));
+                _console.Out.Write(HelpWriter.ForRoot(Verbs, _root.Options));
             return null;
         }
-        if (!_verbs.TryGetValue(args[root.FlagsEnd], out verb))
-            return Fail(1, $"berth: unknown command: berth {args[root.FlagsEnd]}\n\nRun 'berth --help' for more information", out exitCode);
-        var scan = FlagScanner.Scan(args, root.FlagsEnd + 1, verb.Command.Options, verb.Interspersed);
+        string name = args[root.FlagsEnd];
+        int next = root.FlagsEnd + 1;
+        if (_groups.Contains(name))
+        {
+            // `berth volume` alone (or with a flag first) shows the group's commands, as docker does.
+            if (next >= args.Length || args[next].StartsWith('-'))
+            {
+                _console.Out.Write(HelpWriter.ForGroup(name, _verbs.Values.Where(v => v.Name.StartsWith(name + " ", StringComparison.Ordinal)).Distinct()));
+                return null;
+            }
+            name += " " + args[next++];
+        }
+        if (!_verbs.TryGetValue(name, out verb))
+            return Fail(1, $"berth: unknown command: berth {name}\n\nRun 'berth --help' for more information", out exitCode);
+        var scan = FlagScanner.Scan(args, next, verb.Command.Options, verb.Interspersed);
         if (scan.Error is not null)
             return Fail(125, FlagError(verb, scan.Error), out exitCode);
         if (scan.HelpRequested)

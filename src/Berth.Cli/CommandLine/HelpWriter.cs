@@ -27,6 +27,18 @@ public static class HelpWriter
         return text.ToString();
     }
 
+    /// <summary>`berth volume`: the group's commands.</summary>
+    public static string ForGroup(string group, IEnumerable<Verb> verbs)
+    {
+        var text = new StringBuilder();
+        text.Append($"\nUsage:  berth {group} COMMAND\n\nManage {group}s\n\nCommands:\n");
+        var commands = new TabWriter(0, 3);
+        foreach (var verb in verbs)
+            commands.WriteRow("  " + verb.Name[(group.Length + 1)..], verb.Description);
+        text.Append(commands).Append($"\nRun 'berth {group} COMMAND --help' for more information on a command.\n");
+        return text.ToString();
+    }
+
     private static string OptionTable(IEnumerable<Option> options)
     {
         var table = new TabWriter(0, 3);

@@ -19,7 +19,11 @@ public abstract class Verb
         Arguments = new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore };
     }
 
+    /// <summary>"run", or "volume create" for a command of a group.</summary>
     public string Name { get; }
+
+    /// <summary>Other names of the command's last word ("ls" has "list"), as docker's aliases.</summary>
+    public virtual IReadOnlyList<string> Aliases => [];
 
     /// <summary>The usage after "berth ": "run [OPTIONS] IMAGE [COMMAND] [ARG...]".</summary>
     public string Usage { get; }
@@ -55,7 +59,10 @@ public abstract class Verb
 
     private Command Build()
     {
-        var command = new Command(Name, Description);
+        // "volume create": the group's subcommand is named by the last word.
+        var command = new Command(Name[(Name.LastIndexOf(' ') + 1)..], Description);
+        foreach (string alias in Aliases)
+            command.Aliases.Add(alias);
         AddOptions(command);
         Help = ShortHelp ? Flags.Bool("--help", "-h", "Print usage") : Flags.Bool("--help", null, "Print usage");
         command.Options.Add(Help);

@@ -23,6 +23,9 @@ public sealed class ContainerFlags
     private readonly Option<bool> _init = Flags.Bool("--init", null, "Run an init inside the container that forwards signals and reaps processes");
     private readonly Option<bool> _interactive = Flags.Bool("--interactive", "-i", "Keep STDIN open even if not attached");
     private readonly Option<string[]> _label = Flags.List("--label", "-l", "Set meta data on a container");
+    private readonly Option<string> _logDriver = Flags.String("--log-driver", null, "Logging driver for the container");
+    private readonly Option<string[]> _logOpt = Flags.List("--log-opt", null, "Log driver options");
+    private readonly Option<string[]> _mount = Flags.List("--mount", null, "Attach a filesystem mount to the container", "mount");
     private readonly Option<string> _memory = Flags.String("--memory", "-m", "Memory limit", "bytes");
     private readonly Option<string> _name = Flags.String("--name", null, "Assign a name to the container");
     private readonly Option<string> _network = Flags.String("--network", null, "Connect a container to a network", "network");
@@ -36,7 +39,9 @@ public sealed class ContainerFlags
     private readonly Option<string> _stopTimeout = Flags.String("--stop-timeout", null, "Timeout (in seconds) to stop a container", "int");
     private readonly Option<bool> _tty = Flags.Bool("--tty", "-t", "Allocate a pseudo-TTY");
     private readonly Option<string> _user = Flags.String("--user", "-u", "Username or UID (format: <name|uid>[:<group|gid>])");
+    private readonly Option<string[]> _tmpfs = Flags.List("--tmpfs", null, "Mount a tmpfs directory");
     private readonly Option<string[]> _volume = Flags.List("--volume", "-v", "Bind mount a volume");
+    private readonly Option<string[]> _volumesFrom = Flags.List("--volumes-from", null, "Mount volumes from the specified container(s)");
     private readonly Option<string> _workdir = Flags.String("--workdir", "-w", "Working directory inside the container");
 
     public ContainerFlags(string verb)
@@ -48,9 +53,9 @@ public sealed class ContainerFlags
     {
         foreach (var option in new Option[]
                  {
-                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _label, _memory, _name,
-                     _network, _pidsLimit, _privileged, _readOnly, _restart, _rm, _securityOpt, _stopSignal, _stopTimeout, _tty,
-                     _user, _volume, _workdir,
+                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _label, _logDriver, _logOpt,
+                     _memory, _mount, _name, _network, _pidsLimit, _privileged, _readOnly, _restart, _rm, _securityOpt, _stopSignal,
+                     _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
                  })
             command.Options.Add(option);
     }
@@ -69,6 +74,21 @@ public sealed class ContainerFlags
         long pidsLimit = parse.GetValue(_pidsLimit) is { } pidsText ? Flags.ParseInt(_pidsLimit, pidsText) : 0;
         int? stopTimeout = parse.GetValue(_stopTimeout) is { } stopText ? (int)Flags.ParseInt(_stopTimeout, stopText) : null;
         var env = (parse.GetValue(_env) ?? []).Select(e => Flags.Convert(_env, e, v => EnvVariables.Validate(v, environment))).ToList();
+        var mounts = (parse.GetValue(_mount) ?? []).Select(m => Flags.Convert(_mount, m, MountOption.Parse)).ToList();
+        var tmpfs = new Dictionary<string, string>();
+        foreach (string t in parse.GetValue(_tmpfs) ?? [])
+        {
+            int colon = t.IndexOf(':');
+            tmpfs[colon < 0 ? t : t[..colon]] = colon < 0 ? "" : t[(colon + 1)..];
+        }
+        var logOptions = new Dictionary<string, string>();
+        foreach (string option in parse.GetValue(_logOpt) ?? [])
+        {
+            int eq = option.IndexOf('=');
+            if (eq <= 0)
+                throw Invalid($"invalid log option: '{option}' (expected key=value)");
+            logOptions[option[..eq]] = option[(eq + 1)..];
+        }
 
         // Values checked afterwards, in docker/cli's parse().
         List<string> variables;
@@ -126,7 +146,10 @@ public sealed class ContainerFlags
             HostConfig = new HostConfig
             {
                 Binds = binds.Count == 0 ? null : binds,
-                LogConfig = new LogConfig { Type = "", Config = [] },
+                Mounts = mounts.Count == 0 ? null : mounts,
+                Tmpfs = tmpfs.Count == 0 ? null : tmpfs,
+                VolumesFrom = parse.GetValue(_volumesFrom) is { Length: > 0 } from ? from.ToList() : null,
+                LogConfig = new LogConfig { Type = parse.GetValue(_logDriver) ?? "", Config = logOptions },
                 NetworkMode = network,
                 PortBindings = [],
                 RestartPolicy = restart,

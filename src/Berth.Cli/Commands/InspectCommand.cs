@@ -39,7 +39,7 @@ public sealed class InspectCommand : Verb
             throw new CliException(1, $"type is empty: must be one of \"{string.Join("\", \"", KnownTypes)}\"");
         if (type.Length > 0 && !KnownTypes.Contains(type))
             throw new CliException(1, $"unknown type: \"{type}\": must be one of \"{string.Join("\", \"", KnownTypes)}\"");
-        if (type is not ("" or "container" or "image"))
+        if (type is not ("" or "container" or "image" or "volume"))
             throw new CliException(1, $"berth: inspecting objects of type \"{type}\" is not supported");
         string format = parse.GetValue(_format) ?? "";
         GoTemplate? template = null;
@@ -105,7 +105,7 @@ public sealed class InspectCommand : Verb
         return 1;
     }
 
-    /// <summary>The container, else (without --type) the image; "Error: No such object" when neither exists.</summary>
+    /// <summary>The container, else (without --type) the image, else the volume; "Error: No such object" when none exists.</summary>
     private static async Task<byte[]> FindAsync(DaemonClient client, string name, string type, bool size, CancellationToken cancellationToken)
     {
         string escaped = QueryString.EscapePath(name);
@@ -124,6 +124,16 @@ public sealed class InspectCommand : Verb
             try
             {
                 return await client.GetBytesAsync($"/images/{escaped}/json", cancellationToken);
+            }
+            catch (DaemonErrorException e) when (type == "" && IsSkippable(e))
+            {
+            }
+        }
+        if (type is "" or "volume")
+        {
+            try
+            {
+                return await client.GetBytesAsync($"/volumes/{escaped}", cancellationToken);
             }
             catch (DaemonErrorException e) when (type == "" && IsSkippable(e))
             {

@@ -34,6 +34,7 @@ public sealed partial class ApiHandler
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
         new EventRoutes(services).Map(_router);
+        new VolumeRoutes(services).Map(_router);
         new UnsupportedRoutes().Map(_router);
     }
 

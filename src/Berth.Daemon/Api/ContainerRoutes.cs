@@ -185,7 +185,7 @@ public sealed class ContainerRoutes(ApiServices services)
         var container = Containers.Get(context.RouteValue("id"));
         if (QueryValues.Bool(context.Request, "link"))
             throw new ApiException(400, "links are not supported by Berth");
-        await Containers.RemoveAsync(container.Id, QueryValues.Bool(context.Request, "force"), context.RequestAborted);
+        await Containers.RemoveAsync(container.Id, QueryValues.Bool(context.Request, "force"), context.RequestAborted, removeVolumes: QueryValues.Bool(context.Request, "v"));
         services.Logger.LogInformation("Removed container {Id}", container.Id[..12]);
         context.Response.StatusCode = 204;
     }

@@ -117,7 +117,11 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         {
             if (logs)
             {
-                await WriteEntriesAsync(connection.Output, JsonFileLogReader.ReadAll(container.LogPath), new LogOptions(stdout, stderr, false, null, null, multiplexed), context.RequestAborted);
+                if (ReadsLog(container))
+                {
+                    using var reader = new JsonFileLogReader(container.LogPath);
+                    await DrainAsync(reader, connection.Output, new LogOptions(stdout, stderr, false, null, null, multiplexed), context.RequestAborted);
+                }
                 if (stream)
                     attachment = Containers.Attach(container.Id, sink, stdin);
             }
@@ -216,24 +220,36 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         var options = new LogOptions(stdout, stderr, QueryValues.Bool(request, "timestamps"), QueryValues.Time(request, "since"), QueryValues.Time(request, "until"), multiplexed);
         var ct = context.RequestAborted;
 
+        if (!ReadsLog(container))
+            throw new ApiException(501, "configured logging driver does not support reading");
         Task? runEnd = follow && container.State.Running ? Containers.WaitAsync(container.Id, WaitCondition.NotRunning, ct) : null;
-        using var reader = new JsonFileLogReader(container.LogPath);
-        var entries = reader.ReadAvailable();
-        if (tail >= 0 && entries.Count > tail)
-            entries = entries.GetRange(entries.Count - tail, tail);
+        using var reader = new JsonFileLogReader(container.LogPath, tail);
         context.Response.StatusCode = 200;
         context.Response.Headers.Set("Content-Type", ContentType(context, multiplexed));
         await context.Response.StartAsync(ct);
-        bool more = await WriteEntriesAsync(context.Response.Body, entries, options, ct);
+        bool more = await DrainAsync(reader, context.Response.Body, options, ct);
         while (more && runEnd is not null)
         {
             bool ended = runEnd.IsCompleted;
-            more = await WriteEntriesAsync(context.Response.Body, reader.ReadAvailable(), options, ct);
+            more = await DrainAsync(reader, context.Response.Body, options, ct);
             if (ended)
                 break;
             await Task.WhenAny(runEnd, Task.Delay(FollowPollInterval, ct));
             ct.ThrowIfCancellationRequested();
         }
+    }
+
+    /// <summary>Whether the container's log driver keeps a log to read (`none` does not).</summary>
+    private static bool ReadsLog(Container container) =>
+        container.Record.HostConfig.LogConfig?.Type != LogSettings.None;
+
+    /// <summary>Streams what the reader has now, a bounded batch at a time; false once an entry is past <c>until</c>.</summary>
+    private static async Task<bool> DrainAsync(JsonFileLogReader reader, Stream output, LogOptions options, CancellationToken ct)
+    {
+        while (reader.ReadAvailable() is { Count: > 0 } batch)
+            if (!await WriteEntriesAsync(output, batch, options, ct))
+                return false;
+        return true;
     }
 
     private sealed record LogOptions(bool Stdout, bool Stderr, bool Timestamps, DateTime? Since, DateTime? Until, bool Multiplexed);

@@ -28,7 +28,7 @@ public static class ContainerViews
             Status = ContainerStatusText.Format(state, utcNow),
             HostConfig = new Wire.ContainerSummaryHostConfig { NetworkMode = NetworkMode },
             NetworkSettings = new Wire.ContainerSummaryNetworkSettings { Networks = Networks() },
-            Mounts = Mounts(record.HostConfig),
+            Mounts = Mounts(record),
         };
     }
 
@@ -78,7 +78,7 @@ public static class ContainerViews
                     ["WorkDir"] = Path.Combine(container.Directory, "work"),
                 },
             },
-            Mounts = Mounts(record.HostConfig),
+            Mounts = Mounts(record),
             Config = new Wire.ContainerConfig
             {
                 Hostname = ContainerSpecBuilder.Hostname(container.Id, config),
@@ -128,7 +128,10 @@ public static class ContainerViews
         Privileged = host.Privileged,
         ShmSize = host.ShmSize > 0 ? host.ShmSize : 64 * 1024 * 1024,
         NetworkMode = NetworkMode,
-        LogConfig = new Wire.LogConfig { Type = "json-file", Config = [] },
+        LogConfig = new Wire.LogConfig { Type = host.LogConfig?.Type is { Length: > 0 } type ? type : "json-file", Config = host.LogConfig?.Config ?? [] },
+        Mounts = host.Mounts?.Select(MountView).ToList(),
+        Tmpfs = host.Tmpfs,
+        VolumesFrom = host.VolumesFrom,
         RestartPolicy = new Wire.RestartPolicy { Name = "no" },
         PortBindings = [],
         ConsoleSize = [0, 0],
@@ -149,24 +152,37 @@ public static class ContainerViews
         Isolation = "",
     };
 
-    public static List<Wire.MountPoint> Mounts(HostConfig host)
-    {
-        var mounts = new List<Wire.MountPoint>();
-        foreach (string bind in host.Binds ?? [])
+    /// <summary>Inspect's Mounts: what create resolved (`--tmpfs` mounts are not listed, as in Docker).</summary>
+    public static List<Wire.MountPoint> Mounts(ContainerRecord record) =>
+        record.Mounts.Select(m => new Wire.MountPoint
         {
-            var mount = BindMount.Parse(bind);
-            mounts.Add(new Wire.MountPoint
+            Type = m.Type,
+            Name = m.Name,
+            Source = m.Source,
+            Destination = m.Destination,
+            Driver = m.Driver,
+            Mode = m.Mode,
+            RW = m.RW,
+            Propagation = m.Propagation,
+        }).ToList();
+
+    private static Wire.Mount MountView(Berth.Engine.Volumes.MountSpec spec) => new()
+    {
+        Type = spec.Type,
+        Source = spec.Source,
+        Target = spec.Target,
+        ReadOnly = spec.ReadOnly,
+        BindOptions = spec.Propagation.Length > 0 ? new Wire.MountBindOptions { Propagation = spec.Propagation } : null,
+        VolumeOptions = spec.NoCopy || spec.VolumeLabels is not null || spec.VolumeDriver.Length > 0 || spec.VolumeDriverOptions is not null
+            ? new Wire.MountVolumeOptions
             {
-                Type = "bind",
-                Source = mount.Source,
-                Destination = mount.Destination,
-                Mode = mount.ReadOnly ? "ro" : "",
-                RW = !mount.ReadOnly,
-                Propagation = "rprivate",
-            });
-        }
-        return mounts;
-    }
+                NoCopy = spec.NoCopy,
+                Labels = spec.VolumeLabels,
+                DriverConfig = spec.VolumeDriver.Length > 0 || spec.VolumeDriverOptions is not null ? new Wire.MountDriverConfig { Name = spec.VolumeDriver, Options = spec.VolumeDriverOptions } : null,
+            }
+            : null,
+        TmpfsOptions = spec.TmpfsSizeBytes > 0 || spec.TmpfsMode > 0 ? new Wire.MountTmpfsOptions { SizeBytes = spec.TmpfsSizeBytes, Mode = spec.TmpfsMode } : null,
+    };
 
     private static Dictionary<string, Wire.EndpointSettings> Networks() => new() { [NetworkMode] = new Wire.EndpointSettings() };
 

@@ -47,10 +47,17 @@ public static class CreateRequestMapper
             StopSignal = request.StopSignal,
             StopTimeout = request.StopTimeout,
             ExposedPorts = request.ExposedPorts?.Keys.ToList(),
+            Volumes = request.Volumes is { Count: > 0 } volumes ? volumes.Keys.ToList() : null,
         };
         var hostConfig = new Core.HostConfig
         {
             Binds = host.Binds,
+            Mounts = host.Mounts is { Count: > 0 } mounts ? mounts.Select(MountMapper.Map).ToList() : null,
+            Tmpfs = host.Tmpfs is { Count: > 0 } tmpfs ? tmpfs : null,
+            VolumesFrom = host.VolumesFrom is { Count: > 0 } from ? from : null,
+            LogConfig = host.LogConfig is { } log && (log.Type.Length > 0 || log.Config is { Count: > 0 })
+                ? new Berth.Engine.Logs.LogConfig { Type = log.Type, Config = log.Config ?? [] }
+                : null,
             AutoRemove = host.AutoRemove,
             Memory = host.Memory,
             MemorySwap = host.MemorySwap,
@@ -71,7 +78,6 @@ public static class CreateRequestMapper
 
     private static void CheckConfig(Wire.ContainerConfig config, List<string> refusals)
     {
-        Refuse(refusals, Any(config.Volumes), "Config.Volumes (anonymous volumes)");
         Refuse(refusals, config.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE", "Config.Healthcheck (--health-cmd)");
         Refuse(refusals, config.NetworkDisabled == true, "Config.NetworkDisabled");
         Refuse(refusals, !string.IsNullOrEmpty(config.MacAddress), "Config.MacAddress (--mac-address)");
@@ -98,15 +104,11 @@ public static class CreateRequestMapper
         Refuse(refusals, h.OomKillDisable == true, "HostConfig.OomKillDisable (--oom-kill-disable)");
         Refuse(refusals, Any(h.Ulimits), "HostConfig.Ulimits (--ulimit)");
         Refuse(refusals, h.IOMaximumIOps != 0 || h.IOMaximumBandwidth != 0, "HostConfig.IOMaximum*");
-        Refuse(refusals, h.LogConfig is { } log && ((log.Type is not ("" or "json-file")) || Any(log.Config)),
-            "HostConfig.LogConfig other than the default json-file without options (--log-driver, --log-opt)");
         Refuse(refusals, h.NetworkMode is not ("" or "default" or "bridge" or "none"), $"HostConfig.NetworkMode \"{h.NetworkMode}\" (--network): containers get a private network namespace with loopback only");
         Refuse(refusals, h.PortBindings?.Values.Any(bindings => bindings is { Count: > 0 }) == true, "HostConfig.PortBindings (-p/--publish)");
         Refuse(refusals, h.PublishAllPorts, "HostConfig.PublishAllPorts (-P)");
         Refuse(refusals, h.RestartPolicy is { } restart && restart.Name is not ("" or "no"), "HostConfig.RestartPolicy (--restart)");
         Refuse(refusals, h.VolumeDriver.Length > 0, "HostConfig.VolumeDriver (--volume-driver)");
-        Refuse(refusals, Any(h.VolumesFrom), "HostConfig.VolumesFrom (--volumes-from)");
-        Refuse(refusals, Any(h.Mounts), "HostConfig.Mounts (--mount; use -v host-path:container-path)");
         Refuse(refusals, Any(h.Annotations), "HostConfig.Annotations (--annotation)");
         Refuse(refusals, h.CgroupnsMode is not ("" or "private"), "HostConfig.CgroupnsMode (--cgroupns)");
         Refuse(refusals, Any(h.Dns) || Any(h.DnsOptions) || Any(h.DnsSearch), "HostConfig.Dns* (--dns, --dns-option, --dns-search)");
@@ -118,7 +120,6 @@ public static class CreateRequestMapper
         Refuse(refusals, h.OomScoreAdj != 0, "HostConfig.OomScoreAdj (--oom-score-adj)");
         Refuse(refusals, h.PidMode is not ("" or "private"), "HostConfig.PidMode (--pid)");
         Refuse(refusals, Any(h.StorageOpt), "HostConfig.StorageOpt (--storage-opt)");
-        Refuse(refusals, Any(h.Tmpfs), "HostConfig.Tmpfs (--tmpfs)");
         Refuse(refusals, h.UTSMode is not ("" or "private"), "HostConfig.UTSMode (--uts)");
         Refuse(refusals, h.UsernsMode.Length > 0, "HostConfig.UsernsMode (--userns)");
         Refuse(refusals, Any(h.Sysctls), "HostConfig.Sysctls (--sysctl)");

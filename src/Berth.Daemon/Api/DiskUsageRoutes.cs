@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Berth.Api;
 using Berth.Http;
 
@@ -6,14 +5,11 @@ namespace Berth.Daemon.Api;
 
 /// <summary>
 /// <c>GET /system/df</c> (images with SharedSize and container counts, containers with SizeRw and SizeRootFs, the size of
-/// all layers counted once) and <c>POST /build/prune</c>, which `docker system prune` calls: Berth has no build cache,
+/// all layers counted once, volumes with their size and references) and <c>POST /build/prune</c>, which `docker system prune` calls: Berth has no build cache,
 /// so there is truly nothing to delete.
 /// </summary>
 public sealed class DiskUsageRoutes(ApiServices services)
 {
-    /// <summary>Filled by the volume store once it exists: the swagger Volume objects with their UsageData.</summary>
-    public static Func<ApiServices, CancellationToken, Task<List<JsonElement>>>? VolumeUsage { get; set; }
-
     public void Map(Router router)
     {
         router.MapGet("/system/df", DiskUsageAsync);
@@ -53,8 +49,16 @@ public sealed class DiskUsageRoutes(ApiServices services)
                 response.Containers.Add(summary);
             }
         }
-        if (Wants("volume") && VolumeUsage is { } volumes)
-            response.Volumes = await volumes(services, context.RequestAborted);
+        if (Wants("volume"))
+        {
+            // moby's local driver: the apparent size of the volume's data, and how many containers reference it.
+            foreach (var volume in engine.Volumes.List())
+            {
+                var view = VolumeRoutes.View(volume);
+                view.UsageData = new VolumeUsageData { Size = Berth.Engine.Volumes.DiskUsage.Of(volume.Mountpoint), RefCount = engine.Volumes.UsersOf(volume.Name).Count };
+                response.Volumes.Add(view);
+            }
+        }
         await context.Response.SendJsonAsync(response, ApiJsonContext.Default.SystemDataUsageResponse, context.RequestAborted);
     }
 

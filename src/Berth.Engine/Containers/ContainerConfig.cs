@@ -41,4 +41,7 @@ public sealed class ContainerConfig
     public int? StopTimeout { get; set; }
 
     public List<string>? ExposedPorts { get; set; }
+
+    /// <summary>Container paths that get an anonymous volume unless something else is mounted there (Config.Volumes, `-v /path`).</summary>
+    public List<string>? Volumes { get; set; }
 }

@@ -4,6 +4,7 @@ using Berth.Engine.Containers.Host;
 using Berth.Engine.Containers.Start;
 using Berth.Engine.Images;
 using Berth.Engine.Processes;
+using Berth.Engine.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine.Containers;
@@ -22,6 +23,7 @@ internal sealed class ContainerLifecycle(
     ContainerIndex index,
     StartPipeline pipeline,
     ContainerMonitor monitor,
+    ContainerMounts mounts,
     ContainerEvents events,
     ILogger logger)
 {
@@ -207,7 +209,8 @@ internal sealed class ContainerLifecycle(
         events.Publish(container, "unpause");
     }
 
-    public async Task RemoveAsync(Container container, bool force, CancellationToken ct)
+    /// <param name="removeVolumes">`rm -v` and `run --rm`: the container's anonymous volumes go with it, after the container.</param>
+    public async Task RemoveAsync(Container container, bool force, bool removeVolumes, CancellationToken ct)
     {
         await container.Lifecycle.WaitAsync(ct);
         try
@@ -233,6 +236,8 @@ internal sealed class ContainerLifecycle(
             }
             index.Forget(container);
             events.Publish(container, "destroy");
+            if (removeVolumes)
+                mounts.RemoveAnonymous(container); // after the container, as moby's ContainerRm
             Removed?.Invoke(container);
             container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
         }
@@ -253,7 +258,7 @@ internal sealed class ContainerLifecycle(
     {
         try
         {
-            await RemoveAsync(container, force: true, CancellationToken.None);
+            await RemoveAsync(container, force: true, removeVolumes: true, CancellationToken.None);
         }
         catch (ContainerNotFoundException)
         {

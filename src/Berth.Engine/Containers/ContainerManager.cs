@@ -7,6 +7,7 @@ using Berth.Engine.Images;
 using Berth.Engine.Io;
 using Berth.Engine.Logs;
 using Berth.Engine.Security;
+using Berth.Engine.Volumes;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine.Containers;
@@ -14,12 +15,15 @@ namespace Berth.Engine.Containers;
 /// <summary>
 /// The engine's containers: what the API routes call. It finds containers (<see cref="ContainerIndex"/>), creates
 /// them, and hands lifecycle operations to <see cref="ContainerLifecycle"/>; a start runs the
-/// <see cref="StartPipeline"/> (rootfs, cgroup, spec, io, launch, exec), the <see cref="ContainerMonitor"/> ends each run,
+/// <see cref="StartPipeline"/> (rootfs, cgroup, volumes, spec, io, launch, exec), the <see cref="ContainerMonitor"/> ends each run,
 /// and <see cref="ContainerRecovery"/> rebuilds everything at load.
 /// </summary>
 public sealed class ContainerManager
 {
     private readonly ImageStore _images;
+    private readonly ILifecycleHost _host;
+    private readonly ContainerMounts _mounts;
+    private readonly LogConfig _defaultLogConfig;
     private readonly ContainerStore _store;
     private readonly ContainerIndex _index = new();
     private readonly ContainerEvents _events;
@@ -27,21 +31,27 @@ public sealed class ContainerManager
     private readonly ContainerRecovery _recovery;
     private readonly BackgroundWork _work;
 
-    internal ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ILifecycleHost host, EpollLoop loop, EngineEvents events, BackgroundWork work, ILogger logger)
+    /// <param name="defaultLogConfig">The daemon's `--log-driver` and `--log-opt`, which a container's own log config is merged over at create.</param>
+    internal ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ILifecycleHost host, EpollLoop loop, EngineEvents events, BackgroundWork work,
+        ContainerMounts mounts, LogConfig defaultLogConfig, ILogger logger)
     {
         _images = images;
+        _host = host;
+        _mounts = mounts;
+        _defaultLogConfig = defaultLogConfig;
         _work = work;
         _store = new ContainerStore(root, logger);
         _events = new ContainerEvents(events);
         Pipeline = new StartPipeline(logger)
             .Add(new RootfsStep(images, host))
             .Add(new CgroupStep(cgroups))
+            .Add(new VolumesStep(mounts))
             .Add(new SpecStep(cgroups, host))
-            .Add(new IoStep(loop, work, logger))
+            .Add(new IoStep(loop, defaultLogConfig, work, logger))
             .Add(new LaunchStep(host))
             .Add(new ExecStep(work, logger));
         var monitor = new ContainerMonitor(_store, Pipeline, _events, work, logger);
-        _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, _events, logger);
+        _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, mounts, _events, logger);
         monitor.AutoRemove = _lifecycle.AutoRemoveAsync;
         _recovery = new ContainerRecovery(_store, _index, cgroups, host, logger);
     }
@@ -73,10 +83,12 @@ public sealed class ContainerManager
     public Container Create(string? name, ContainerConfig config, HostConfig hostConfig)
     {
         var image = _images.Find(config.Image) ?? throw new ImageNotFoundException(config.Image);
+        hostConfig.LogConfig = LogSettings.Merge(hostConfig.LogConfig, _defaultLogConfig);
+        LogSettings.Parse(hostConfig.LogConfig);
         Validate(hostConfig);
         var execution = image.Config.Config;
         var defaults = new ImageDefaults(execution?.Env, execution?.Entrypoint, execution?.Cmd, execution?.WorkingDir, execution?.User, execution?.StopSignal);
-        var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys);
+        var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys, execution?.Volumes?.Keys);
         var command = ContainerSpecBuilder.ResolveCommand(merged);
         if (merged.StopSignal is { Length: > 0 } stopSignal)
             Signals.Parse(stopSignal);
@@ -95,12 +107,16 @@ public sealed class ContainerManager
         var container = _index.Reserve(name, record, r => new Container(r, new ContainerState(), _store.DirectoryOf(id), _store.LogPathOf(id)));
         try
         {
+            record.Mounts = _mounts.Resolve(hostConfig, merged.Volumes, Get);
             _store.Create(record, container.State);
             container.Rootfs.Create();
+            if (ContainerMounts.NeedsCopyUp(record))
+                CopyUp(container, image);
         }
         catch
         {
             _index.Forget(container);
+            _mounts.RemoveAnonymous(container);
             _store.Delete(id);
             throw;
         }
@@ -108,10 +124,22 @@ public sealed class ContainerManager
         return container;
     }
 
+    /// <summary>Fills the container's empty volumes with the image's files at their destinations (moby does it at create).</summary>
+    private void CopyUp(Container container, Image image)
+    {
+        _host.MountRootfs(container.Rootfs, _images.GetLayerDirectories(image));
+        try
+        {
+            _mounts.CopyUp(container, container.Rootfs.MergedDirectory);
+        }
+        finally
+        {
+            _host.UnmountRootfs(container.Rootfs);
+        }
+    }
+
     private static void Validate(HostConfig hostConfig)
     {
-        foreach (string bind in hostConfig.Binds ?? [])
-            BindMount.Parse(bind);
         CgroupStep.LimitsOf(hostConfig).Validate();
         Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
     }
@@ -139,7 +167,9 @@ public sealed class ContainerManager
 
     public Task UnpauseAsync(string idOrName, CancellationToken ct = default) => _lifecycle.UnpauseAsync(Get(idOrName), ct);
 
-    public Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default) => _lifecycle.RemoveAsync(Get(idOrName), force, ct);
+    /// <param name="removeVolumes">`rm -v`: also remove the container's anonymous volumes (never named ones).</param>
+    public Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default, bool removeVolumes = false) =>
+        _lifecycle.RemoveAsync(Get(idOrName), force, removeVolumes, ct);
 
     public Task<ContainerExit> WaitAsync(string idOrName, WaitCondition condition, CancellationToken ct = default) =>
         _lifecycle.WaitAsync(Get(idOrName), condition, ct);

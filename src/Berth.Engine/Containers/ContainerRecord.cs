@@ -21,4 +21,7 @@ public sealed class ContainerRecord
     public string Path { get; set; } = "";
 
     public List<string> Args { get; set; } = [];
+
+    /// <summary>The mounts resolved at create (binds, volumes, volumes-from, `--mount`), in inspect's shape.</summary>
+    public List<Volumes.MountPoint> Mounts { get; set; } = [];
 }

@@ -18,7 +18,8 @@ public static class ContainerSpecBuilder
     /// (later changes to the image do not change the container). A user entrypoint discards the image's
     /// entrypoint and cmd; `--entrypoint ""` (sent as [""]) clears the entrypoint.
     /// </summary>
-    public static ContainerConfig Merge(ContainerConfig config, ImageDefaults image, IReadOnlyDictionary<string, string>? imageLabels = null, IEnumerable<string>? imagePorts = null)
+    public static ContainerConfig Merge(ContainerConfig config, ImageDefaults image, IReadOnlyDictionary<string, string>? imageLabels = null, IEnumerable<string>? imagePorts = null,
+        IEnumerable<string>? imageVolumes = null)
     {
         List<string>? entrypoint = config.Entrypoint;
         List<string>? cmd = config.Cmd;
@@ -59,6 +60,7 @@ public static class ContainerSpecBuilder
             StopSignal = !string.IsNullOrEmpty(config.StopSignal) ? config.StopSignal : image.StopSignal,
             StopTimeout = config.StopTimeout,
             ExposedPorts = (imagePorts ?? []).Concat(config.ExposedPorts ?? []).Distinct().ToList(),
+            Volumes = (imageVolumes ?? []).Concat(config.Volumes ?? []).Distinct().ToList() is { Count: > 0 } volumes ? volumes : null,
         };
     }
 
@@ -113,7 +115,8 @@ public static class ContainerSpecBuilder
         string rootfs,
         ResolvedUser user,
         InitCgroupMount cgroupMount,
-        IReadOnlyList<string> maskedPaths)
+        IReadOnlyList<string> maskedPaths,
+        IReadOnlyList<InitMount>? mounts = null)
     {
         string hostname = Hostname(containerId, merged);
         ulong capabilities = Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
@@ -136,11 +139,7 @@ public static class ContainerSpecBuilder
             MaskedPaths = hostConfig.Privileged ? [] : [.. maskedPaths],
             ReadonlyPaths = hostConfig.Privileged ? [] : [.. DefaultPaths.Readonly],
         };
-        foreach (string bind in hostConfig.Binds ?? [])
-        {
-            var mount = BindMount.Parse(bind);
-            spec.Mounts.Add(new InitMount { Source = mount.Source, Destination = mount.Destination, ReadOnly = mount.ReadOnly });
-        }
+        spec.Mounts.AddRange(mounts ?? []);
         return spec;
     }
 

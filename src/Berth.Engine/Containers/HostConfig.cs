@@ -3,8 +3,20 @@ namespace Berth.Engine.Containers;
 /// <summary>How the host runs a container, with the names of Docker's HostConfig (the supported subset).</summary>
 public sealed class HostConfig
 {
-    /// <summary>Bind mounts as `host-path:container-path[:ro|rw]`.</summary>
+    /// <summary>`-v`: `host-path:container-path[:mode]`, `volume-name:container-path[:mode]` or `container-path`.</summary>
     public List<string>? Binds { get; set; }
+
+    /// <summary>`--mount`: bind, volume and tmpfs mounts with their options.</summary>
+    public List<Volumes.MountSpec>? Mounts { get; set; }
+
+    /// <summary>`--tmpfs /path[:options]`: destination to mount options.</summary>
+    public Dictionary<string, string>? Tmpfs { get; set; }
+
+    /// <summary>`--volumes-from CONTAINER[:ro|rw]`.</summary>
+    public List<string>? VolumesFrom { get; set; }
+
+    /// <summary>`--log-driver` and `--log-opt`; null or an empty type: the daemon's default.</summary>
+    public Logs.LogConfig? LogConfig { get; set; }
 
     public bool AutoRemove { get; set; }
 

@@ -20,10 +20,11 @@ public sealed class ContainerOutput : IDisposable
     private int _openStreams;
 
     /// <param name="logPath">The json-file log to write, or null for output that is not logged (an exec's).</param>
-    public ContainerOutput(EpollLoop loop, string? logPath)
+    /// <param name="settings">The log driver and its rotation; the `none` driver writes nothing.</param>
+    public ContainerOutput(EpollLoop loop, string? logPath, LogSettings? settings = null)
     {
         _loop = loop;
-        _log = logPath is null ? null : new JsonFileLogWriter(logPath);
+        _log = logPath is null || settings?.Driver == LogSettings.None ? null : new JsonFileLogWriter(logPath, settings);
     }
 
     /// <summary>Completes when every added stream has reached end of file and the log is flushed.</summary>

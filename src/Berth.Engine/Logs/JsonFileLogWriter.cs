@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Compression;
 using System.Text.Json;
 
 namespace Berth.Engine.Logs;
@@ -7,24 +8,37 @@ namespace Berth.Engine.Logs;
 /// Docker's json-file log format: one JSON object per line, {"log":"text\n","stream":"stdout","time":"RFC3339Nano"}.
 /// Output is cut into entries at newlines; a line longer than <see cref="MaxLineBytes"/> is written in
 /// pieces, and whatever is left when a stream ends is written without a newline, as Docker does.
+/// With a max size the file rotates as moby's loggerutils.LogFile does: once it has reached max-size, before the
+/// next entry, <c>log.1</c> becomes <c>log.2</c>… (the oldest beyond max-file is deleted), the log becomes
+/// <c>log.1</c> (gzipped to <c>log.1.gz</c> with compress) and a new log starts; with max-file 1 it is truncated.
 /// Not thread-safe: the owner serialises calls (all output of a container is read on one thread).
 /// </summary>
 public sealed class JsonFileLogWriter : IDisposable
 {
     public const int MaxLineBytes = 16 * 1024;
 
-    private readonly FileStream _file;
-    private readonly Utf8JsonWriter _json;
+    private readonly string _path;
+    private readonly LogSettings _settings;
     private readonly ArrayBufferWriter<byte> _pendingStdout = new();
     private readonly ArrayBufferWriter<byte> _pendingStderr = new();
+    private FileStream _file;
+    private Utf8JsonWriter _json;
+    private Task _compression = Task.CompletedTask;
 
-    public JsonFileLogWriter(string path)
+    public JsonFileLogWriter(string path, LogSettings? settings = null)
     {
-        _file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
-        _json = new Utf8JsonWriter(_file, new JsonWriterOptions { SkipValidation = true });
+        _path = path;
+        _settings = settings ?? LogSettings.Default;
+        (_file, _json) = Open(path);
     }
 
-    public string Path => _file.Name;
+    public string Path => _path;
+
+    private static (FileStream, Utf8JsonWriter) Open(string path)
+    {
+        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
+        return (file, new Utf8JsonWriter(file, new JsonWriterOptions { SkipValidation = true }));
+    }
 
     public void Write(LogStream stream, ReadOnlySpan<byte> data, DateTime utcNow)
     {
@@ -54,6 +68,8 @@ public sealed class JsonFileLogWriter : IDisposable
 
     private void WriteEntry(LogStream stream, ArrayBufferWriter<byte> line, DateTime utcNow)
     {
+        if (_settings.Rotates && _file.Position >= _settings.MaxSize)
+            Rotate();
         _json.Reset();
         _json.WriteStartObject();
         _json.WriteString("log"u8, System.Text.Encoding.UTF8.GetString(line.WrittenSpan));
@@ -65,9 +81,46 @@ public sealed class JsonFileLogWriter : IDisposable
         line.Clear();
     }
 
+    private void Rotate()
+    {
+        _json.Dispose();
+        _file.Dispose();
+        // A compression still running owns log.1: the shift below must not move it meanwhile.
+        _compression.Wait();
+        if (_settings.MaxFile > 1)
+        {
+            string extension = _settings.Compress ? ".gz" : "";
+            File.Delete($"{_path}.{_settings.MaxFile - 1}{extension}");
+            for (int i = _settings.MaxFile - 2; i >= 1; i--)
+                if (File.Exists($"{_path}.{i}{extension}"))
+                    File.Move($"{_path}.{i}{extension}", $"{_path}.{i + 1}{extension}", overwrite: true);
+            File.Move(_path, _path + ".1", overwrite: true);
+            if (_settings.Compress)
+                _compression = Task.Run(() => CompressRotated(_path + ".1"));
+        }
+        else
+        {
+            File.Delete(_path);
+        }
+        (_file, _json) = Open(_path);
+    }
+
+    /// <summary>log.1 → log.1.gz, written to a temp name and renamed, so a reader sees one or the other, never half.</summary>
+    private static void CompressRotated(string path)
+    {
+        string temp = path + ".gz.tmp";
+        using (var input = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        using (var output = new FileStream(temp, FileMode.Create, FileAccess.Write))
+        using (var gzip = new GZipStream(output, CompressionLevel.Fastest))
+            input.CopyTo(gzip);
+        File.Move(temp, path + ".gz", overwrite: true);
+        File.Delete(path);
+    }
+
     public void Dispose()
     {
         _json.Dispose();
         _file.Dispose();
+        _compression.Wait();
     }
 }

@@ -98,9 +98,9 @@ public sealed class ContainerApiTests : DaemonFixture
         var ports = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"PortBindings\":{\"80/tcp\":[{\"HostIp\":\"\",\"HostPort\":\"8080\"}]}}}");
         Assert.That(ports.Status, Is.EqualTo(400));
         Assert.That(ports.Message, Does.Contain("HostConfig.PortBindings"));
-        var tmpfs = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"Tmpfs\":{\"/run\":\"\"}}}");
-        Assert.That(tmpfs.Status, Is.EqualTo(400));
-        Assert.That(tmpfs.Message, Does.Contain("HostConfig.Tmpfs"));
+        var ulimits = await Api.PostAsync("/v1.50/containers/create", "{\"Image\":\"busybox\",\"HostConfig\":{\"Ulimits\":[{\"Name\":\"nofile\",\"Soft\":1,\"Hard\":2}]}}");
+        Assert.That(ulimits.Status, Is.EqualTo(400));
+        Assert.That(ulimits.Message, Does.Contain("HostConfig.Ulimits"));
     }
 
     [TestCase("GET", "/v1.50/containers/x/json")]

@@ -104,9 +104,9 @@ public sealed class ContainerOperationApiTests : DaemonFixture
     {
         string id = await StartedAsync("top", "sh", "-c", "sleep 1000 & sleep 2000");
         var top = await Api.GetAsync($"/v1.50/containers/{id}/top");
-        for (int i = 0; i < 50 && !top.Text.Contains("\"sleep 1000\"", StringComparison.Ordinal); i++)
+        for (int i = 0; i < 50 && !(top.Text.Contains("\"sleep 1000\"", StringComparison.Ordinal) && top.Text.Contains("\"sleep 2000\"", StringComparison.Ordinal)); i++)
         {
-            await Task.Delay(100); // the background child of sh has not exec'd sleep yet
+            await Task.Delay(100); // sh has not forked the background sleep, or not exec'd the second one, yet
             top = await Api.GetAsync($"/v1.50/containers/{id}/top");
         }
         Assert.That(top.Status, Is.EqualTo(200), top.ToString());

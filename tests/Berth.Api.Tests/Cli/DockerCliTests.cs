@@ -29,6 +29,51 @@ public sealed class DockerCliTests : DaemonFixture
     }
 
     [Test]
+    public async Task Volumes_through_the_docker_cli()
+    {
+        var create = await _docker.RunAsync("volume", "create", "--label", "app=web", "cli-vol");
+        Assert.That((create.ExitCode, create.Stdout), Is.EqualTo((0, "cli-vol\n")), create.ToString());
+        var write = await _docker.RunAsync("run", "--rm", "-v", "cli-vol:/d", "busybox", "sh", "-c", "echo hello > /d/f");
+        Assert.That(write.ExitCode, Is.Zero, write.ToString());
+        var read = await _docker.RunAsync("run", "--rm", "--mount", "type=volume,src=cli-vol,dst=/e,readonly", "--tmpfs", "/scratch:size=1m", "busybox", "sh", "-c", "cat /e/f; touch /e/g || echo refused");
+        Assert.That(read.Stdout, Does.StartWith("hello\n").And.EndWith("refused\n"), read.ToString());
+        var list = await _docker.RunAsync("volume", "ls", "--filter", "label=app=web");
+        Assert.That(list.Stdout, Is.EqualTo("DRIVER    VOLUME NAME\nlocal     cli-vol\n"), list.ToString());
+        var inspect = await _docker.RunAsync("volume", "inspect", "--format", "{{.Driver}} {{.Scope}} {{.Labels.app}}", "cli-vol");
+        Assert.That(inspect.Stdout, Is.EqualTo("local local web\n"), inspect.ToString());
+        var bad = await _docker.RunAsync("volume", "create", "bad/name");
+        Assert.That(bad.ExitCode, Is.EqualTo(1));
+        Assert.That(bad.Stderr, Does.Contain("includes invalid characters for a local volume name"));
+        var remove = await _docker.RunAsync("volume", "rm", "cli-vol");
+        Assert.That((remove.ExitCode, remove.Stdout), Is.EqualTo((0, "cli-vol\n")), remove.ToString());
+        var prune = await _docker.RunAsync("volume", "prune", "-f");
+        Assert.That(prune.Stdout, Does.Contain("Total reclaimed space:"), prune.ToString());
+    }
+
+    [Test]
+    public async Task Anonymous_volumes_go_with_rm_v_and_tmpfs_mounts_are_limited_through_the_docker_cli()
+    {
+        var create = await _docker.RunAsync("create", "--name", "cli-anon", "-v", "/data", "busybox", "true");
+        Assert.That(create.ExitCode, Is.Zero, create.ToString());
+        var mounts = await _docker.RunAsync("inspect", "--format", "{{range .Mounts}}{{.Type}} {{.Name}} {{.Destination}} {{.RW}}{{end}}", "cli-anon");
+        string[] mount = mounts.Stdout.Trim().Split(' ');
+        Assert.That(mount, Has.Length.EqualTo(4), mounts.ToString());
+        Assert.That((mount[0], mount[1].Length, mount[2], mount[3]), Is.EqualTo(("volume", 64, "/data", "true")), mounts.ToString());
+        var listed = await _docker.RunAsync("volume", "ls", "-q");
+        Assert.That(listed.Stdout.Split('\n'), Does.Contain(mount[1]), listed.ToString());
+        var remove = await _docker.RunAsync("rm", "-v", "cli-anon");
+        Assert.That(remove.ExitCode, Is.Zero, remove.ToString());
+        var gone = await _docker.RunAsync("volume", "inspect", mount[1]);
+        Assert.That(gone.ExitCode, Is.EqualTo(1), gone.ToString());
+        Assert.That(gone.Stderr, Does.Contain("no such volume"), gone.ToString());
+
+        var tmpfs = await _docker.RunAsync("run", "--rm", "--mount", "type=tmpfs,dst=/t,tmpfs-size=1m", "busybox", "sh", "-c",
+            "grep ' /t ' /proc/mounts; dd if=/dev/zero of=/t/f bs=1k count=2048 2>/dev/null || echo full");
+        Assert.That(tmpfs.ExitCode, Is.Zero, tmpfs.ToString());
+        Assert.That(tmpfs.Stdout, Does.StartWith("tmpfs /t tmpfs ").And.Contain("size=1024k").And.EndWith("full\n"), tmpfs.ToString());
+    }
+
+    [Test]
     public async Task Version()
     {
         var result = await _docker.RunAsync("version", "--format", "{{.Server.APIVersion}} {{.Server.Platform.Name}} {{.Server.Os}}");

@@ -39,17 +39,13 @@ public sealed class CreateRequestMapperTests
     }
 
     [TestCase("""{"Image":"busybox","HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}}""", "PortBindings")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/run"}]}}""", "Mounts")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"Tmpfs":{"/t":""}}}""", "Tmpfs")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Devices":[{"PathOnHost":"/dev/fuse","PathInContainer":"/dev/fuse","CgroupPermissions":"rwm"}]}}""", "Devices")]
     [TestCase("""{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":0}}}""", "RestartPolicy")]
     [TestCase("""{"Image":"busybox","HostConfig":{"NetworkMode":"host"}}""", "NetworkMode")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"LogConfig":{"Type":"json-file","Config":{"max-size":"10m"}}}}""", "LogConfig")]
     [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}""", "SecurityOpt")]
     [TestCase("""{"Image":"busybox","HostConfig":{"MemorySwappiness":10}}""", "MemorySwappiness")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"]}}""", "Dns")]
-    [TestCase("""{"Image":"busybox","Volumes":{"/data":{}}}""", "Volumes")]
     [TestCase("""{"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"default":{"Aliases":["web"]}}}}""", "EndpointsConfig")]
     public void RefusesUnsupportedFieldsThatAreSet(string json, string field)
     {
@@ -70,6 +66,38 @@ public sealed class CreateRequestMapperTests
     }
 
     [Test]
+    public void CarriesVolumesMountsTmpfsVolumesFromAndLogConfig()
+    {
+        var (config, host) = CreateRequestMapper.Map(Parse("""
+            {"Image":"busybox","Volumes":{"/data":{}},"HostConfig":{"Tmpfs":{"/t":"size=1m"},"VolumesFrom":["other:ro"],
+             "LogConfig":{"Type":"json-file","Config":{"max-size":"10m"}},
+             "Mounts":[{"Type":"volume","Source":"v","Target":"/v","ReadOnly":true,"VolumeOptions":{"NoCopy":true,"DriverConfig":{"Name":"local","Options":{"type":"tmpfs","device":"tmpfs"}}}},
+                       {"Type":"tmpfs","Target":"/run","TmpfsOptions":{"SizeBytes":1048576,"Mode":448}},
+                       {"Type":"bind","Source":"/srv","Target":"/srv","BindOptions":{"Propagation":"rslave"}}]}}
+            """));
+        Assert.That(config.Volumes, Is.EqualTo(new[] { "/data" }));
+        Assert.That(host.Tmpfs!["/t"], Is.EqualTo("size=1m"));
+        Assert.That(host.VolumesFrom, Is.EqualTo(new[] { "other:ro" }));
+        Assert.That(host.LogConfig!.Config["max-size"], Is.EqualTo("10m"));
+        var volume = host.Mounts![0];
+        Assert.That((volume.Type, volume.Source, volume.ReadOnly, volume.NoCopy, volume.VolumeDriver, volume.VolumeDriverOptions!["type"]), Is.EqualTo(("volume", "v", true, true, "local", "tmpfs")));
+        Assert.That((host.Mounts[1].TmpfsSizeBytes, host.Mounts[1].TmpfsMode), Is.EqualTo((1048576L, 448u)));
+        Assert.That(host.Mounts[2].Propagation, Is.EqualTo("rslave"));
+    }
+
+    [TestCase("""{"Type":"volume","Target":"/x","TmpfsOptions":{"SizeBytes":1}}""", "invalid mount config for type \"volume\": field TmpfsOptions must not be specified")]
+    [TestCase("""{"Type":"bind","Target":"/x","Source":"/a","BindOptions":{"Propagation":"sideways"}}""", "invalid propagation mode: sideways")]
+    [TestCase("""{"Type":"npipe","Target":"/x"}""", "not supported by Berth")]
+    [TestCase("""{"Type":"weird","Target":"/x"}""", "mount type unknown")]
+    [TestCase("""{"Type":"volume","Target":"/x","VolumeOptions":{"Subpath":"a"}}""", "volume subpaths are not supported by Berth")]
+    public void RefusesMountsWithOptionsOfAnotherTypeOrUnsupported(string mount, string message)
+    {
+        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"Mounts":[""" + mount + "]}}")))!;
+        Assert.That(e.StatusCode, Is.EqualTo(400));
+        Assert.That(e.Message, Does.Contain(message));
+    }
+
+    [Test]
     public void AnUnknownNetworkIsNotFound()
     {
         var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"mynet":{}}}}""")))!;
@@ -80,7 +108,7 @@ public sealed class CreateRequestMapperTests
     [Test]
     public void NamesEveryRefusedFieldAtOnce()
     {
-        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"Tmpfs":{"/t":""},"PublishAllPorts":true}}""")))!;
-        Assert.That(e.Message, Does.Contain("Tmpfs").And.Contain("PublishAllPorts"));
+        var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}],"PublishAllPorts":true}}""")))!;
+        Assert.That(e.Message, Does.Contain("Ulimits").And.Contain("PublishAllPorts"));
     }
 }

@@ -229,6 +229,41 @@ public sealed class ContainerLifecycleUnitTests
     }
 
     [Test]
+    public async Task TheVolumesStepGivesTheSpecItsMountsAndAFailedStartLetsThemGo()
+    {
+        using var subscription = _engine.Events.Subscribe();
+        var container = Create(new HostConfig { Binds = ["unit-vol:/data:ro"], Tmpfs = new() { ["/scratch"] = "size=1m" } });
+        _host.NextLaunchFailure = new ContainerStartException(127, "not found");
+        Assert.ThrowsAsync<ContainerStartException>(() => Containers.StartAsync(container.Id));
+        Assert.That(await Containers.StartAsync(container.Id), Is.True);
+
+        var mounts = _host.LastSpec!.Mounts;
+        Assert.That(mounts.Select(m => (m.Type, m.Destination, m.ReadOnly)), Is.EqualTo(new[] { (InitSpec.InitMount.BindType, "/data", true), (InitSpec.InitMount.TmpfsType, "/scratch", false) }));
+        Assert.That(mounts[0].Source, Is.EqualTo(_engine.Volumes.Get("unit-vol").Mountpoint));
+        Assert.That(mounts[1].Data, Does.Contain("size=1048576"));
+        var actions = new List<string>();
+        while (subscription.Reader.TryRead(out var e))
+            if (e.Type == "volume")
+                actions.Add(e.Action);
+        Assert.That(actions, Is.EqualTo(new[] { "create", "mount", "unmount", "mount" }), "the failed start's mount is undone");
+    }
+
+    [Test]
+    public async Task AutoRemoveTakesTheAnonymousVolumesAndKeepsNamedOnes()
+    {
+        var (container, process) = await StartAsync(new HostConfig { AutoRemove = true, Binds = ["kept-vol:/kept", "/anonymous"] });
+        string anonymous = container.Record.Mounts.Single(m => m.Destination == "/anonymous").Name;
+        Assert.That(_engine.Volumes.TryGet(anonymous), Is.Not.Null);
+        var removed = Containers.WaitAsync(container.Id, WaitCondition.Removed);
+
+        process.Exit(0);
+
+        await removed.WaitAsync(Timeout);
+        Assert.That(_engine.Volumes.List().Select(v => v.Name), Is.EqualTo(new[] { "kept-vol" }));
+        Assert.That(Directory.Exists(Path.Combine(_root, "volumes", anonymous)), Is.False, "the anonymous volume's data");
+    }
+
+    [Test]
     public async Task AnOomKillIsReported()
     {
         var (container, process) = await StartAsync();

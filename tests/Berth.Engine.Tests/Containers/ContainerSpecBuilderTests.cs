@@ -90,8 +90,9 @@ public sealed class ContainerSpecBuilderTests
     {
         string id = new('c', 64);
         var merged = Merge(new ContainerConfig());
-        var spec = ContainerSpecBuilder.Build(id, merged, new HostConfig { Binds = ["/srv:/data:ro"], SecurityOpt = ["no-new-privileges"] },
-            "/rootfs", new ResolvedUser(1000, 1000, [100], "/home/app"), new InitCgroupMount { Version = 2 }, ["/proc/kcore"]);
+        var spec = ContainerSpecBuilder.Build(id, merged, new HostConfig { SecurityOpt = ["no-new-privileges"] },
+            "/rootfs", new ResolvedUser(1000, 1000, [100], "/home/app"), new InitCgroupMount { Version = 2 }, ["/proc/kcore"],
+            [new InitMount { Source = "/srv", Destination = "/data", ReadOnly = true }]);
         Assert.That(spec.Hostname, Is.EqualTo(id[..12]));
         Assert.That(spec.Capabilities, Is.EqualTo(0xa80425fbUL));
         Assert.That(spec.NoNewPrivileges, Is.True);

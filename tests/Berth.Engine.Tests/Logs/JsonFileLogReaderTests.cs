@@ -48,6 +48,11 @@ public sealed class JsonFileLogReaderTests
     }
 
     [Test]
-    public void AMissingFileReadsAsEmpty() =>
-        Assert.That(JsonFileLogReader.ReadAll(_path), Is.Empty);
+    public void AMissingFileReadsAsEmptyUntilItAppears()
+    {
+        using var reader = new JsonFileLogReader(_path);
+        Assert.That(reader.ReadAvailable(), Is.Empty);
+        File.WriteAllText(_path, "{\"log\":\"late\\n\",\"stream\":\"stdout\",\"time\":\"2025-01-02T03:04:05Z\"}\n");
+        Assert.That(reader.ReadAvailable().Select(e => Encoding.UTF8.GetString(e.Line)), Is.EqualTo(new[] { "late\n" }));
+    }
 }

@@ -6,11 +6,11 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Engine.Containers.Start;
 
 /// <summary>
-/// The run's stdio: pipes for stdin, stdout and stderr read on the epoll loop into the json-file log and attached
-/// clients; for a Tty container /dev/null instead (the exec step receives the terminal berth-init makes). On
+/// The run's stdio: pipes for stdin, stdout and stderr read on the epoll loop into the log (its driver and rotation)
+/// and attached clients; for a Tty container /dev/null instead (the exec step receives the terminal berth-init makes). On
 /// release it waits a few seconds for the output to drain, then closes it.
 /// </summary>
-internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger) : IStartStep
+internal sealed class IoStep(EpollLoop loop, LogConfig defaultLogConfig, BackgroundWork work, ILogger logger) : IStartStep
 {
     /// <summary>A background child of the command can hold the output open after the exit; the release stops waiting then.</summary>
     private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(5);
@@ -20,7 +20,7 @@ internal sealed class IoStep(EpollLoop loop, BackgroundWork work, ILogger logger
     public Task StartAsync(StartContext context, CancellationToken ct)
     {
         var container = context.Container;
-        var output = new ContainerOutput(loop, container.LogPath);
+        var output = new ContainerOutput(loop, container.LogPath, LogSettings.Parse(container.Record.HostConfig.LogConfig ?? defaultLogConfig));
         context.Output = output;
         if (container.Record.Config.Tty)
         {

@@ -6,7 +6,7 @@ using Berth.Engine.Security;
 
 namespace Berth.Engine.Containers.Start;
 
-/// <summary>Builds berth-init's spec: the merged config, the resolved user, the cgroup mount, masked paths, binds.</summary>
+/// <summary>Builds berth-init's spec: the merged config, the resolved user, the cgroup mount, masked paths, the volumes step's mounts.</summary>
 internal sealed class SpecStep(ICgroupDriver cgroups, ILifecycleHost host) : IStartStep
 {
     private readonly IReadOnlyList<string> _maskedPaths = DefaultPaths.Masked();
@@ -17,13 +17,6 @@ internal sealed class SpecStep(ICgroupDriver cgroups, ILifecycleHost host) : ISt
     {
         var record = context.Container.Record;
         string rootfs = context.Container.Rootfs.MergedDirectory;
-        foreach (string bind in record.HostConfig.Binds ?? [])
-        {
-            // Like `docker run -v`, a missing host directory is created.
-            var mount = BindMount.Parse(bind);
-            if (!Path.Exists(mount.Source))
-                Directory.CreateDirectory(mount.Source);
-        }
         ResolvedUser user;
         try
         {
@@ -33,7 +26,7 @@ internal sealed class SpecStep(ICgroupDriver cgroups, ILifecycleHost host) : ISt
         {
             throw new ContainerStartException(128, e.Message);
         }
-        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, cgroups.ContainerMount(), _maskedPaths);
+        var spec = ContainerSpecBuilder.Build(record.Id, record.Config, record.HostConfig, rootfs, user, cgroups.ContainerMount(), _maskedPaths, context.Mounts);
         if (record.HostConfig.Init)
         {
             spec.InitProgram = host.ReaperPath;

@@ -16,6 +16,9 @@ public sealed class StartContext(Container container, Image image)
     /// <summary>The cgroup step's cgroup.</summary>
     public ContainerCgroup? Cgroup { get; set; }
 
+    /// <summary>The volumes step's mounts (binds, volumes, tmpfs), parents first; null when it did not run or was released.</summary>
+    public IReadOnlyList<InitSpec.InitMount>? Mounts { get; set; }
+
     /// <summary>The instructions for berth-init, built by the spec step; later steps may add to them before the launch.</summary>
     public InitSpec.InitSpec? Spec { get; set; }
 

@@ -34,10 +34,14 @@ internal sealed class FakeLifecycleHost : ILifecycleHost
     /// <summary>The next unmount fails with EBUSY, leaving the mount.</summary>
     public bool NextUnmountBusy { get; set; }
 
+    /// <summary>The spec of the last container launch, failed or not.</summary>
+    public InitSpec.InitSpec? LastSpec { get; private set; }
+
     public IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles)
     {
         lock (_gate)
         {
+            LastSpec = spec;
             var child = new FakeStartingProcess(++_nextPid, Exec);
             Children.Add(child);
             return child;

@@ -1,0 +1,7 @@
+using System.Text.Json.Serialization;
+
+namespace Berth.Engine.Volumes;
+
+[JsonSerializable(typeof(Volume))]
+[JsonSourceGenerationOptions(WriteIndented = true)]
+internal sealed partial class VolumeJsonContext : JsonSerializerContext;
