@@ -1,0 +1,49 @@
+using System.Runtime.InteropServices;
+
+namespace Berth.Network.Interop;
+
+/// <summary>The libc calls networking needs that Berth.Interop does not bind: netlink sockets and setns.</summary>
+internal static unsafe partial class NetLibc
+{
+    private const string Libc = "libc";
+
+    public const int AF_NETLINK = 16;
+    public const int SOCK_RAW = 3;
+    public const int SOCK_CLOEXEC = 0x80000;
+    public const int NETLINK_ROUTE = 0;
+    public const int CLONE_NEWNET = 0x40000000;
+    public const int SOL_SOCKET = 1;
+    public const int SO_RCVBUF = 8;
+    public const int SOL_NETLINK = 270;
+    public const int NETLINK_EXT_ACK = 11;
+
+    [LibraryImport(Libc, EntryPoint = "socket", SetLastError = true)]
+    public static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
+    public static partial int bind(int fd, void* addr, uint len);
+
+    [LibraryImport(Libc, EntryPoint = "send", SetLastError = true)]
+    public static partial nint send(int fd, void* buf, nuint len, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "recv", SetLastError = true)]
+    public static partial nint recv(int fd, void* buf, nuint len, int flags);
+
+    [LibraryImport(Libc, EntryPoint = "setsockopt", SetLastError = true)]
+    public static partial int setsockopt(int fd, int level, int name, void* value, uint len);
+
+    [LibraryImport(Libc, EntryPoint = "close", SetLastError = true)]
+    public static partial int close(int fd);
+
+    [LibraryImport(Libc, EntryPoint = "setns", SetLastError = true)]
+    public static partial int setns(int fd, int nstype);
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct sockaddr_nl
+    {
+        public ushort nl_family;
+        public ushort nl_pad;
+        public uint nl_pid;
+        public uint nl_groups;
+    }
+}
