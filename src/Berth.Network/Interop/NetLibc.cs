@@ -9,6 +9,9 @@ internal static unsafe partial class NetLibc
 
     public const int AF_NETLINK = 16;
     public const int SOCK_RAW = 3;
+    public const int AF_INET = 2;
+    public const int SOCK_STREAM = 1;
+    public const int SOCK_DGRAM = 2;
     public const int SOCK_CLOEXEC = 0x80000;
     public const int NETLINK_ROUTE = 0;
     public const int CLONE_NEWNET = 0x40000000;
@@ -22,6 +25,9 @@ internal static unsafe partial class NetLibc
 
     [LibraryImport(Libc, EntryPoint = "bind", SetLastError = true)]
     public static partial int bind(int fd, void* addr, uint len);
+
+    [LibraryImport(Libc, EntryPoint = "getsockname", SetLastError = true)]
+    public static partial int getsockname(int fd, void* addr, uint* len);
 
     [LibraryImport(Libc, EntryPoint = "send", SetLastError = true)]
     public static partial nint send(int fd, void* buf, nuint len, int flags);
