@@ -28,6 +28,11 @@ namespace Berth.Api;
 [JsonSerializable(typeof(List<FilesystemChange>))]
 [JsonSerializable(typeof(ContainerStatsResponse))]
 [JsonSerializable(typeof(EventMessage))]
+[JsonSerializable(typeof(NetworkResource))]
+[JsonSerializable(typeof(List<NetworkResource>))]
+[JsonSerializable(typeof(NetworkCreateRequest))]
+[JsonSerializable(typeof(NetworkCreateResponse))]
+[JsonSerializable(typeof(NetworkPruneResponse))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

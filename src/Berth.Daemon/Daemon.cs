@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using Berth.Daemon.Api;
 using Berth.Engine;
 using Berth.Http;
+using Berth.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Daemon;
@@ -63,10 +64,30 @@ public static class Daemon
                 return 1;
             }
 
+            NetworkHost? networkHost = null;
+            NetworkManager? networks = null;
+            if (options.NetworkNamespace is not null)
+            {
+                try
+                {
+                    networkHost = options.NetworkNamespace == "host" ? NetworkHost.Current() : NetworkHost.Join(options.NetworkNamespace);
+                    networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")));
+                    networks.Initialize();
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogCritical("Cannot set up networking in {Namespace}: {Error}", options.NetworkNamespace, e.Message);
+                    networkHost?.Dispose();
+                    await CloseEngineAsync(engine, logger);
+                    return 1;
+                }
+            }
+            using var ownedNetworkHost = networkHost;
+
             HttpServer server;
             try
             {
-                var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory);
+                var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory) { Networks = networks };
                 var api = new ApiHandler(services);
                 var serverOptions = new HttpServerOptions
                 {

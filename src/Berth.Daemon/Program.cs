@@ -30,7 +30,12 @@ var group = new Option<string>("--group", "-G")
     DefaultValueFactory = _ => "berth",
 };
 
-var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)") { host, dataRoot, cgroupParent, logLevel, group };
+var networkNamespace = new Option<string?>("--network-namespace")
+{
+    Description = "Serve /networks, with Berth's bridges and nftables table in this network namespace: 'host' or a path such as /run/netns/NAME",
+};
+
+var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)") { host, dataRoot, cgroupParent, logLevel, group, networkNamespace };
 root.SetAction(async (parse, _) =>
 {
     var options = new DaemonOptions
@@ -39,6 +44,7 @@ root.SetAction(async (parse, _) =>
         DataRoot = Path.GetFullPath(parse.GetValue(dataRoot)!),
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
+        NetworkNamespace = parse.GetValue(networkNamespace),
         LogLevel = parse.GetValue(logLevel) switch
         {
             "debug" => LogLevel.Debug,

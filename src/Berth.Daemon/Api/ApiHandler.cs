@@ -29,6 +29,8 @@ public sealed partial class ApiHandler
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
         new EventRoutes(services).Map(_router);
+        if (services.Networks is not null)
+            new NetworkRoutes(services, services.Networks).Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)

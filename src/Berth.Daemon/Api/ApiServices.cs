@@ -15,5 +15,8 @@ public sealed class ApiServices(ContainerEngine engine, DaemonOptions options, s
 
     public AttachSessions Attachments { get; } = new();
 
+    /// <summary>Berth's networks; null unless berthd was started with --network-namespace (until containers are wired).</summary>
+    public Berth.Network.NetworkManager? Networks { get; init; }
+
     public ILogger Logger { get; } = loggerFactory.CreateLogger("Berth.Api");
 }
