@@ -41,8 +41,9 @@ public sealed class NetworkManager
     /// <summary>
     /// Loads the records, creates the predefined networks on the first start (`bridge` on berth0 with a subnet from
     /// the pools, or <paramref name="defaultBridgeSubnet"/> (--bip)), recreates missing bridges and rebuilds the nft
-    /// table in one transaction. Endpoints left wired by a daemon that died are unwired: their port reservations
-    /// died with it and the kernel removed their veths with their namespaces.
+    /// table in one transaction, published ports of the recorded endpoints included. Not yet done: re-taking the
+    /// host-port reservations of those ports and unwiring endpoints whose containers died with the daemon; both
+    /// belong to the engine's recovery, which knows which containers still run.
     /// </summary>
     public void Initialize(string? defaultBridgeSubnet = null)
     {
