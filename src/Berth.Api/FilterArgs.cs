@@ -27,7 +27,7 @@ public sealed class FilterArgs
         return this;
     }
 
-    /// <summary>Parses the query value; null or empty means no filter. Throws <see cref="FormatException"/> for anything else than the two shapes.</summary>
+    /// <summary>Parses the query value; null or empty means no filter. Throws <see cref="InvalidFilterException"/> for anything else than the two shapes.</summary>
     public static FilterArgs Parse(string? json)
     {
         var filters = new FilterArgs();
@@ -37,14 +37,14 @@ public sealed class FilterArgs
         {
             using var document = JsonDocument.Parse(json);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
-                throw new FormatException("filters must be a JSON object");
+                throw new InvalidFilterException("filters must be a JSON object");
             foreach (var filter in document.RootElement.EnumerateObject())
             {
                 switch (filter.Value.ValueKind)
                 {
                     case JsonValueKind.Array:
                         foreach (var value in filter.Value.EnumerateArray())
-                            filters.Add(filter.Name, value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new FormatException($"filter `{filter.Name}`: values must be strings"));
+                            filters.Add(filter.Name, value.ValueKind == JsonValueKind.String ? value.GetString()! : throw new InvalidFilterException($"filter `{filter.Name}`: values must be strings"));
                         break;
                     case JsonValueKind.Object:
                         foreach (var value in filter.Value.EnumerateObject())
@@ -52,13 +52,13 @@ public sealed class FilterArgs
                                 filters.Add(filter.Name, value.Name);
                         break;
                     default:
-                        throw new FormatException($"filter `{filter.Name}`: expected a list or a map of values");
+                        throw new InvalidFilterException($"filter `{filter.Name}`: expected a list or a map of values");
                 }
             }
         }
         catch (JsonException e)
         {
-            throw new FormatException($"invalid filter: {e.Message}", e);
+            throw new InvalidFilterException($"invalid filter: {e.Message}", e);
         }
         return filters;
     }

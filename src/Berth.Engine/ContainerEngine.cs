@@ -1,10 +1,10 @@
 using Berth.Engine.Archive;
 using Berth.Engine.Cgroups;
 using Berth.Engine.Containers;
+using Berth.Engine.Containers.Host;
 using Berth.Engine.Events;
 using Berth.Engine.Images;
 using Berth.Engine.Io;
-using Berth.Engine.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine;
@@ -39,35 +39,53 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
     public EngineEvents Events { get; private init; } = null!;
 
-    public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default)
+    /// <summary>Background work of the engine (exit handling, auto-remove); tests wait for it to drain.</summary>
+    public BackgroundWork Work { get; private init; } = null!;
+
+    /// <summary>Opens the engine on the host: the cgroup driver it detects, berth-launcher, overlayfs.</summary>
+    public static Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default) =>
+        OpenAsync(options, loggerFactory, seams: null, ct);
+
+    /// <summary>
+    /// Opens the engine with <paramref name="seams"/> in place of the host's cgroups and process and mount calls
+    /// (a test's fakes); null parts are the host's.
+    /// </summary>
+    public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, EngineSeams? seams, CancellationToken ct = default)
     {
         var logger = loggerFactory.CreateLogger("Berth.Engine");
-        foreach (string helper in new[] { options.LauncherPath, options.InitPath, options.ReaperPath })
-            if (!File.Exists(helper))
-                throw new FileNotFoundException($"helper program `{helper}` is missing (build it with `make`, or set BERTH_HELPER_DIR)", helper);
-
         Directory.CreateDirectory(options.DataRoot);
-        var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
-        var cgroups = CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
         var loop = new EpollLoop();
-        loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
-        var launcher = new ContainerProcessLauncher(options.LauncherPath, options.InitPath, options.ReaperPath);
-        var events = new EngineEvents();
-        var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, launcher, loop, events, loggerFactory.CreateLogger("Berth.Containers"));
-        await containers.LoadAsync(ct);
-        logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
-        return new ContainerEngine
+        try
         {
-            Options = options,
-            Images = images,
-            Cgroups = cgroups,
-            Containers = containers,
-            Execs = new ExecManager(containers, launcher, loop),
-            Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
-            Events = events,
-            _loop = loop,
-            _logger = logger,
-        };
+            loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
+            var host = seams?.Host ?? new LinuxLifecycleHost(options, loop);
+            var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
+            var cgroups = seams?.Cgroups ?? CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
+            var events = new EngineEvents();
+            var work = new BackgroundWork(loggerFactory.CreateLogger("Berth.Background"));
+            var containersLogger = loggerFactory.CreateLogger("Berth.Containers");
+            var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, host, loop, events, work, containersLogger);
+            await containers.LoadAsync(ct);
+            logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
+            return new ContainerEngine
+            {
+                Options = options,
+                Images = images,
+                Cgroups = cgroups,
+                Containers = containers,
+                Execs = new ExecManager(containers, host, loop, work),
+                Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
+                Events = events,
+                Work = work,
+                _loop = loop,
+                _logger = logger,
+            };
+        }
+        catch
+        {
+            loop.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>
@@ -84,6 +102,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 _logger.LogError("Stopping {Container} at shutdown failed: {Error}", container.Id[..12], e.Message);
             }
         }
+        await Work.DrainAsync();
         _loop.Dispose();
     }
 }

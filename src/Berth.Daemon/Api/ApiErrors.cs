@@ -1,26 +1,27 @@
-using Berth.Engine.Archive;
-using Berth.Engine.Cgroups;
-using Berth.Engine.Containers;
-using Berth.Engine.Images;
-using Berth.Engine.Processes;
+using Berth.Api;
+using Berth.Engine;
 using Berth.Http;
 
 namespace Berth.Daemon.Api;
 
-/// <summary>The one place where errors become HTTP statuses, as moby's errdefs do.</summary>
+/// <summary>The one place where errors become HTTP statuses, as moby's errdefs do: by the kind of the engine's error.</summary>
 public static class ApiErrors
 {
-    public static (int Status, string Message) Map(Exception e) => e switch
+    /// <summary>The status and message of a failed request; <c>Expected</c> is false for a bug (logged with its stack).</summary>
+    public static (int Status, string Message, bool Expected) Map(Exception e) => e switch
     {
-        ApiException api => (api.StatusCode, api.Message),
-        ContainerNotFoundException or ImageNotFoundException or ExecNotFoundException or ContainerPathNotFoundException => (404, e.Message),
-        ContainerConflictException or ImageInUseException => (409, e.Message),
-        ImageFormatException or InvalidImageReferenceException => (400, e.Message),
-        // moby: a command that is missing (127) or cannot be executed (126) is an invalid parameter; the CLI
-        // then maps the message text ("executable file not found", "permission denied") to its own exit code.
-        ContainerStartException start => (start.ExitCode is 126 or 127 ? 400 : 500, e.Message),
-        CgroupException => (500, e.Message),
-        ArgumentException or FormatException => (400, e.Message),
-        _ => (500, e.Message),
+        ApiException api => (api.StatusCode, api.Message, true),
+        EngineException engine => (StatusOf(engine.Kind), e.Message, true),
+        InvalidFilterException => (400, e.Message, true),
+        _ => (500, e.Message, false),
+    };
+
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidParameter => 400,
+        ErrorKind.NotFound => 404,
+        ErrorKind.Conflict => 409,
+        ErrorKind.NotImplemented => 501,
+        _ => 500,
     };
 }

@@ -48,8 +48,10 @@ public sealed partial class ApiHandler
         }
         catch (Exception e) when (!context.Response.HasStarted && !IsClientGone(context, e))
         {
-            var (status, message) = ApiErrors.Map(e);
-            if (status >= 500 && status != 501)
+            var (status, message, expected) = ApiErrors.Map(e);
+            if (!expected)
+                _logger.LogError(e, "{Method} {Target}: {Status} unexpected {Type}", context.Request.Method, context.Request.Target, status, e.GetType().Name);
+            else if (status >= 500 && status != 501)
                 _logger.LogError("{Method} {Target}: {Status} {Message}", context.Request.Method, context.Request.Target, status, message);
             else
                 _logger.LogDebug("{Method} {Target}: {Status} {Message}", context.Request.Method, context.Request.Target, status, message);

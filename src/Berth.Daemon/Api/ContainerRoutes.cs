@@ -1,5 +1,6 @@
 using Berth.Api;
 using Berth.Engine.Containers;
+using Berth.Engine.Processes;
 using Berth.Http;
 using Microsoft.Extensions.Logging;
 
@@ -75,7 +76,7 @@ public sealed class ContainerRoutes(ApiServices services)
         return context.Response.SendJsonAsync(inspect, ApiJsonContext.Default.ContainerInspectResponse, context.RequestAborted);
     }
 
-    /// <summary>204, or 304 when already running. A failed start of an auto-remove container removes it (as moby does), so that `docker run --rm` waiting for the removal returns.</summary>
+    /// <summary>204, or 304 when already running. A failed start ends the attach streams waiting for it (the engine removes an auto-remove container).</summary>
     private async Task StartAsync(HttpContext context)
     {
         var container = Containers.Get(context.RouteValue("id"));
@@ -84,28 +85,14 @@ public sealed class ContainerRoutes(ApiServices services)
         {
             started = await Containers.StartAsync(container.Id, context.RequestAborted);
         }
-        catch (Exception e) when (e is not (ContainerNotFoundException or ContainerConflictException or OperationCanceledException))
+        catch (ContainerStartException)
         {
             services.Attachments.EndPending(container.Id);
-            if (container.Record.HostConfig.AutoRemove)
-                await RemoveQuietlyAsync(container.Id);
             throw;
         }
         if (started)
             services.Logger.LogInformation("Started container {Id}", container.Id[..12]);
         context.Response.StatusCode = started ? 204 : 304;
-    }
-
-    private async Task RemoveQuietlyAsync(string id)
-    {
-        try
-        {
-            await Containers.RemoveAsync(id, force: true);
-        }
-        catch (Exception e) when (e is ContainerNotFoundException or ContainerConflictException or IOException)
-        {
-            services.Logger.LogWarning("Auto-remove of {Id} after a failed start failed: {Error}", id[..12], e.Message);
-        }
     }
 
     private async Task StopAsync(HttpContext context)

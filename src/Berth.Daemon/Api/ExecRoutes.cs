@@ -1,5 +1,6 @@
 using System.Text;
 using Berth.Api;
+using Berth.Engine;
 using Berth.Engine.Containers;
 using Berth.Engine.Logs;
 using Berth.Engine.Processes;
@@ -98,7 +99,7 @@ public sealed class ExecRoutes(ApiServices services)
             {
                 Execs.Start(session.Id, sink);
             }
-            catch (Exception e) when (e is ContainerStartException or ContainerConflictException or ContainerNotFoundException or ExecNotFoundException or ArgumentException or IOException)
+            catch (Exception e) when (e is EngineException or IOException)
             {
                 services.Logger.LogDebug("Exec {Exec} did not start: {Error}", session.Id[..12], e.Message);
                 byte[] text = Encoding.UTF8.GetBytes(e.Message + "\r\n");

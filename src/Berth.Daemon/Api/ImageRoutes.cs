@@ -47,7 +47,7 @@ public sealed class ImageRoutes(ApiServices services)
         }
         catch (Exception e) when (context.Response.HasStarted && e is not OperationCanceledException)
         {
-            var (_, message) = ApiErrors.Map(e);
+            var (_, message, _) = ApiErrors.Map(e);
             services.Logger.LogWarning("Image load failed after progress was sent: {Error}", message);
             await output.WriteAsync(new JsonMessage { ErrorDetail = new ErrorDetail { Message = message }, Error = message }, ct);
             return;

@@ -45,7 +45,7 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
             }
             catch (Exception e) when (IsBadArchive(e))
             {
-                throw new ArgumentException($"the archive is not a valid tar, or is truncated, at entry `{entry.Name}`: {e.Message}", e);
+                throw new InvalidParameterException($"the archive is not a valid tar, or is truncated, at entry `{entry.Name}`: {e.Message}", e);
             }
         }
         // Last, because creating entries in a directory changes its mtime; one a later entry replaced is skipped.
@@ -67,7 +67,7 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
         }
         catch (Exception e) when (IsBadArchive(e))
         {
-            throw new ArgumentException($"the archive is not a valid tar, or is truncated: {e.Message}", e);
+            throw new InvalidParameterException($"the archive is not a valid tar, or is truncated: {e.Message}", e);
         }
     }
 
@@ -117,9 +117,9 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
             return;
         bool isDirectory = entry.EntryType == TarEntryType.Directory;
         if (noOverwriteDirNonDir && existing.IsDirectory && !isDirectory)
-            throw new ArgumentException($"cannot overwrite directory \"{entry.Name}\" with non-directory");
+            throw new InvalidParameterException($"cannot overwrite directory \"{entry.Name}\" with non-directory");
         if (noOverwriteDirNonDir && !existing.IsDirectory && isDirectory)
-            throw new ArgumentException($"cannot overwrite non-directory \"{entry.Name}\" with directory");
+            throw new InvalidParameterException($"cannot overwrite non-directory \"{entry.Name}\" with directory");
         if (!(existing.IsDirectory && isDirectory))
             Remove(parent, name, existing);
     }
@@ -260,7 +260,7 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
     private static void Remove(SafeFileHandle parent, string name, FileStat status)
     {
         if (status.IsMountRoot)
-            throw new ArgumentException($"cannot replace `{name}`: it is a mount point");
+            throw new InvalidParameterException($"cannot replace `{name}`: it is a mount point");
         if (status.IsDirectory)
         {
             if (Sys.TryOpenAt2(parent, name, O_RDONLY | O_DIRECTORY, Sys.ResolveBeneathNoSymlinks, out var directory, out _))
@@ -287,5 +287,5 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
 
     private static uint ModeOf(TarEntry entry) => (uint)entry.Mode & 0xFFF;
 
-    private static ArgumentException Fail(TarEntry entry, string problem) => new($"archive entry `{entry.Name}` {problem}");
+    private static InvalidParameterException Fail(TarEntry entry, string problem) => new($"archive entry `{entry.Name}` {problem}");
 }

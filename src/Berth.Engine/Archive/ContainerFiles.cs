@@ -11,7 +11,7 @@ namespace Berth.Engine.Archive;
 /// running and stopped containers alike (see <see cref="FilesystemView"/> for what each one sees).
 /// <para>
 /// Errors, for the API: <see cref="ContainerNotFoundException"/> and <see cref="ContainerPathNotFoundException"/> (404);
-/// <see cref="ArgumentException"/> (400: empty path, destination not a directory, read-only rootfs or volume,
+/// <see cref="InvalidParameterException"/> (400: empty path, destination not a directory, read-only rootfs or volume,
 /// a bad or unsafe archive entry, an overwrite that noOverwriteDirNonDir forbids);
 /// <see cref="ContainerConflictException"/> (409: export of a container being removed, or one stuck stopping);
 /// <see cref="ImageNotFoundException"/> when a stopped container's image is gone, IOException otherwise (500).
@@ -110,9 +110,9 @@ public sealed class ContainerFiles(ContainerManager containers, ImageStore image
         bool readonlyRootfs = container.Record.HostConfig.ReadonlyRootfs;
         // A stopped container's view is the rootfs alone, mounted read-write here: its configuration decides.
         if (!view.Running && readonlyRootfs)
-            throw new ArgumentException("container rootfs is marked read-only");
+            throw new InvalidParameterException("container rootfs is marked read-only");
         if (Sys.StatFs(destination).ReadOnly)
-            throw new ArgumentException(readonlyRootfs ? "container rootfs is marked read-only" : "mounted volume is marked read-only");
+            throw new InvalidParameterException(readonlyRootfs ? "container rootfs is marked read-only" : "mounted volume is marked read-only");
     }
 
     private static PathStat StatOf(FilesystemView view, string path, ResolvedPath resolved)

@@ -21,7 +21,7 @@ internal static class ContainerPath
     public static (string Path, bool FollowLast, string Name) Parse(string path)
     {
         if (path.Length == 0)
-            throw new ArgumentException("path is empty");
+            throw new InvalidParameterException("path is empty");
         string clean = Clean(path);
         bool trailingDot = path == "." || path.EndsWith("/.", StringComparison.Ordinal);
         bool followLast = clean != "/" && (trailingDot || path.EndsWith('/'));
@@ -86,7 +86,7 @@ internal static class ContainerPath
     /// the last one too, so that a symlink to a directory can be the destination.
     /// </summary>
     /// <exception cref="ContainerPathNotFoundException">it does not exist (the message names <paramref name="container"/>).</exception>
-    /// <exception cref="ArgumentException">it is not a directory, or is a kernel filesystem of the running container.</exception>
+    /// <exception cref="InvalidParameterException">it is not a directory, or is a kernel filesystem of the running container.</exception>
     public static SafeFileHandle OpenDirectory(FilesystemView view, string path, string container)
     {
         string clean = Parse(path).Path;
@@ -95,14 +95,14 @@ internal static class ContainerPath
             if (view.Running && FilesystemView.IsKernelFilesystem(directory))
             {
                 directory.Dispose();
-                throw new ArgumentException($"extraction point {path} is a kernel filesystem of the container");
+                throw new InvalidParameterException($"extraction point {path} is a kernel filesystem of the container");
             }
             return directory;
         }
         if (TryOpenInRoot(view.Root, clean, O_PATH, out var other))
         {
             other.Dispose();
-            throw new ArgumentException("extraction point is not a directory");
+            throw new InvalidParameterException("extraction point is not a directory");
         }
         throw new ContainerPathNotFoundException(path, container);
     }

@@ -1,4 +1,5 @@
 using Berth.Engine.Containers;
+using Berth.Engine.Containers.Host;
 using Berth.Engine.Images;
 using Berth.Engine.Processes;
 using Berth.Interop;
@@ -105,12 +106,14 @@ internal sealed class FilesystemView : IDisposable
     /// before the pidfd says the process is alive: berthd reaps it through that pidfd, so the pid cannot have
     /// been reused by then. A zombie has no root any more (ENOENT).
     /// </summary>
-    private static SafeFileHandle? OpenProcessRoot(LaunchedProcess process)
+    private static SafeFileHandle? OpenProcessRoot(IContainerProcess process)
     {
+        if (process.PidFd is not { } pidfd)
+            return null;
         bool added = false;
         try
         {
-            process.PidFd.DangerousAddRef(ref added);
+            pidfd.DangerousAddRef(ref added);
         }
         catch (ObjectDisposedException)
         {
@@ -122,7 +125,7 @@ internal sealed class FilesystemView : IDisposable
                 return null;
             using (proc)
             {
-                if (!Sys.PidfdSendSignal(process.PidFd, 0))
+                if (!Sys.PidfdSendSignal(pidfd, 0))
                     return null;
                 if (Sys.TryOpenAt2(proc, "root", O_PATH | O_DIRECTORY, 0, out var root, out int errno))
                     return root;
@@ -132,7 +135,7 @@ internal sealed class FilesystemView : IDisposable
         finally
         {
             if (added)
-                process.PidFd.DangerousRelease();
+                pidfd.DangerousRelease();
         }
     }
 

@@ -36,19 +36,19 @@ public sealed record CgroupLimits(
     public void Validate()
     {
         if (MemoryBytes is { } memory && memory < MinimumMemoryBytes)
-            throw new ArgumentException($"Minimum memory limit allowed is 6MB (got {memory} bytes)");
+            throw new InvalidParameterException($"Minimum memory limit allowed is 6MB (got {memory} bytes)");
         if (MemorySwapBytes is { } swap and not 0)
         {
             if (MemoryBytes is null)
-                throw new ArgumentException("You should always set the Memory limit when using Memoryswap limit");
+                throw new InvalidParameterException("You should always set the Memory limit when using Memoryswap limit");
             if (swap != -1 && swap < MemoryBytes)
-                throw new ArgumentException("Minimum memoryswap limit should be larger than memory limit, see usage");
+                throw new InvalidParameterException("Minimum memoryswap limit should be larger than memory limit, see usage");
         }
         if (NanoCpus is { } nanoCpus && (nanoCpus < 0 || nanoCpus is > 0 and < 10_000_000))
-            throw new ArgumentException($"Range of CPUs is from 0.01 upwards (got NanoCpus {nanoCpus})");
+            throw new InvalidParameterException($"Range of CPUs is from 0.01 upwards (got NanoCpus {nanoCpus})");
         if (CpuShares is < 0)
-            throw new ArgumentException($"CPU shares must not be negative (got {CpuShares})");
+            throw new InvalidParameterException($"CPU shares must not be negative (got {CpuShares})");
         if (CpusetCpus is { } cpus && (cpus.Length == 0 || cpus.Any(c => c is not (>= '0' and <= '9') and not ',' and not '-')))
-            throw new ArgumentException($"Invalid value `{cpus}` for cpuset cpus");
+            throw new InvalidParameterException($"Invalid value `{cpus}` for cpuset cpus");
     }
 }

@@ -85,6 +85,15 @@ public sealed class CgroupV1Manager : ICgroupDriver
         }
     }
 
+    /// <summary>One mount per v1 hierarchy (on a tmpfs), named and optioned as on the host.</summary>
+    public InitSpec.InitCgroupMount ContainerMount()
+    {
+        var mount = new InitSpec.InitCgroupMount { Version = 1 };
+        foreach (var hierarchy in _hierarchies)
+            mount.Hierarchies.Add(new InitSpec.InitCgroupHierarchy { Directory = Path.GetFileName(hierarchy.MountPoint), Options = string.Join(',', hierarchy.Controllers) });
+        return mount;
+    }
+
     public ContainerCgroup? Open(string containerId)
     {
         CgroupNames.Validate(containerId, "container id");

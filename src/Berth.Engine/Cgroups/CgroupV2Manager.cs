@@ -88,6 +88,9 @@ public sealed class CgroupV2Manager : ICgroupDriver
         return Build(containerId);
     }
 
+    /// <summary>One cgroup2 mount, rooted at the container's cgroup by its cgroup namespace.</summary>
+    public InitSpec.InitCgroupMount ContainerMount() => new() { Version = 2 };
+
     public ContainerCgroup? Open(string containerId)
     {
         CgroupNames.Validate(containerId, "container id");

@@ -19,6 +19,9 @@ public interface ICgroupDriver
     /// </summary>
     ContainerCgroup Create(string containerId, CgroupLimits limits);
 
+    /// <summary>How berth-init mounts /sys/fs/cgroup inside a container: the hierarchies this driver manages, as it sees them.</summary>
+    InitSpec.InitCgroupMount ContainerMount();
+
     /// <summary>The existing cgroup of a container (after a daemon restart), or null when there is none.</summary>
     ContainerCgroup? Open(string containerId);
 

@@ -9,14 +9,14 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
     {
         string[] parts = bind.Split(':');
         if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || parts[1].Length == 0)
-            throw new ArgumentException($"invalid volume specification: '{bind}'");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}'");
         string source = parts[0], destination = parts[1];
         if (!source.StartsWith('/'))
-            throw new ArgumentException($"invalid volume specification: '{bind}': named volumes are not supported yet, the source must be an absolute host path");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': named volumes are not supported yet, the source must be an absolute host path");
         if (!destination.StartsWith('/'))
-            throw new ArgumentException($"invalid volume specification: '{bind}': mount path must be absolute");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': mount path must be absolute");
         if (destination == "/")
-            throw new ArgumentException($"invalid volume specification: '{bind}': destination can't be '/'");
+            throw new InvalidParameterException($"invalid volume specification: '{bind}': destination can't be '/'");
         bool readOnly = false;
         if (parts.Length == 3)
         {
@@ -25,7 +25,7 @@ public sealed record BindMount(string Source, string Destination, bool ReadOnly)
                 if (option == "ro")
                     readOnly = true;
                 else if (!IgnoredOptions.Contains(option))
-                    throw new ArgumentException($"invalid volume specification: '{bind}': unknown option '{option}'");
+                    throw new InvalidParameterException($"invalid volume specification: '{bind}': unknown option '{option}'");
             }
         }
         return new BindMount(Normalize(source), Normalize(destination), readOnly);

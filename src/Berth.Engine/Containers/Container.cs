@@ -91,9 +91,47 @@ public sealed class Container
     {
         lock (_stateGate)
         {
+            var before = _state.Status;
             change(_state);
+            ContainerTransitions.Check(before, _state.Status);
             return _state.Clone();
         }
+    }
+
+    /// <summary>Gives the clients attached before this start the run's output and stdin (before the process exists).</summary>
+    internal void BindRun(Logs.ContainerOutput output, ContainerStdin? stdin, BackgroundWork work)
+    {
+        List<ContainerAttachment> pending;
+        lock (AttachGate)
+        {
+            CurrentIo = (output, stdin);
+            pending = [.. PendingAttachments];
+            PendingAttachments.Clear();
+        }
+        foreach (var attachment in pending)
+            work.Observe($"early stdin of an attachment to {Id[..12]}", attachment.BindAsync(output, stdin));
+    }
+
+    /// <summary>Sets a running Tty container's terminal to <see cref="ConsoleSize"/>; a no-op otherwise.</summary>
+    internal void ApplyConsoleSize()
+    {
+        var (rows, columns) = ConsoleSize;
+        if (Terminal is not { IsClosed: false } terminal || rows == 0 || columns == 0)
+            return;
+        try
+        {
+            Berth.Interop.Sys.SetWindowSize(terminal, rows, columns);
+        }
+        catch (Exception e) when (e is Berth.Interop.SyscallException or ObjectDisposedException)
+        {
+            // The run is ending; nothing to resize.
+        }
+    }
+
+    internal void EndRun()
+    {
+        lock (AttachGate)
+            CurrentIo = null;
     }
 
     internal static TaskCompletionSource<ContainerExit> NewExitSource() => new(TaskCreationOptions.RunContinuationsAsynchronously);

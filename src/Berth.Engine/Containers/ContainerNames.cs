@@ -22,13 +22,16 @@ public static partial class ContainerNames
     [GeneratedRegex("^/?[a-zA-Z0-9][a-zA-Z0-9_.-]+$")]
     private static partial Regex ValidName();
 
-    /// <summary>The name without a leading slash; throws ArgumentException for names Docker refuses.</summary>
+    /// <summary>The name without a leading slash; throws InvalidParameterException for names Docker refuses.</summary>
     public static string Normalize(string name)
     {
         if (!ValidName().IsMatch(name))
-            throw new ArgumentException($"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
+            throw new InvalidParameterException($"Invalid container name ({name}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed");
         return name.TrimStart('/');
     }
+
+    /// <summary>Whether <paramref name="id"/> has the shape of a container id (64 lower-case hex digits).</summary>
+    public static bool IsContainerId(string id) => id.Length == 64 && id.All(char.IsAsciiHexDigitLower);
 
     public static string Generate(Func<string, bool> isTaken)
     {

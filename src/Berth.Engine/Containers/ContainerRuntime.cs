@@ -1,20 +1,17 @@
 using Berth.Engine.Cgroups;
-using Berth.Engine.Logs;
-using Berth.Engine.Processes;
+using Berth.Engine.Containers.Host;
+using Berth.Engine.Containers.Start;
 
 namespace Berth.Engine.Containers;
 
-/// <summary>What a running container holds on the host: its process, cgroup, output pipes and stdin.</summary>
-internal sealed class ContainerRuntime(LaunchedProcess process, ContainerCgroup cgroup, ContainerOutput output, ContainerStdin? stdin)
+/// <summary>What a running container holds on the host: the start context its steps filled (process, cgroup, output, stdin).</summary>
+internal sealed class ContainerRuntime(StartContext context)
 {
-    public LaunchedProcess Process { get; } = process;
+    public StartContext Context { get; } = context;
 
-    public ContainerCgroup Cgroup { get; } = cgroup;
+    public IContainerProcess Process => Context.Process!;
 
-    public ContainerOutput Output { get; } = output;
+    public ContainerCgroup Cgroup => Context.Cgroup!;
 
-    /// <summary>The container's stdin pipe, when it was started with OpenStdin.</summary>
-    public ContainerStdin? Stdin { get; } = stdin;
-
-    public long ExitRegistration { get; set; }
+    public ContainerStdin? Stdin => Context.Stdin;
 }

@@ -69,7 +69,7 @@ public static class ContainerSpecBuilder
         argv.AddRange(merged.Entrypoint ?? []);
         argv.AddRange(merged.Cmd ?? []);
         if (argv.Count == 0)
-            throw new ArgumentException("no command specified");
+            throw new InvalidParameterException("no command specified");
         return new ContainerCommand(argv[0], argv.Skip(1).ToList());
     }
 

@@ -39,16 +39,28 @@ public sealed class ContainerStore(string root, ILogger logger)
             Directory.Delete(dir, recursive: true);
     }
 
-    /// <summary>Every container found on disk. Directories without a readable record are left alone and logged.</summary>
+    /// <summary>Every container found on disk. Directories with an unreadable record are left alone and logged.</summary>
     public IEnumerable<(ContainerRecord Record, ContainerState State)> LoadAll()
     {
         Directory.CreateDirectory(Root);
         foreach (string dir in Directory.EnumerateDirectories(Root))
         {
+            if (!File.Exists(Path.Combine(dir, RecordFile)))
+                continue;
             var loaded = TryLoad(dir);
             if (loaded is not null)
                 yield return loaded.Value;
         }
+    }
+
+    /// <summary>The ids of container directories without a record: creates that a crash cut short (see <see cref="Create"/>).</summary>
+    public IReadOnlyList<string> ListIncomplete()
+    {
+        Directory.CreateDirectory(Root);
+        return Directory.EnumerateDirectories(Root)
+            .Where(dir => ContainerNames.IsContainerId(Path.GetFileName(dir)) && !File.Exists(Path.Combine(dir, RecordFile)))
+            .Select(dir => Path.GetFileName(dir))
+            .ToList();
     }
 
     private (ContainerRecord, ContainerState)? TryLoad(string dir)
@@ -56,11 +68,6 @@ public sealed class ContainerStore(string root, ILogger logger)
         try
         {
             string recordPath = Path.Combine(dir, RecordFile);
-            if (!File.Exists(recordPath))
-            {
-                logger.LogWarning("Ignoring {Directory}: no {File} (an interrupted create)", dir, RecordFile);
-                return null;
-            }
             var record = JsonSerializer.Deserialize(File.ReadAllBytes(recordPath), ContainerJsonContext.Default.ContainerRecord)!;
             string statePath = Path.Combine(dir, StateFile);
             var state = File.Exists(statePath)

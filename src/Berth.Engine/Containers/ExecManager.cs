@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
+using Berth.Engine.Containers.Host;
 using Berth.Engine.Io;
 using Berth.Engine.Logs;
 using Berth.Engine.Processes;
@@ -20,15 +21,17 @@ namespace Berth.Engine.Containers;
 public sealed class ExecManager
 {
     private readonly ContainerManager _containers;
-    private readonly ContainerProcessLauncher _launcher;
+    private readonly ILifecycleHost _host;
     private readonly EpollLoop _loop;
+    private readonly BackgroundWork _work;
     private readonly ConcurrentDictionary<string, ExecSession> _sessions = new();
 
-    public ExecManager(ContainerManager containers, ContainerProcessLauncher launcher, EpollLoop loop)
+    internal ExecManager(ContainerManager containers, ILifecycleHost host, EpollLoop loop, BackgroundWork work)
     {
         _containers = containers;
-        _launcher = launcher;
+        _host = host;
         _loop = loop;
+        _work = work;
         containers.Removed += container =>
         {
             foreach (var session in _sessions.Values.Where(s => s.Container == container))
@@ -41,7 +44,7 @@ public sealed class ExecManager
         var container = _containers.Get(containerIdOrName);
         CheckRunning(container);
         if (config.Cmd.Count == 0)
-            throw new ArgumentException("No exec command specified");
+            throw new InvalidParameterException("No exec command specified");
         var session = new ExecSession(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32)), container, config);
         _sessions[session.Id] = session;
         Publish(session, "exec_create: " + string.Join(' ', config.Cmd));
@@ -88,11 +91,7 @@ public sealed class ExecManager
             var (process, stdin, terminal) = config.Tty ? LaunchWithTerminal(root, launch, output, session.ConsoleSize) : LaunchWithPipes(config, launch, output);
             session.SetRunning(process.Pid, stdin, terminal);
             Publish(session, "exec_start: " + string.Join(' ', config.Cmd));
-            _loop.Add(process.PidFd, (registration, events) =>
-            {
-                _loop.Remove(registration);
-                _ = Task.Run(() => HandleExitAsync(session, process, output, stdin));
-            });
+            _work.Run($"exit handling of exec {session.Id[..12]}", () => HandleExitAsync(session, process, output, stdin));
         }
         catch (ContainerStartException e)
         {
@@ -104,7 +103,7 @@ public sealed class ExecManager
         }
     }
 
-    private (LaunchedProcess, ContainerStdin?, SafeFileHandle?) LaunchWithPipes(ExecConfig config, ExecLaunchSpec launch, ContainerOutput output)
+    private (IContainerProcess, ContainerStdin?, SafeFileHandle?) LaunchWithPipes(ExecConfig config, ExecLaunchSpec launch, ContainerOutput output)
     {
         SafeFileHandle stdinRead;
         ContainerStdin? stdin = null;
@@ -126,7 +125,7 @@ public sealed class ExecManager
             output.AddStream(LogStream.Stderr, stderrRead);
             using (stdoutWrite)
             using (stderrWrite)
-                return (_launcher.LaunchExec(launch, [stdinRead, stdoutWrite, stderrWrite]), stdin, null);
+                return (_host.LaunchExec(launch, [stdinRead, stdoutWrite, stderrWrite]), stdin, null);
         }
     }
 
@@ -134,17 +133,17 @@ public sealed class ExecManager
     /// The terminal comes from the container's own devpts (through /proc/PID/root), so the command sees /dev/pts/N of
     /// the container. It has its size (ConsoleSize, or a resize that came before the start) before the command runs.
     /// </summary>
-    private (LaunchedProcess, ContainerStdin?, SafeFileHandle?) LaunchWithTerminal(string root, ExecLaunchSpec launch, ContainerOutput output, (ushort Rows, ushort Columns) size)
+    private (IContainerProcess, ContainerStdin?, SafeFileHandle?) LaunchWithTerminal(string root, ExecLaunchSpec launch, ContainerOutput output, (ushort Rows, ushort Columns) size)
     {
         var (master, slave, _) = Sys.OpenPty(Path.Combine(root, "dev/ptmx"));
-        LaunchedProcess process;
+        IContainerProcess process;
         try
         {
             using (slave)
             {
                 if (size.Rows > 0 && size.Columns > 0)
                     Sys.SetWindowSize(master, size.Rows, size.Columns);
-                process = _launcher.LaunchExec(launch, [slave, slave, slave]);
+                process = _host.LaunchExec(launch, [slave, slave, slave]);
             }
         }
         catch
@@ -156,17 +155,31 @@ public sealed class ExecManager
         return (process, new ContainerStdin(master, isTerminal: true), master);
     }
 
-    private async Task HandleExitAsync(ExecSession session, LaunchedProcess process, ContainerOutput output, ContainerStdin? stdin)
+    private async Task HandleExitAsync(ExecSession session, IContainerProcess process, ContainerOutput output, ContainerStdin? stdin)
     {
-        Sys.TryReapPidfd(process.PidFd, out int exitCode, out _);
-        process.PidFd.Dispose();
-        session.SetExited(exitCode);
-        Publish(session, "exec_die", ("exitCode", exitCode.ToString(CultureInfo.InvariantCulture)));
-        // A background child of the command may hold the output open, as with Docker; it closes at the latest
-        // when the container stops and its pid namespace dies.
-        await output.Completion;
-        stdin?.Dispose();
-        output.Dispose();
+        int exitCode = 255; // Docker's "unknown" when the status cannot be read
+        try
+        {
+            exitCode = await process.Exited;
+        }
+        finally
+        {
+            // The session ends whatever happened, so that its inspect and a waiting client do not hang.
+            process.Dispose();
+            session.SetExited(exitCode);
+            Publish(session, "exec_die", ("exitCode", exitCode.ToString(CultureInfo.InvariantCulture)));
+        }
+        try
+        {
+            // A background child of the command may hold the output open, as with Docker; it closes at the latest
+            // when the container stops and its pid namespace dies.
+            await output.Completion;
+        }
+        finally
+        {
+            stdin?.Dispose();
+            output.Dispose();
+        }
     }
 
     private static ContainerRuntime CheckRunning(Container container)

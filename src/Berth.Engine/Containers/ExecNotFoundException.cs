@@ -1,4 +1,4 @@
 namespace Berth.Engine.Containers;
 
 /// <summary>No exec instance has that id (HTTP 404).</summary>
-public sealed class ExecNotFoundException(string id) : Exception($"No such exec instance: {id}");
+public sealed class ExecNotFoundException(string id) : EngineException(ErrorKind.NotFound, $"No such exec instance: {id}");

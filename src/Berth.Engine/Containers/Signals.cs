@@ -22,7 +22,7 @@ public static class Signals
     {
         if (TryParse(value, out int signal))
             return signal;
-        throw new ArgumentException($"Invalid signal: {value}");
+        throw new InvalidParameterException($"Invalid signal: {value}");
     }
 
     public static bool TryParse(string value, out int signal)

@@ -4,7 +4,7 @@ namespace Berth.Engine.Images;
 public sealed class ImageFormatException : ImageException
 {
     public ImageFormatException(string message, Exception? inner = null)
-        : base(message, inner)
+        : base(ErrorKind.InvalidParameter, message, inner)
     {
     }
 }

@@ -4,7 +4,7 @@ namespace Berth.Engine.Images;
 public sealed class ImageInUseException : ImageException
 {
     public ImageInUseException(string message)
-        : base(message)
+        : base(ErrorKind.Conflict, message)
     {
     }
 }

@@ -4,7 +4,7 @@ namespace Berth.Engine.Images;
 public sealed class ImageNotFoundException : ImageException
 {
     public ImageNotFoundException(string nameOrId)
-        : base($"No such image: {nameOrId}")
+        : base(ErrorKind.NotFound, $"No such image: {nameOrId}")
     {
         NameOrId = nameOrId;
     }

@@ -4,7 +4,7 @@ namespace Berth.Engine.Images;
 public sealed class InvalidImageReferenceException : ImageException
 {
     public InvalidImageReferenceException(string reference, string reason)
-        : base($"invalid reference format: {reason}: \"{reference}\"")
+        : base(ErrorKind.InvalidParameter, $"invalid reference format: {reason}: \"{reference}\"")
     {
         Reference = reference;
     }

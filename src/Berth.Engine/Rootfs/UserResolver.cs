@@ -41,7 +41,7 @@ public static class UserResolver
         }
         else
         {
-            throw new ArgumentException($"unable to find user {userPart}: no matching entries in passwd file");
+            throw new InvalidParameterException($"unable to find user {userPart}: no matching entries in passwd file");
         }
 
         if (groupPart.Length > 0)
@@ -60,7 +60,7 @@ public static class UserResolver
             return ParseId(entry[2], "/etc/group");
         if (IsNumber(group))
             return ParseId(group, "--user");
-        throw new ArgumentException($"unable to find group {group}: no matching entries in group file");
+        throw new InvalidParameterException($"unable to find group {group}: no matching entries in group file");
     }
 
     private static List<string[]> ReadDatabase(string rootfs, string path)
@@ -87,5 +87,5 @@ public static class UserResolver
     private static uint ParseId(string s, string source) =>
         uint.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out uint id)
             ? id
-            : throw new ArgumentException($"invalid id `{s}` in {source}");
+            : throw new InvalidParameterException($"invalid id `{s}` in {source}");
 }

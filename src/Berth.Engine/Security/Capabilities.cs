@@ -32,7 +32,7 @@ public static class Capabilities
         if (!normalized.StartsWith("CAP_", StringComparison.Ordinal))
             normalized = "CAP_" + normalized;
         int index = Array.IndexOf(Names, normalized);
-        return index >= 0 ? index : throw new ArgumentException($"unknown capability: \"{name}\"");
+        return index >= 0 ? index : throw new InvalidParameterException($"unknown capability: \"{name}\"");
     }
 
     public static ulong ToMask(IEnumerable<string> names)

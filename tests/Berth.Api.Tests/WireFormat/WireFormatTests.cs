@@ -77,8 +77,8 @@ public sealed class WireFormatTests
         Assert.That(FilterArgs.Parse("""{"name":["web"]}""").Get("name"), Is.EqualTo(new[] { "web" }));
         Assert.That(FilterArgs.Parse(null).Names, Is.Empty);
         Assert.That(new FilterArgs().Add("name", "web").ToJson(), Is.EqualTo("""{"name":{"web":true}}"""));
-        Assert.Throws<FormatException>(() => FilterArgs.Parse("{"));
-        Assert.Throws<FormatException>(() => FilterArgs.Parse("""{"name":"web"}"""));
+        Assert.Throws<InvalidFilterException>(() => FilterArgs.Parse("{"));
+        Assert.Throws<InvalidFilterException>(() => FilterArgs.Parse("""{"name":"web"}"""));
     }
 
     [Test]

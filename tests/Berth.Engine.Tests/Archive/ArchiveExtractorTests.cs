@@ -68,9 +68,9 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
         Directory.CreateDirectory(At("dir"));
         File.WriteAllText(At("file"), "x");
         Assert.That(() => Extract(new TestTar().File("dir", "x"), noOverwriteDirNonDir: true),
-            Throws.ArgumentException.With.Message.EqualTo("cannot overwrite directory \"dir\" with non-directory"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("cannot overwrite directory \"dir\" with non-directory"));
         Assert.That(() => Extract(new TestTar().Dir("file/"), noOverwriteDirNonDir: true),
-            Throws.ArgumentException.With.Message.EqualTo("cannot overwrite non-directory \"file/\" with directory"));
+            Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("cannot overwrite non-directory \"file/\" with directory"));
         await Extract(new TestTar().Dir("dir/").File("file", "y"), noOverwriteDirNonDir: true);
         Assert.That(File.ReadAllText(At("file")), Is.EqualTo("y"));
     }
@@ -80,7 +80,7 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
     [TestCase("a/../../sentinel/x", "`..` component")]
     public void Names_that_leave_the_target_are_refused(string name, string problem)
     {
-        Assert.That(() => Extract(new TestTar().File(name, "x")), Throws.ArgumentException.With.Message.Contains(problem));
+        Assert.That(() => Extract(new TestTar().File(name, "x")), Throws.TypeOf<InvalidParameterException>().With.Message.Contains(problem));
         AssertSentinelUntouched();
     }
 
@@ -100,7 +100,7 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
             new TestTar().Symlink("new", Sentinel).File("new/x", "x"),
             new TestTar().Symlink("new2", "../sentinel").Dir("new2/sub/"),
         })
-            Assert.That(() => Extract(tar), Throws.ArgumentException.With.Message.Contains("through symlink"));
+            Assert.That(() => Extract(tar), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("through symlink"));
         AssertSentinelUntouched();
     }
 
@@ -109,10 +109,10 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
     {
         File.CreateSymbolicLink(At("abs"), Sentinel);
         Directory.CreateDirectory(At("dir"));
-        Assert.That(() => Extract(new TestTar().HardLink("h", "../sentinel/secret")), Throws.ArgumentException.With.Message.Contains("`..` component"));
-        Assert.That(() => Extract(new TestTar().HardLink("h", Path.Combine(Sentinel, "secret"))), Throws.ArgumentException.With.Message.Contains("absolute"));
-        Assert.That(() => Extract(new TestTar().HardLink("h", "abs/secret")), Throws.ArgumentException.With.Message.Contains("not in the extraction directory"));
-        Assert.That(() => Extract(new TestTar().HardLink("h", "dir")), Throws.ArgumentException.With.Message.Contains("hardlink to directory"));
+        Assert.That(() => Extract(new TestTar().HardLink("h", "../sentinel/secret")), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("`..` component"));
+        Assert.That(() => Extract(new TestTar().HardLink("h", Path.Combine(Sentinel, "secret"))), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("absolute"));
+        Assert.That(() => Extract(new TestTar().HardLink("h", "abs/secret")), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("not in the extraction directory"));
+        Assert.That(() => Extract(new TestTar().HardLink("h", "dir")), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("hardlink to directory"));
         Assert.That(File.Exists(At("h")), Is.False);
         AssertSentinelUntouched();
     }
@@ -120,8 +120,8 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
     [Test]
     public void A_broken_archive_is_a_bad_argument()
     {
-        Assert.That(() => Extract(new byte[1024].Select(_ => (byte)'x').ToArray()), Throws.ArgumentException.With.Message.Contains("not a valid tar"));
+        Assert.That(() => Extract(new byte[1024].Select(_ => (byte)'x').ToArray()), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("not a valid tar"));
         byte[] whole = new TestTar().File("big", new string('x', 10_000)).Build();
-        Assert.That(() => Extract(whole[..2048]), Throws.ArgumentException.With.Message.Contains("truncated"));
+        Assert.That(() => Extract(whole[..2048]), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("truncated"));
     }
 }

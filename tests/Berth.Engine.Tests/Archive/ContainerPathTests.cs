@@ -22,5 +22,5 @@ public sealed class ContainerPathTests
 
     [Test]
     public void An_empty_path_is_refused() =>
-        Assert.That(() => ContainerPath.Parse(""), Throws.ArgumentException.With.Message.EqualTo("path is empty"));
+        Assert.That(() => ContainerPath.Parse(""), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("path is empty"));
 }

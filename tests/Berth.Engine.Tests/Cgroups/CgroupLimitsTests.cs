@@ -30,7 +30,7 @@ public sealed class CgroupLimitsTests
 
     [TestCaseSource(nameof(Invalid))]
     public void RejectsWhatDockerRejects(CgroupLimits limits) =>
-        Assert.That(limits.Validate, Throws.TypeOf<ArgumentException>());
+        Assert.That(limits.Validate, Throws.TypeOf<InvalidParameterException>());
 
     [Test]
     public void AcceptsUsualValues() =>

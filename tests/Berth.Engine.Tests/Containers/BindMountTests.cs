@@ -21,5 +21,5 @@ public sealed class BindMountTests
     [TestCase("/srv:/data:rx", "unknown option 'rx'")]
     [TestCase("/a:/b:ro:extra", "invalid volume specification")]
     public void Refuses_bad_specifications(string bind, string message) =>
-        Assert.That(() => BindMount.Parse(bind), Throws.ArgumentException.With.Message.Contains(message));
+        Assert.That(() => BindMount.Parse(bind), Throws.TypeOf<InvalidParameterException>().With.Message.Contains(message));
 }

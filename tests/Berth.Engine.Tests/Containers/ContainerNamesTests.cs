@@ -16,7 +16,7 @@ public sealed class ContainerNamesTests
     [TestCase("web/x")]
     [TestCase("")]
     public void Refuses_invalid_names(string name) =>
-        Assert.That(() => ContainerNames.Normalize(name), Throws.ArgumentException.With.Message.Contains("Invalid container name"));
+        Assert.That(() => ContainerNames.Normalize(name), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("Invalid container name"));
 
     [Test]
     public void Generated_names_avoid_taken_ones()

@@ -57,7 +57,7 @@ public sealed class ContainerSpecBuilderTests
     public void No_command_at_all_is_an_error()
     {
         var merged = ContainerSpecBuilder.Merge(new ContainerConfig(), new ImageDefaults(null, null, null, null, null, null));
-        Assert.That(() => ContainerSpecBuilder.ResolveCommand(merged), Throws.ArgumentException.With.Message.EqualTo("no command specified"));
+        Assert.That(() => ContainerSpecBuilder.ResolveCommand(merged), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("no command specified"));
     }
 
     [Test]

@@ -23,5 +23,5 @@ public sealed class SignalsTests
     [TestCase("65")]
     [TestCase("-1")]
     public void Refuses_invalid_signals(string text) =>
-        Assert.That(() => Signals.Parse(text), Throws.ArgumentException.With.Message.StartsWith("Invalid signal"));
+        Assert.That(() => Signals.Parse(text), Throws.TypeOf<InvalidParameterException>().With.Message.StartsWith("Invalid signal"));
 }

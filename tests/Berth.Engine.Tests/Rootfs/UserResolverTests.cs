@@ -45,8 +45,8 @@ public sealed class UserResolverTests
     [Test]
     public void Unknown_names_are_errors()
     {
-        Assert.That(() => UserResolver.Resolve(_root, "ghost"), Throws.ArgumentException.With.Message.EqualTo("unable to find user ghost: no matching entries in passwd file"));
-        Assert.That(() => UserResolver.Resolve(_root, "app:ghosts"), Throws.ArgumentException.With.Message.EqualTo("unable to find group ghosts: no matching entries in group file"));
+        Assert.That(() => UserResolver.Resolve(_root, "ghost"), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("unable to find user ghost: no matching entries in passwd file"));
+        Assert.That(() => UserResolver.Resolve(_root, "app:ghosts"), Throws.TypeOf<InvalidParameterException>().With.Message.EqualTo("unable to find group ghosts: no matching entries in group file"));
     }
 
     [Test]
@@ -57,7 +57,7 @@ public sealed class UserResolverTests
         File.CreateSymbolicLink(Path.Combine(_root, "etc/passwd"), "/../../../../etc/users-in-image");
         File.WriteAllText(Path.Combine(_root, "etc/users-in-image"), "only:x:7:7::/only:/bin/sh\n");
         Assert.That(UserResolver.Resolve(_root, "only").Uid, Is.EqualTo(7u));
-        Assert.That(() => UserResolver.Resolve(_root, "root"), Throws.ArgumentException);
+        Assert.That(() => UserResolver.Resolve(_root, "root"), Throws.TypeOf<InvalidParameterException>());
     }
 
     [Test]
@@ -65,7 +65,7 @@ public sealed class UserResolverTests
     {
         File.Delete(Path.Combine(_root, "etc/passwd"));
         Assert.That(UserResolver.Resolve(_root, "0").Uid, Is.EqualTo(0u));
-        Assert.That(() => UserResolver.Resolve(_root, "app"), Throws.ArgumentException);
+        Assert.That(() => UserResolver.Resolve(_root, "app"), Throws.TypeOf<InvalidParameterException>());
     }
 
     private static bool Same(ResolvedUser a, ResolvedUser b) =>

@@ -22,5 +22,5 @@ public sealed class CapabilitiesTests
 
     [Test]
     public void Unknown_names_are_refused() =>
-        Assert.That(() => Capabilities.Resolve(["CAP_FLY"], null, false), Throws.ArgumentException.With.Message.Contains("unknown capability"));
+        Assert.That(() => Capabilities.Resolve(["CAP_FLY"], null, false), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("unknown capability"));
 }

@@ -179,11 +179,11 @@ public sealed class ContainerArchiveTests : EngineFixture
 
         // Entries through a symlink of the container or of the archive itself are refused.
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/", new TarBuilder().File($"etcl/{marker}-2", "x").Stream()),
-            Throws.ArgumentException.With.Message.Contains("through symlink `etcl`"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("through symlink `etcl`"));
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/data", new TarBuilder().File($"root/etc/{marker}-3", "x").Stream()),
-            Throws.ArgumentException.With.Message.Contains("through symlink"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("through symlink"));
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/", new TarBuilder().Symlink("sneaky", _sentinel).File($"sneaky/{marker}-4", "x").Stream()),
-            Throws.ArgumentException.With.Message.Contains("through symlink `sneaky`"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("through symlink `sneaky`"));
 
         Assert.That(Directory.GetFileSystemEntries(_sentinel).Select(Path.GetFileName), Is.EqualTo(new[] { "secret" }), "the host directory was not written");
         Assert.That(File.ReadAllText(Path.Combine(_sentinel, "secret")), Is.EqualTo("host secret\n"));
@@ -207,7 +207,7 @@ public sealed class ContainerArchiveTests : EngineFixture
             ("hardlink absolute", new TarBuilder().HardLink("h", $"{_sentinel}/secret")),
         };
         foreach (var (what, tar) in bad)
-            Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", tar.Stream()), Throws.ArgumentException, what);
+            Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", tar.Stream()), Throws.TypeOf<Berth.Engine.InvalidParameterException>(), what);
         Assert.That(Directory.GetFileSystemEntries(_sentinel).Select(Path.GetFileName), Is.EqualTo(new[] { "secret" }));
         AssertNotMounted(container);
     }
@@ -219,12 +219,12 @@ public sealed class ContainerArchiveTests : EngineFixture
         var container = await PreparedAsync(running, "mkdir -p /in/dir && touch /in/file");
         var tar = new TarBuilder().File("x", "x");
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/nope", tar.Stream()), Throws.TypeOf<ContainerPathNotFoundException>());
-        Assert.That(() => Files.PutArchiveAsync(container.Id, "/in/file", tar.Stream()), Throws.ArgumentException.With.Message.EqualTo("extraction point is not a directory"));
+        Assert.That(() => Files.PutArchiveAsync(container.Id, "/in/file", tar.Stream()), Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.EqualTo("extraction point is not a directory"));
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", new TarBuilder().File("dir", "x").Stream(), noOverwriteDirNonDir: true),
-            Throws.ArgumentException.With.Message.Contains("cannot overwrite directory"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("cannot overwrite directory"));
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", new TarBuilder().Directory("file/").Stream(), noOverwriteDirNonDir: true),
-            Throws.ArgumentException.With.Message.Contains("cannot overwrite non-directory"));
-        Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 1024)))), Throws.ArgumentException);
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("cannot overwrite non-directory"));
+        Assert.That(() => Files.PutArchiveAsync(container.Id, "/in", new MemoryStream(Encoding.ASCII.GetBytes(new string('x', 1024)))), Throws.TypeOf<Berth.Engine.InvalidParameterException>());
 
         // Without the flag, docker replaces either way.
         await Files.PutArchiveAsync(container.Id, "/in", new TarBuilder().File("dir", "now a file\n").Directory("file/").Stream());
@@ -244,7 +244,7 @@ public sealed class ContainerArchiveTests : EngineFixture
         else
             container = (await Engine.RunAsync(config, hostConfig)).Container;
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/tmp", new TarBuilder().File("x", "x").Stream()),
-            Throws.ArgumentException.With.Message.EqualTo("container rootfs is marked read-only"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.EqualTo("container rootfs is marked read-only"));
         Assert.That(File.Exists(Path.Combine(container.Directory, "upper", "tmp", "x")), Is.False);
     }
 
@@ -268,7 +268,7 @@ public sealed class ContainerArchiveTests : EngineFixture
         File.WriteAllText(Path.Combine(host, "precious.txt"), "keep\n");
         var container = await RunningAsync("true", new HostConfig { Binds = [$"{host}:/mnt/keep"] });
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/mnt", new TarBuilder().File("keep", "a file now").Stream()),
-            Throws.ArgumentException.With.Message.Contains("mount point"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.Contains("mount point"));
         Assert.That(File.ReadAllText(Path.Combine(host, "precious.txt")), Is.EqualTo("keep\n"));
     }
 
@@ -286,13 +286,13 @@ public sealed class ContainerArchiveTests : EngineFixture
         await Files.PutArchiveAsync(container.Id, "/mnt/data", new TarBuilder().File("out.txt", "from cp\n").Stream());
         Assert.That(File.ReadAllText(Path.Combine(host, "out.txt")), Is.EqualTo("from cp\n"), "written through the bind mount, as docker cp does");
         Assert.That(() => Files.PutArchiveAsync(container.Id, "/mnt/ro", new TarBuilder().File("x", "x").Stream()),
-            Throws.ArgumentException.With.Message.EqualTo("mounted volume is marked read-only"));
+            Throws.TypeOf<Berth.Engine.InvalidParameterException>().With.Message.EqualTo("mounted volume is marked read-only"));
 
         Assert.That((await Files.StatPathAsync(container.Id, "/proc")).IsDirectory, Is.True);
         Assert.That(() => Files.StatPathAsync(container.Id, "/proc/1/environ"), Throws.TypeOf<ContainerPathNotFoundException>());
         Assert.That(() => Files.StatPathAsync(container.Id, "/proc/self/root/etc/passwd"), Throws.TypeOf<ContainerPathNotFoundException>());
         Assert.That((await GetAsync(container, "/proc")).Select(e => e.Name), Is.EqualTo(new[] { "proc/" }));
-        Assert.That(() => Files.PutArchiveAsync(container.Id, "/proc", new TarBuilder().File("x", "x").Stream()), Throws.ArgumentException);
+        Assert.That(() => Files.PutArchiveAsync(container.Id, "/proc", new TarBuilder().File("x", "x").Stream()), Throws.TypeOf<Berth.Engine.InvalidParameterException>());
         var sys = await GetAsync(container, "/sys");
         Assert.That(sys.Select(e => e.Name), Is.EqualTo(new[] { "sys/" }));
     }

@@ -88,7 +88,7 @@ public sealed class ContainerFilesystemTests : EngineFixture
     {
         foreach (string bind in new[] { "relative:/x", "/a", "/a:relative", "/a:/b:bogus", "/a:/" })
             Assert.That(() => Engine.Containers.Create(null, new ContainerConfig { Image = "busybox", Cmd = ["true"] }, new HostConfig { Binds = [bind] }),
-                Throws.ArgumentException, bind);
+                Throws.TypeOf<Berth.Engine.InvalidParameterException>(), bind);
     }
 
     private string PrepareHostFile(string name, string content)

@@ -1,0 +1,285 @@
+using System.Globalization;
+using Berth.Engine.Cgroups;
+using Berth.Engine.Containers.Host;
+using Berth.Engine.Containers.Start;
+using Berth.Engine.Images;
+using Berth.Engine.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Engine.Containers;
+
+/// <summary>
+/// The operations that move a container between its states (<see cref="ContainerTransitions"/>): start through the
+/// <see cref="StartPipeline"/>, stop with escalation to SIGKILL, kill, pause, unpause, remove and wait. Each holds the
+/// container's lifecycle lock, so they never interleave on one container; the exit (<see cref="ContainerMonitor"/>)
+/// does not take it, so a stop waiting for the exit under the lock is never blocked by it.
+/// </summary>
+internal sealed class ContainerLifecycle(
+    ImageStore images,
+    ICgroupDriver cgroups,
+    ILifecycleHost host,
+    ContainerStore store,
+    ContainerIndex index,
+    StartPipeline pipeline,
+    ContainerMonitor monitor,
+    ContainerEvents events,
+    ILogger logger)
+{
+    /// <summary>How long a SIGKILLed container may take to exit before the cgroup is killed too.</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a kill may take in all: a process in uninterruptible sleep (D state) ignores SIGKILL until it wakes.</summary>
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Raised after a container was removed (exec sessions and other per-container state go with it).</summary>
+    public event Action<Container>? Removed;
+
+    /// <summary>Starts the container; returns false when it already runs. A failed start of an auto-remove container removes it, as moby does.</summary>
+    public async Task<bool> StartAsync(Container container, CancellationToken ct)
+    {
+        await container.Lifecycle.WaitAsync(ct);
+        bool removeAfter = false;
+        try
+        {
+            ThrowIfRemoved(container);
+            if (!ContainerTransitions.CanStart(container))
+                return false;
+            await StartLockedAsync(container);
+            return true;
+        }
+        catch (ContainerStartException) when (container.Record.HostConfig.AutoRemove)
+        {
+            removeAfter = true; // so that `docker run --rm`, waiting for the removal, returns
+            throw;
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+            if (removeAfter)
+                await AutoRemoveAsync(container);
+        }
+    }
+
+    private async Task StartLockedAsync(Container container)
+    {
+        var image = images.Find(container.Record.ImageId) ?? throw new ImageNotFoundException(container.Record.ImageId);
+        var context = new StartContext(container, image);
+        long begin = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            // Not the request's token: a start that got as far as a launch is not undone because its client left.
+            await pipeline.RunAsync(context, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Start of {Container} failed: {Error}", container.Id[..12], e.Message);
+            int code = e is ContainerStartException start ? start.ExitCode : 128;
+            store.SaveState(container.Id, container.UpdateState(s => (s.ExitCode, s.Error) = (code, e.Message)));
+            throw e is ContainerStartException ? e : new ContainerStartException(code, e.Message);
+        }
+        var process = context.Process!;
+        var times = context.StepTimes;
+        container.LastStartTimings = new StartTimings(
+            times.GetValueOrDefault("rootfs"), times.GetValueOrDefault("cgroup"), times.GetValueOrDefault("spec"),
+            process.LauncherTime, process.InitTime, System.Diagnostics.Stopwatch.GetElapsedTime(begin));
+        logger.LogDebug("Started {Container}: {Timings}", container.Id[..12], container.LastStartTimings);
+        var runtime = new ContainerRuntime(context);
+        var started = container.UpdateState(s =>
+        {
+            s.Status = ContainerStatus.Running;
+            s.Pid = process.Pid;
+            s.ExitCode = 0;
+            s.Error = "";
+            s.OOMKilled = false;
+            s.StartedAt = DateTime.UtcNow;
+        });
+        container.Runtime = runtime;
+        store.SaveState(container.Id, started);
+        container.ApplyConsoleSize();
+        events.Publish(container, "start");
+        monitor.Watch(container, runtime); // after "start", so that "die" never comes first
+    }
+
+    /// <summary>Sends the stop signal, then SIGKILL after the timeout; returns false when the container was not running (HTTP 304).</summary>
+    public async Task<bool> StopAsync(Container container, int? timeoutSeconds, string? signal, CancellationToken ct)
+    {
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            // The exit first: it is replaced only after the runtime is cleared, so it belongs to the run seen below.
+            var exit = container.NextExit.Task;
+            if (container.Runtime is not { } runtime)
+                return false;
+            int stopSignal = Signals.Parse(signal ?? ContainerSpecBuilder.StopSignal(container.Record.Config));
+            events.Publish(container, "kill", ("signal", stopSignal.ToString(CultureInfo.InvariantCulture)));
+            runtime.Process.Signal(stopSignal);
+            Unfreeze(container, runtime); // a paused container must run to handle its stop signal
+            int timeout = timeoutSeconds ?? container.Record.Config.StopTimeout ?? 10;
+            if (timeout < 0 || !await Completes(exit, TimeSpan.FromSeconds(timeout), ct))
+            {
+                events.Publish(container, "kill", ("signal", Signals.SIGKILL.ToString(CultureInfo.InvariantCulture)));
+                await KillAndWaitAsync(container, runtime, exit);
+            }
+            events.Publish(container, "stop");
+            return true;
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private static async Task<bool> Completes(Task task, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await task.WaitAsync(timeout, ct);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private async Task KillAndWaitAsync(Container container, ContainerRuntime runtime, Task exit)
+    {
+        // SIGKILL to the pid namespace's init ends every process in it; the cgroup catches any that escaped.
+        runtime.Process.Signal(Signals.SIGKILL);
+        Unfreeze(container, runtime);
+        if (!await Completes(exit, KillGrace, CancellationToken.None))
+            runtime.Cgroup.KillAll();
+        await exit.WaitAsync(KillTimeout);
+    }
+
+    public void Kill(Container container, string? signal)
+    {
+        int number = Signals.Parse(string.IsNullOrEmpty(signal) ? "KILL" : signal);
+        var runtime = container.Runtime;
+        if (runtime is null || !runtime.Process.Signal(number))
+            throw new ContainerConflictException($"Container {container.Id} is not running");
+        events.Publish(container, "kill", ("signal", number.ToString(CultureInfo.InvariantCulture)));
+        if (number == Signals.SIGKILL)
+            Unfreeze(container, runtime); // a frozen process cannot die until it is thawed
+    }
+
+    /// <summary>Freezes every process of the container (`docker pause`).</summary>
+    public async Task PauseAsync(Container container, CancellationToken ct)
+    {
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            ContainerTransitions.CheckPause(container);
+            container.Runtime!.Cgroup.Freeze();
+            store.SaveState(container.Id, container.UpdateState(s => s.Status = ContainerStatus.Paused));
+            events.Publish(container, "pause");
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    public async Task UnpauseAsync(Container container, CancellationToken ct)
+    {
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            ContainerTransitions.CheckUnpause(container);
+            Unfreeze(container, container.Runtime!);
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private void Unfreeze(Container container, ContainerRuntime runtime)
+    {
+        if (container.State.Status != ContainerStatus.Paused)
+            return;
+        runtime.Cgroup.Thaw();
+        store.SaveState(container.Id, container.UpdateState(s =>
+        {
+            if (s.Status == ContainerStatus.Paused)
+                s.Status = ContainerStatus.Running;
+        }));
+        events.Publish(container, "unpause");
+    }
+
+    public async Task RemoveAsync(Container container, bool force, CancellationToken ct)
+    {
+        await container.Lifecycle.WaitAsync(ct);
+        try
+        {
+            ThrowIfRemoved(container);
+            ContainerTransitions.CheckRemove(container, force);
+            var exit = container.NextExit.Task;
+            if (container.Runtime is { } runtime)
+                await KillAndWaitAsync(container, runtime, exit);
+            container.UpdateState(s => s.Status = ContainerStatus.Removing);
+            try
+            {
+                if (cgroups.Open(container.Id) is { } leftover)
+                    await leftover.DestroyAsync(CgroupStep.DestroyTimeout, ct);
+                host.UnmountRootfs(container.Rootfs);
+                store.Delete(container.Id);
+            }
+            catch
+            {
+                // As moby: a removal that failed leaves the container dead, to be removed again.
+                container.UpdateState(s => s.Status = ContainerStatus.Dead);
+                throw;
+            }
+            index.Forget(container);
+            events.Publish(container, "destroy");
+            Removed?.Invoke(container);
+            container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    private static void ThrowIfRemoved(Container container)
+    {
+        if (container.Removed.Task.IsCompleted)
+            throw new ContainerNotFoundException(container.Id);
+    }
+
+    /// <summary>Removes an auto-remove container after its run; one that is already gone is fine.</summary>
+    public async Task AutoRemoveAsync(Container container)
+    {
+        try
+        {
+            await RemoveAsync(container, force: true, CancellationToken.None);
+        }
+        catch (ContainerNotFoundException)
+        {
+        }
+        catch (Exception e) when (e is EngineException or IOException)
+        {
+            logger.LogError("Auto-remove of {Container} failed: {Error}", container.Id[..12], e.Message);
+        }
+    }
+
+    public async Task<ContainerExit> WaitAsync(Container container, WaitCondition condition, CancellationToken ct)
+    {
+        // The exit first: it is replaced only after the runtime is cleared, so with a runtime it is this run's.
+        var exit = container.NextExit.Task;
+        Task<ContainerExit> task = condition switch
+        {
+            WaitCondition.Removed => container.Removed.Task,
+            WaitCondition.NextExit => exit,
+            _ => container.Runtime is null ? Task.FromResult(ExitOf(container)) : exit,
+        };
+        return await task.WaitAsync(ct);
+    }
+
+    private static ContainerExit ExitOf(Container container)
+    {
+        var state = container.State;
+        return new ContainerExit(state.ExitCode, state.OOMKilled, state.Error.Length > 0 ? state.Error : null);
+    }
+}

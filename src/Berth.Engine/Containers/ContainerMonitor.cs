@@ -1,0 +1,99 @@
+using System.Globalization;
+using Berth.Engine.Cgroups;
+using Berth.Engine.Containers.Start;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Engine.Containers;
+
+/// <summary>
+/// Watches a running container until its process is reaped, then ends the run: reads the OOM counter, releases what
+/// the start steps hold, marks the container exited, wakes its waiters and removes it if it is auto-remove. The end
+/// of a run cannot be stranded: the release is in a try whose finally always sets the state, clears the runtime and
+/// completes the waiters; a failed release step is logged and left for the recovery at the next load.
+/// </summary>
+internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipeline, ContainerEvents events, BackgroundWork work, ILogger logger)
+{
+    /// <summary>Auto-remove after the exit; set by the manager that owns removal.</summary>
+    public Func<Container, Task>? AutoRemove { get; set; }
+
+    public void Watch(Container container, ContainerRuntime runtime) =>
+        work.Run($"exit handling of {container.Id[..12]}", () => EndRunAsync(container, runtime));
+
+    private async Task EndRunAsync(Container container, ContainerRuntime runtime)
+    {
+        int exitCode;
+        string error = "";
+        try
+        {
+            exitCode = await runtime.Process.Exited;
+        }
+        catch (Exception e)
+        {
+            // Reaped by someone else or the pidfd failed: the status is lost, as after an engine crash.
+            logger.LogWarning("Reaping {Container} failed: {Error}", container.Id[..12], e.Message);
+            (exitCode, error) = (255, $"the exit status of the container's process could not be read: {e.Message}");
+        }
+        await HandleExitAsync(container, runtime, exitCode, error);
+        if (container.Record.HostConfig.AutoRemove && AutoRemove is { } remove)
+            await remove(container);
+    }
+
+    internal async Task HandleExitAsync(Container container, ContainerRuntime runtime, int exitCode, string error)
+    {
+        bool oomKilled = false;
+        try
+        {
+            oomKilled = SafeOomCheck(runtime.Cgroup); // before the release removes the cgroup
+            await pipeline.ReleaseAsync(runtime.Context);
+        }
+        finally
+        {
+            var exited = container.UpdateState(s =>
+            {
+                s.Status = ContainerStatus.Exited;
+                s.Pid = 0;
+                s.ExitCode = exitCode;
+                s.Error = error;
+                s.OOMKilled = oomKilled;
+                s.FinishedAt = DateTime.UtcNow;
+            });
+            // Persisted before the runtime goes: a forced remove that finds no runtime deletes the container's
+            // directory at once, and must not race this write.
+            Save(container, exited);
+            container.Runtime = null;
+            container.Terminal = null;
+            if (oomKilled)
+                events.Publish(container, "oom");
+            events.Publish(container, "die", ("exitCode", exitCode.ToString(CultureInfo.InvariantCulture)));
+            var signal = container.NextExit;
+            container.NextExit = Container.NewExitSource();
+            signal.TrySetResult(new ContainerExit(exitCode, oomKilled, error.Length > 0 ? error : null));
+        }
+    }
+
+    private void Save(Container container, ContainerState state)
+    {
+        try
+        {
+            store.SaveState(container.Id, state);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The load marks a container whose state still says running as exited (recovery).
+            logger.LogWarning("Saving the exit of {Container} failed: {Error}", container.Id[..12], e.Message);
+        }
+    }
+
+    private bool SafeOomCheck(ContainerCgroup cgroup)
+    {
+        try
+        {
+            return cgroup.WasOomKilled();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or CgroupException)
+        {
+            logger.LogWarning("Reading the OOM counter of {Cgroup} failed: {Error}", cgroup.Path, e.Message);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+using Berth.Engine.Cgroups;
+using Berth.Engine.Containers.Host;
+using Berth.Engine.Images;
+using Berth.Engine.Logs;
+using Microsoft.Win32.SafeHandles;
+
+namespace Berth.Engine.Containers.Start;
+
+/// <summary>What the start steps of one run share: each step fills in its part, the later ones read it.</summary>
+public sealed class StartContext(Container container, Image image)
+{
+    public Container Container { get; } = container;
+
+    public Image Image { get; } = image;
+
+    /// <summary>The cgroup step's cgroup.</summary>
+    public ContainerCgroup? Cgroup { get; set; }
+
+    /// <summary>The instructions for berth-init, built by the spec step; later steps may add to them before the launch.</summary>
+    public InitSpec.InitSpec? Spec { get; set; }
+
+    /// <summary>The io step's output reader (log file and attached clients).</summary>
+    public ContainerOutput? Output { get; set; }
+
+    /// <summary>The container's stdin, when it has one.</summary>
+    internal ContainerStdin? Stdin { get; set; }
+
+    /// <summary>The child's fds 0, 1 and 2, closed in berthd once the process has them.</summary>
+    public List<SafeFileHandle> ChildStdio { get; } = [];
+
+    /// <summary>For a terminal: the socket berth-init sends the pty master over (the child's end).</summary>
+    public SafeFileHandle? ConsoleSocketForChild { get; set; }
+
+    /// <summary>For a terminal: berthd's end of the console socket.</summary>
+    public SafeFileHandle? ConsoleSocket { get; set; }
+
+    /// <summary>The launch step's process.</summary>
+    public IContainerProcess? Process { get; set; }
+
+    /// <summary>Closes berthd's copies of the child's ends: after the launch, or when the start failed before it.</summary>
+    internal void CloseChildEnds()
+    {
+        foreach (var handle in ChildStdio)
+            handle.Dispose();
+        ChildStdio.Clear();
+        ConsoleSocketForChild?.Dispose();
+    }
+
+    /// <summary>How long each step took, by name.</summary>
+    public Dictionary<string, TimeSpan> StepTimes { get; } = [];
+}
