@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Berth.Daemon.Api;
 using Berth.Engine;
+using Berth.Engine.Containers.Start;
 using Berth.Http;
 using Berth.Network;
 using Microsoft.Extensions.Logging;
@@ -73,6 +74,15 @@ public static class Daemon
                     networkHost = options.NetworkNamespace == "host" ? NetworkHost.Current() : NetworkHost.Join(options.NetworkNamespace);
                     networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")));
                     networks.Initialize();
+                    // The engine's recovery has killed every container that was running: no endpoint or sandbox is live.
+                    string sandboxes = Path.Combine(options.DataRoot, "netns");
+                    int dropped = networks.DropAllEndpoints();
+                    int unmounted = NetworkSandbox.RemoveAll(sandboxes).Count;
+                    if (dropped + unmounted > 0)
+                        logger.LogWarning("Released {Endpoints} endpoints and {Sandboxes} network namespaces of containers that died with the previous berthd", dropped, unmounted);
+                    networks.EnableDns(HostResolvers());
+                    string hostNamespace = options.NetworkNamespace == "host" ? $"/proc/{Environment.ProcessId}/ns/net" : options.NetworkNamespace;
+                    engine.Containers.Pipeline.Insert(new NetworkStep(networks, sandboxes, hostNamespace, engine.Containers.Get), before: "launch");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
@@ -126,6 +136,15 @@ public static class Daemon
     }
 
     /// <summary>A stable id for /info, created once in the data root (like Docker's engine-id).</summary>
+    /// <summary>The host's nameservers (/etc/resolv.conf), where the embedded DNS relays names it does not know.</summary>
+    private static List<System.Net.IPEndPoint> HostResolvers()
+    {
+        string text = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        return [.. Berth.Network.Files.ResolvConf.Parse(text).Nameservers
+            .Select(n => System.Net.IPAddress.TryParse(n, out var address) ? new System.Net.IPEndPoint(address, 53) : null)
+            .OfType<System.Net.IPEndPoint>()];
+    }
+
     private static string EngineId(string dataRoot)
     {
         string path = Path.Combine(dataRoot, "engine-id");

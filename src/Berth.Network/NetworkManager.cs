@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Security.Cryptography;
+using Berth.Network.Dns;
 using Berth.Network.Ipam;
 using Berth.Network.Netlink;
 using Berth.Network.Nftables;
@@ -27,6 +28,7 @@ public sealed class NetworkManager
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NetworkRecord> _networks = [];
     private readonly Dictionary<(string Network, string Container), List<PortReservation>> _reservations = [];
+    private DnsResponder? _dns;
 
     public NetworkManager(NetworkHost host, NetworkStore store, AddressPools? pools = null, string table = BerthRuleset.DefaultTable)
     {
@@ -63,6 +65,24 @@ public sealed class NetworkManager
         }
     }
 
+    /// <summary>
+    /// Starts the embedded DNS server on the gateway of every user-defined network, now and as they are created:
+    /// container names and aliases resolve there, anything else goes to <paramref name="upstreams"/>.
+    /// </summary>
+    public void EnableDns(IReadOnlyList<IPEndPoint> upstreams)
+    {
+        lock (_lock)
+        {
+            _dns ??= new DnsResponder(Resolve, upstreams);
+            foreach (var network in _networks.Values.Where(n => n.IsBridge && !n.IsDefaultBridge))
+                _dns.Listen(network.Id, IPAddress.Parse(network.Gateway!), _host);
+        }
+    }
+
+    /// <summary>The address containers of <paramref name="network"/> use as their nameserver: its gateway when DNS serves it.</summary>
+    public IPAddress? ResolverOf(NetworkRecord network) =>
+        _dns is not null && network.IsBridge && !network.IsDefaultBridge ? IPAddress.Parse(network.Gateway!) : null;
+
     public IReadOnlyList<NetworkRecord> List()
     {
         lock (_lock)
@@ -94,6 +114,8 @@ public sealed class NetworkManager
                     $"error while removing network: network {network.Name} id {network.Id} has active endpoints");
             _store.Delete(network.Id);
             _networks.Remove(network.Id);
+            // StopAsync closes the socket before it returns its first await; the loop's end needs no waiting here.
+            _ = _dns?.StopAsync(network.Id);
             RebuildFirewall();
             if (network.BridgeName is not null && _host.Netlink.LinkIndex(network.BridgeName) is int index)
                 _host.Netlink.DeleteLink(index);
@@ -164,17 +186,53 @@ public sealed class NetworkManager
         }
     }
 
-    /// <summary>Unwires (when wired) and forgets a container's endpoint, releasing its lease.</summary>
-    public void Disconnect(string idOrName, string containerId)
+    /// <summary>
+    /// Unwires (when wired) and forgets a container's endpoint, releasing its lease. A stopped container's veth goes
+    /// with its namespace, so the exit path passes <paramref name="deleteInterface"/> false (see <see cref="Unwire"/>).
+    /// </summary>
+    public void Disconnect(string idOrName, string containerId, bool deleteInterface = true)
     {
         lock (_lock)
         {
             var network = Find(idOrName) ?? throw new NetworkException(NetworkErrorKind.NotFound, $"network {idOrName} not found");
             if (!network.Endpoints.TryGetValue(containerId, out var endpoint))
                 throw new NetworkException(NetworkErrorKind.Forbidden, $"container {containerId} is not connected to network {network.Name}");
-            UnwireLocked(network, endpoint, deleteInterface: true);
+            UnwireLocked(network, endpoint, deleteInterface);
             network.Endpoints.Remove(containerId);
             _store.Save(network);
+        }
+    }
+
+    /// <summary>The networks a container has an endpoint on, with that endpoint.</summary>
+    public IReadOnlyList<(NetworkRecord Network, EndpointRecord Endpoint)> EndpointsOf(string containerId)
+    {
+        lock (_lock)
+            return [.. _networks.Values.Where(n => n.Endpoints.ContainsKey(containerId)).Select(n => (n, n.Endpoints[containerId]))];
+    }
+
+    /// <summary>
+    /// Recovery after berthd died: the engine's recovery has killed every container that was running, so no endpoint
+    /// is live any more. Forgets them all (their leases) and rebuilds the nft table without their ports; their veths
+    /// went with their namespaces. Returns how many were dropped.
+    /// </summary>
+    public int DropAllEndpoints()
+    {
+        lock (_lock)
+        {
+            int dropped = 0;
+            foreach (var network in _networks.Values.Where(n => n.Endpoints.Count > 0))
+            {
+                dropped += network.Endpoints.Count;
+                network.Endpoints.Clear();
+                _store.Save(network);
+            }
+            foreach (var sockets in _reservations.Values)
+                foreach (var socket in sockets)
+                    socket.Dispose();
+            _reservations.Clear();
+            if (dropped > 0)
+                RebuildFirewall();
+            return dropped;
         }
     }
 
@@ -411,9 +469,12 @@ public sealed class NetworkManager
         {
             EnsureBridge(record);
             RebuildFirewall();
+            if (_dns is not null && !predefined)
+                _dns.Listen(record.Id, gateway, _host);
         }
         catch
         {
+            _ = _dns?.StopAsync(record.Id);
             _store.Delete(record.Id);
             _networks.Remove(record.Id);
             if (_host.Netlink.LinkIndex(bridgeName) is int index)

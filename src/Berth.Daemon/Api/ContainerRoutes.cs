@@ -33,7 +33,9 @@ public sealed class ContainerRoutes(ApiServices services)
     {
         var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.ContainerCreateRequest, context.RequestAborted)
             ?? throw new ApiException(400, "config cannot be empty in order to create a container");
-        var (config, hostConfig) = CreateRequestMapper.Map(request);
+        var (config, hostConfig) = CreateRequestMapper.Map(request, services.Networks is not null);
+        if (services.Networks is { } networks && hostConfig.NetworkMode is not ("default" or "none" or "host") && !hostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal))
+            ApiErrors.Run(() => networks.Get(hostConfig.NetworkMode));
         string? name = context.Request.Query["name"] is { Length: > 0 } n ? n : null;
         var container = Containers.Create(name, config, hostConfig);
         services.Logger.LogInformation("Created container {Id} ({Name}) from {Image}", container.Id[..12], container.Name, config.Image);

@@ -95,13 +95,7 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
         }
         catch (NetworkException e)
         {
-            throw new ApiException(e.Kind switch
-            {
-                NetworkErrorKind.InvalidArgument => 400,
-                NetworkErrorKind.NotFound => 404,
-                NetworkErrorKind.Conflict => 409,
-                _ => 403,
-            }, e.Message);
+            throw new ApiException(ApiErrors.StatusOf(e.Kind), e.Message);
         }
     }
 

@@ -42,7 +42,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
                 };
                 if (consoleSocket is not null)
                     fds.Add((int)consoleSocket.DangerousGetHandle());
-                launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles), [], fds);
+                launcherPid = Sys.Spawn(LauncherPath, BuildArgs(cgroupProcsFiles, spec.NetworkNamespace), [], fds);
             }
             long spawned = Stopwatch.GetTimestamp();
             var (report, pidReported) = ReadReport(reportRead);
@@ -98,9 +98,11 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
 
     private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, System.Globalization.CultureInfo.InvariantCulture);
 
-    private List<string> BuildArgs(IReadOnlyList<string> cgroupProcsFiles)
+    private List<string> BuildArgs(IReadOnlyList<string> cgroupProcsFiles, string? networkNamespace)
     {
         var args = new List<string> { LauncherPath, "run" };
+        if (networkNamespace is not null)
+            args.AddRange(["--join-net", networkNamespace]);
         foreach (string procs in cgroupProcsFiles)
         {
             args.Add("--cgroup");

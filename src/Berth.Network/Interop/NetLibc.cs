@@ -44,6 +44,18 @@ internal static unsafe partial class NetLibc
     [LibraryImport(Libc, EntryPoint = "setns", SetLastError = true)]
     public static partial int setns(int fd, int nstype);
 
+    public const ulong MS_BIND = 0x1000;
+    public const int MNT_DETACH = 2;
+
+    [LibraryImport(Libc, EntryPoint = "unshare", SetLastError = true)]
+    public static partial int unshare(int flags);
+
+    [LibraryImport(Libc, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int mount(string source, string target, string? fstype, ulong flags, nint data);
+
+    [LibraryImport(Libc, EntryPoint = "umount2", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int umount2(string target, int flags);
+
     [StructLayout(LayoutKind.Sequential)]
     public struct sockaddr_nl
     {

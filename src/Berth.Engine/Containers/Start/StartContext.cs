@@ -34,6 +34,12 @@ public sealed class StartContext(Container container, Image image)
     /// <summary>For a terminal: berthd's end of the console socket.</summary>
     public SafeFileHandle? ConsoleSocket { get; set; }
 
+    /// <summary>The network step's namespace (a bind mount under the run directory), when it made one.</summary>
+    public string? NetworkSandbox { get; set; }
+
+    /// <summary>The ID of the network the network step connected the container to, when it did.</summary>
+    public string? NetworkId { get; set; }
+
     /// <summary>The launch step's process.</summary>
     public IContainerProcess? Process { get; set; }
 
