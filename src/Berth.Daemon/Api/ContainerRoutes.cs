@@ -58,7 +58,7 @@ public sealed class ContainerRoutes(ApiServices services)
         bool size = QueryValues.Bool(context.Request, "size");
         var summaries = containers.Select(c =>
         {
-            var summary = ContainerViews.Summary(c, now);
+            var summary = ContainerViews.Summary(c, now, services.Networks);
             if (size)
                 summary.SizeRw = DirectorySize(Path.Combine(c.Directory, "upper"));
             return summary;
@@ -69,7 +69,7 @@ public sealed class ContainerRoutes(ApiServices services)
     private Task InspectAsync(HttpContext context)
     {
         var container = Containers.Get(context.RouteValue("id"));
-        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container));
+        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container), services.Networks);
         if (QueryValues.Bool(context.Request, "size"))
         {
             inspect.SizeRw = DirectorySize(Path.Combine(container.Directory, "upper"));
