@@ -33,6 +33,7 @@ namespace Berth.Api;
 [JsonSerializable(typeof(NetworkCreateRequest))]
 [JsonSerializable(typeof(NetworkCreateResponse))]
 [JsonSerializable(typeof(NetworkPruneResponse))]
+[JsonSerializable(typeof(NetworkConnectRequest))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

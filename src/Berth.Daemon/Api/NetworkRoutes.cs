@@ -8,7 +8,7 @@ namespace Berth.Daemon.Api;
 
 /// <summary>
 /// /networks: list (filters name, id, label, driver, type, dangling), inspect, create, delete, prune, with Engine
-/// API 1.50's field shapes. Connect and disconnect wait for the network start step of the container pipeline.
+/// API 1.50's field shapes; connect and disconnect of running containers.
 /// </summary>
 public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
 {
@@ -19,6 +19,48 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
         router.MapPost("/networks/prune", PruneAsync);
         router.MapGet("/networks/{id}", InspectAsync);
         router.MapDelete("/networks/{id}", DeleteAsync);
+        router.MapPost("/networks/{id}/connect", ConnectAsync);
+        router.MapPost("/networks/{id}/disconnect", DisconnectAsync);
+    }
+
+    /// <summary>
+    /// Connects a running container that has its own network namespace (bridge or user network): a new interface
+    /// (eth1, eth2, ...) with an address on the network, no default route (the first network keeps it). Not yet:
+    /// connecting a stopped container (Docker records it for the next start), or one without a namespace of its own.
+    /// </summary>
+    private async Task ConnectAsync(HttpContext context)
+    {
+        var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.NetworkConnectRequest, context.RequestAborted)
+            ?? throw new ApiException(400, "network connect: body required");
+        var network = Get(context.RouteValue("id"));
+        var container = services.Engine.Containers.Get(request.Container);
+        string sandbox = Path.Combine(services.Options.DataRoot, "netns", container.Id);
+        if (!container.State.Running || !File.Exists(sandbox))
+            throw new ApiException(400, $"not supported by Berth yet: connecting container {request.Container}, which is not running on a bridge network, to another network");
+        var endpoint = request.EndpointConfig;
+        string name = "eth" + networks.EndpointsOf(container.Id).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Run(() => networks.Connect(network.Id, container.Id, container.Name, endpoint?.IPAMConfig?.IPv4Address,
+            endpoint?.Aliases ?? [], [], name));
+        try
+        {
+            Run(() => networks.Wire(network.Id, container.Id, sandbox, [], defaultRoute: false));
+        }
+        catch
+        {
+            networks.Disconnect(network.Id, container.Id);
+            throw;
+        }
+        context.Response.StatusCode = 200;
+    }
+
+    private async Task DisconnectAsync(HttpContext context)
+    {
+        var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.NetworkConnectRequest, context.RequestAborted)
+            ?? throw new ApiException(400, "network disconnect: body required");
+        var network = Get(context.RouteValue("id"));
+        var container = services.Engine.Containers.Get(request.Container);
+        Run(() => { networks.Disconnect(network.Id, container.Id, deleteInterface: true); return true; });
+        context.Response.StatusCode = 200;
     }
 
     private Task ListAsync(HttpContext context)

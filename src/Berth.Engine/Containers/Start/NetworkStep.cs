@@ -82,9 +82,11 @@ public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory
 
     public Task ReleaseAsync(StartContext context)
     {
-        if (context.NetworkId is { } networkId)
+        // Every network it is on: the step's, and those `network connect` added while it ran.
+        if (context.NetworkId is not null)
         {
-            networks.Disconnect(networkId, context.Container.Id, deleteInterface: false);
+            foreach (var (network, _) in networks.EndpointsOf(context.Container.Id))
+                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false);
             context.NetworkId = null;
         }
         if (context.NetworkSandbox is { } sandbox)
