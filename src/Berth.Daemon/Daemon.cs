@@ -75,7 +75,7 @@ public static class Daemon
                     networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")));
                     networks.Initialize();
                     // The engine's recovery has killed every container that was running: no endpoint or sandbox is live.
-                    string sandboxes = Path.Combine(options.DataRoot, "netns");
+                    string sandboxes = NetworkStep.SandboxDirectory(options.DataRoot);
                     int dropped = networks.DropAllEndpoints();
                     int unmounted = NetworkSandbox.RemoveAll(sandboxes).Count;
                     if (dropped + unmounted > 0)

@@ -34,7 +34,7 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
             ?? throw new ApiException(400, "network connect: body required");
         var network = Get(context.RouteValue("id"));
         var container = services.Engine.Containers.Get(request.Container);
-        string sandbox = Path.Combine(services.Options.DataRoot, "netns", container.Id);
+        string sandbox = Path.Combine(Berth.Engine.Containers.Start.NetworkStep.SandboxDirectory(services.Options.DataRoot), container.Id);
         if (!container.State.Running || !File.Exists(sandbox))
             throw new ApiException(400, $"not supported by Berth yet: connecting container {request.Container}, which is not running on a bridge network, to another network");
         var endpoint = request.EndpointConfig;

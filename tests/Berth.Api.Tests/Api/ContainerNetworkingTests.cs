@@ -81,6 +81,28 @@ public sealed class ContainerNetworkingTests
     }
 
     [Test]
+    public async Task ARunningContainerConnectsToASecondNetworkAndDisconnects()
+    {
+        Assert.That((await _api.PostAsync("/v1.50/networks/create", """{"Name":"bnt-front"}""")).Status, Is.EqualTo(201));
+        Assert.That((await _api.PostAsync("/v1.50/networks/create", """{"Name":"bnt-back"}""")).Status, Is.EqualTo(201));
+        string server = await RunAsync("bnt-api", """{"Image":"busybox","Cmd":["nc","-ll","-p","7000","-e","echo","from api"],"HostConfig":{"NetworkMode":"bnt-front"}}""");
+        var connect = await _api.PostAsync("/v1.50/networks/bnt-back/connect", """{"Container":"bnt-api","EndpointConfig":{"Aliases":["backend"]}}""");
+        Assert.That(connect.Status, Is.EqualTo(200), connect.ToString());
+        var networks = (await _api.GetAsync($"/v1.50/containers/{server}/json")).Json.GetProperty("NetworkSettings").GetProperty("Networks");
+        Assert.That(networks.EnumerateObject().Select(n => n.Name), Is.EquivalentTo(new[] { "bnt-front", "bnt-back" }));
+
+        var (exit, output) = await RunToExitAsync("""{"Image":"busybox","Cmd":["nc","backend","7000"],"HostConfig":{"NetworkMode":"bnt-back"}}""");
+        Assert.That((exit, output), Is.EqualTo((0L, "from api\n")));
+
+        var disconnect = await _api.PostAsync("/v1.50/networks/bnt-back/disconnect", """{"Container":"bnt-api"}""");
+        Assert.That(disconnect.Status, Is.EqualTo(200), disconnect.ToString());
+        Assert.That((await _api.GetAsync("/v1.50/networks/bnt-back")).Json.GetProperty("Containers").EnumerateObject().Count(), Is.Zero);
+        Assert.That((await _api.DeleteAsync("/v1.50/networks/bnt-back")).Status, Is.EqualTo(204));
+        await RemoveAsync(server);
+        Assert.That((await _api.DeleteAsync("/v1.50/networks/bnt-front")).Status, Is.EqualTo(204));
+    }
+
+    [Test]
     public async Task APublishedPortAnswersFromTheDaemonsNamespace()
     {
         string id = await RunAsync("bnt-web", """

@@ -18,6 +18,9 @@ public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory
 {
     private static readonly string[] Files = ["hosts", "hostname", "resolv.conf"];
 
+    /// <summary>Where the containers' network namespaces are mounted, one file per container ID.</summary>
+    public static string SandboxDirectory(string dataRoot) => Path.Combine(dataRoot, "netns");
+
     public string Name => "network";
 
     public Task StartAsync(StartContext context, CancellationToken ct)
