@@ -6,9 +6,30 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo test test-cgroup2 bench bench-quick bench-deps clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 bench bench-quick bench-deps clean
 
 all: build
+
+# Every step prints one line with its time (scripts/step.sh; full output in artifacts/logs/). A binary is rebuilt only
+# when a source of its project or of a project it references changed (stamp files in artifacts/stamps), so `make`
+# with nothing changed takes seconds. Installs go through `.new` + rename, so a running berthd is never half-written.
+STEP := scripts/step.sh
+STAMPS := artifacts/stamps
+COMMON := Directory.Build.props Directory.Packages.props global.json
+sources = $(shell find $(1) \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/bin/*' -not -path '*/obj/*')
+INTEROP_SRC := $(call sources,native-interop/Berth.Interop)
+INITSPEC_SRC := $(call sources,src/Berth.InitSpec)
+API_SRC := $(call sources,src/Berth.Api)
+HTTP_SRC := $(call sources,src/Berth.Http) $(INTEROP_SRC)
+REGISTRY_SRC := $(call sources,src/Berth.Registry)
+ENGINE_SRC := $(call sources,src/Berth.Engine) $(INTEROP_SRC) $(INITSPEC_SRC)
+INIT_SRC := $(call sources,src/Berth.Init) $(INTEROP_SRC) $(INITSPEC_SRC)
+DAEMON_SRC := $(call sources,src/Berth.Daemon) $(API_SRC) $(ENGINE_SRC) $(HTTP_SRC) $(REGISTRY_SRC)
+CLI_SRC := $(call sources,src/Berth.Cli) $(API_SRC) $(HTTP_SRC)
+ALL_SRC := $(call sources,src tests bench native-interop)
+# The commit the binaries embed (`berth version`): a new commit rebuilds them.
+GIT_HEAD := $(shell git rev-parse --short=7 HEAD 2>/dev/null)
+$(shell mkdir -p $(STAMPS); [ "$$(cat $(STAMPS)/commit 2>/dev/null)" = "$(GIT_HEAD)" ] || echo "$(GIT_HEAD)" > $(STAMPS)/commit)
 
 build: launcher reaper init daemon cli managed
 
@@ -18,28 +39,59 @@ reaper: $(BIN)/berth-reaper
 
 $(BIN)/berth-reaper: native-interop/reaper/berth-reaper.c
 	@mkdir -p $(BIN)
-	gcc $(CFLAGS) -static -o $@.new $< && mv -f $@.new $@
+	@$(STEP) reaper "berth-reaper (gcc -static)" gcc $(CFLAGS) -static -o $@.new $<
+	@mv -f $@.new $@
 
-$(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c
+$(BIN)/berth-launcher: native-interop/launcher/berth-launcher.c $(wildcard native-interop/launcher/*.h)
 	@mkdir -p $(BIN)
-	gcc $(CFLAGS) -static -o $@.new $< && mv -f $@.new $@
+	@$(STEP) launcher "berth-launcher (gcc -static)" gcc $(CFLAGS) -static -o $@.new $<
+	@mv -f $@.new $@
 
-init:
-	$(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
-	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth-init/berth-init $(BIN)/berth-init.new && mv -f $(BIN)/berth-init.new $(BIN)/berth-init
+init: $(BIN)/berth-init
+
+$(BIN)/berth-init: $(INIT_SRC) $(COMMON) $(STAMPS)/commit
+	@$(STEP) init "berth-init (NativeAOT publish)" $(DOTNET) publish src/Berth.Init/Berth.Init.csproj $(AOT_FLAGS) -o artifacts/publish/berth-init
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth-init/berth-init $@.new && mv -f $@.new $@
 
 # berthd, NativeAOT, next to the helpers it runs (EngineOptions looks for them in its own directory).
-daemon:
-	$(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
-	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berthd/berthd $(BIN)/berthd.new && mv -f $(BIN)/berthd.new $(BIN)/berthd
+daemon: $(BIN)/berthd
+
+$(BIN)/berthd: $(DAEMON_SRC) $(COMMON) $(STAMPS)/commit
+	@$(STEP) daemon "berthd (NativeAOT publish)" $(DOTNET) publish src/Berth.Daemon/Berth.Daemon.csproj $(AOT_FLAGS) -o artifacts/publish/berthd
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berthd/berthd $@.new && mv -f $@.new $@
 
 # berth, the docker-like client (NativeAOT, so that it starts in a few milliseconds).
-cli:
-	$(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
-	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth/berth $(BIN)/berth.new && mv -f $(BIN)/berth.new $(BIN)/berth
+cli: $(BIN)/berth
 
-managed:
-	$(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
+$(BIN)/berth: $(CLI_SRC) $(COMMON) $(STAMPS)/commit
+	@$(STEP) cli "berth (NativeAOT publish)" $(DOTNET) publish src/Berth.Cli/Berth.Cli.csproj $(AOT_FLAGS) -o artifacts/publish/berth
+	@mkdir -p $(BIN) && install -m 755 artifacts/publish/berth/berth $@.new && mv -f $@.new $@
+
+# The whole solution (tests, bench), for `make test`.
+managed: $(STAMPS)/managed
+
+$(STAMPS)/managed: $(ALL_SRC) $(COMMON) Runtime.sln $(STAMPS)/commit
+	@$(STEP) managed "solution (dotnet build Runtime.sln)" $(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
+	@touch $@
+
+# `make install` (as root): berth on PATH, berthd with its helpers in one directory (EngineOptions finds them next
+# to the resolved berthd), a berthd link on PATH. PREFIX and DESTDIR as usual.
+PREFIX ?= /usr/local
+HELPERS := berthd berth-init berth-launcher berth-reaper
+LIBEXEC := $(DESTDIR)$(PREFIX)/libexec/berth
+
+install: launcher reaper init daemon cli
+	@install -d $(DESTDIR)$(PREFIX)/bin $(LIBEXEC)
+	@for f in $(HELPERS); do install -m 755 $(BIN)/$$f $(LIBEXEC)/$$f.new && mv -f $(LIBEXEC)/$$f.new $(LIBEXEC)/$$f; done
+	@install -m 755 $(BIN)/berth $(DESTDIR)$(PREFIX)/bin/berth.new && mv -f $(DESTDIR)$(PREFIX)/bin/berth.new $(DESTDIR)$(PREFIX)/bin/berth
+	@ln -sfn ../libexec/berth/berthd $(DESTDIR)$(PREFIX)/bin/berthd
+	@echo "[make] installed berth and berthd in $(DESTDIR)$(PREFIX)/bin, berthd's helpers in $(LIBEXEC)"
+
+uninstall:
+	@rm -f $(DESTDIR)$(PREFIX)/bin/berth $(DESTDIR)$(PREFIX)/bin/berthd
+	@rm -f $(addprefix $(LIBEXEC)/,$(HELPERS))
+	@rmdir $(LIBEXEC) 2>/dev/null || true
+	@echo "[make] removed berth and berthd from $(DESTDIR)$(PREFIX)"
 
 deps:
 	scripts/install-deps.sh
@@ -49,8 +101,8 @@ demo:
 	scripts/demo.sh
 
 # The offline busybox test images (cached in .fixtures/; rebuilt when missing).
-fixtures:
-	$(DOTNET) run --project tests/Berth.TestImages -c $(CONFIG) --no-build
+fixtures: managed
+	@$(STEP) fixtures "test images (.fixtures)" $(DOTNET) run --project tests/Berth.TestImages -c $(CONFIG) --no-build
 
 # Tests run as root (like CI): they create real containers, mounts and cgroups.
 test: deps build fixtures

@@ -6,8 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-make build
-bin=artifacts/bin
+make install managed   # managed: the test-images tool below
+bin=/usr/local/bin
 sock=${BERTH_SOCKET:-/run/berth/berth.sock}
 
 # The sample image: busybox from Debian's busybox-static package, packed as a `docker save` tarball.
@@ -15,7 +15,9 @@ archive=$(dotnet run --project tests/Berth.TestImages -c Release --no-build | se
 
 if ! "$bin/berth" -H "unix://$sock" version >/dev/null 2>&1; then
   echo "demo: starting berthd (log: /var/log/berthd.log)"
+  mkdir -p "$(dirname "$sock")"
   nohup "$bin/berthd" -H "unix://$sock" >>/var/log/berthd.log 2>&1 &
+  echo $! > /run/berth/berthd.pid   # the README says where: stop with kill $(cat /run/berth/berthd.pid)
   for _ in $(seq 100); do [ -S "$sock" ] && break; sleep 0.1; done
 fi
 
@@ -25,5 +27,7 @@ export BERTH_HOST="unix://$sock"
 "$bin/berth" run --rm --memory 64m busybox sh -c 'echo "hostname: $(hostname)"; echo "pid: $$"; echo "user: $(id)"; ls /proc | grep -cE "^[0-9]+$" | sed "s/^/processes visible: /"'
 echo
 echo "berthd is running. Try:"
-echo "  $bin/berth -H unix://$sock run -it --rm busybox sh"
+echo "  berth run -it --rm busybox sh"
+echo "  berth ps --format 'table {{.ID}}\t{{.Names}}\t{{.Status}}'"
+echo "Stop berthd: kill \$(cat /run/berth/berthd.pid)"
 echo "  DOCKER_HOST=unix://$sock docker run --rm busybox uname -a"

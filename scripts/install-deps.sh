@@ -10,6 +10,8 @@ packages=(
   busybox-static              # the offline test images
   iproute2 util-linux         # ip, unshare, nsenter for tests
   libnftables1                # berthd's nftables table, in-process (src/Berth.Network)
+  docker-registry skopeo      # the registry tests: a real registry per fixture, seeded by skopeo
+  apache2-utils openssl       # htpasswd -B and a test CA for the registry auth and TLS tests
 )
 [ $# -gt 0 ] && packages=("$@")
 missing=()
@@ -23,6 +25,10 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update
     apt-get install -y --no-install-recommends "${missing[@]}"
   }
+fi
+# The tests run docker-registry themselves, on loopback; the package's own service must not listen on :5000.
+if [ -e /lib/systemd/system/docker-registry.service ]; then
+  systemctl disable --now docker-registry >/dev/null 2>&1 || true
 fi
 
 if ! command -v dotnet >/dev/null 2>&1; then

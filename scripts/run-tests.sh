@@ -15,7 +15,7 @@ projects=(
   tests/Berth.Cli.Tests
   tests/Berth.Network.Tests
 )
-for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests; do
+for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests tests/Berth.Registry.Tests; do
   [ -d "$extra" ] && projects+=("$extra")
 done
 

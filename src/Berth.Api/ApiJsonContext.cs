@@ -8,6 +8,10 @@ namespace Berth.Api;
 /// </summary>
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(List<ImageHistoryResponseItem>))]
+[JsonSerializable(typeof(ImagePruneResponse))]
+[JsonSerializable(typeof(BuildCachePruneResponse))]
+[JsonSerializable(typeof(SystemDataUsageResponse))]
 [JsonSerializable(typeof(ContainerCreateResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]
 [JsonSerializable(typeof(ContainerInspectResponse))]
@@ -34,6 +38,9 @@ namespace Berth.Api;
 [JsonSerializable(typeof(NetworkCreateResponse))]
 [JsonSerializable(typeof(NetworkPruneResponse))]
 [JsonSerializable(typeof(NetworkConnectRequest))]
+[JsonSerializable(typeof(AuthConfig))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(PushResultAux))]
 public sealed partial class ApiJsonContext : JsonSerializerContext
 {
 }

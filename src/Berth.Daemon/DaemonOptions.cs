@@ -26,4 +26,7 @@ public sealed class DaemonOptions
 
     /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>
     public string Group { get; init; } = "berth";
+
+    /// <summary>Registry access: --insecure-registry, --max-concurrent-downloads/uploads, and certs.d under the config directory.</summary>
+    public Berth.Registry.RegistryOptions Registry { get; init; } = new();
 }

@@ -29,13 +29,36 @@ var group = new Option<string>("--group", "-G")
     Description = "Group owning the Unix socket (mode 0660) when that group exists",
     DefaultValueFactory = _ => "berth",
 };
+var insecureRegistries = new Option<string[]>("--insecure-registry")
+{
+    Description = "Registry (host:port or CIDR) reached without verified TLS, or over plain HTTP; loopback always is",
+    AllowMultipleArgumentsPerToken = false,
+};
+var maxDownloads = new Option<int>("--max-concurrent-downloads")
+{
+    Description = "Layers downloaded at once per pull",
+    DefaultValueFactory = _ => 3,
+};
+var maxUploads = new Option<int>("--max-concurrent-uploads")
+{
+    Description = "Layers uploaded at once per push",
+    DefaultValueFactory = _ => 5,
+};
+var certsDirectory = new Option<string>("--registry-certs")
+{
+    Description = "Per-registry CAs and client certificates: DIR/<host:port>/{*.crt,client.cert,client.key}, as /etc/docker/certs.d",
+    DefaultValueFactory = _ => "/etc/berth/certs.d",
+};
 
 var networkNamespace = new Option<string?>("--network-namespace")
 {
     Description = "Serve /networks, with Berth's bridges and nftables table in this network namespace: 'host' or a path such as /run/netns/NAME",
 };
 
-var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)") { host, dataRoot, cgroupParent, logLevel, group, networkNamespace };
+var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
+{
+    host, dataRoot, cgroupParent, logLevel, group, insecureRegistries, maxDownloads, maxUploads, certsDirectory, networkNamespace,
+};
 root.SetAction(async (parse, _) =>
 {
     var options = new DaemonOptions
@@ -45,6 +68,13 @@ root.SetAction(async (parse, _) =>
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
         NetworkNamespace = parse.GetValue(networkNamespace),
+        Registry = new Berth.Registry.RegistryOptions
+        {
+            InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
+            MaxConcurrentDownloads = Math.Max(1, parse.GetValue(maxDownloads)),
+            MaxConcurrentUploads = Math.Max(1, parse.GetValue(maxUploads)),
+            CertsDirectory = parse.GetValue(certsDirectory),
+        },
         LogLevel = parse.GetValue(logLevel) switch
         {
             "debug" => LogLevel.Debug,

@@ -36,6 +36,9 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>docker cp, diff and export: the containers' files.</summary>
     public ContainerFiles Files { get; private init; } = null!;
 
+    /// <summary>docker commit: a container's changes as a new image.</summary>
+    public Commit.ContainerCommitter Commits { get; private init; } = null!;
+
     /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
     public EngineEvents Events { get; private init; } = null!;
 
@@ -59,7 +62,10 @@ public sealed class ContainerEngine : IAsyncDisposable
         {
             loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
             var host = seams?.Host ?? new LinuxLifecycleHost(options, loop);
-            var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"));
+            var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"))
+            {
+                MaxUnpackedSize = options.MaxImageUnpackedSize,
+            };
             var cgroups = seams?.Cgroups ?? CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
             var events = new EngineEvents();
             var work = new BackgroundWork(loggerFactory.CreateLogger("Berth.Background"));
@@ -76,6 +82,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Execs = new ExecManager(containers, host, loop, work),
                 Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
                 Events = events,
+                Commits = new Commit.ContainerCommitter(containers, images, loggerFactory.CreateLogger("Berth.Commit")),
                 Work = work,
                 _loop = loop,
                 _logger = logger,

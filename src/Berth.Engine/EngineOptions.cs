@@ -11,6 +11,9 @@ public sealed class EngineOptions
     /// <summary>Name of the cgroup, below the engine's own, that holds the containers' cgroups.</summary>
     public string CgroupParent { get; init; } = "berth";
 
+    /// <summary>The most bytes of file content an image load may unpack; null (the default, as in Docker) for no limit.</summary>
+    public long? MaxImageUnpackedSize { get; init; }
+
     public string LauncherPath => Path.Combine(HelperDirectory, "berth-launcher");
 
     public string InitPath => Path.Combine(HelperDirectory, "berth-init");

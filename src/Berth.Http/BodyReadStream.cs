@@ -20,7 +20,13 @@ internal abstract class BodyReadStream : Stream
     public bool IsComplete { get; protected set; }
 
     /// <summary>True once a read failed (connection lost or malformed framing): the connection cannot be reused.</summary>
-    public bool Failed { get; private set; }
+    public bool Failed => Failure is not null;
+
+    /// <summary>
+    /// Why the body could not be read: an <see cref="HttpProtocolException"/> when the client sent a bad or
+    /// cut-short body (its fault: 400), another exception when the connection itself failed.
+    /// </summary>
+    public Exception? Failure { get; private set; }
 
     /// <summary>Runs once before the first read of a non-empty body (the server answers "Expect: 100-continue" here).</summary>
     public Func<CancellationToken, ValueTask>? BeforeFirstRead { get; set; }
@@ -42,9 +48,9 @@ internal abstract class BodyReadStream : Stream
         {
             read = await ReadBodyAsync(buffer, cancellationToken);
         }
-        catch
+        catch (Exception e)
         {
-            Failed = true;
+            Failure ??= e;
             throw;
         }
         if (IsComplete && Completed is { } completed)

@@ -39,7 +39,7 @@ internal sealed class ChunkedBodyStream : BodyReadStream
             }
             Reader.AdvanceTo(reader.Position, result.Buffer.End);
             if (result.IsCompleted)
-                throw new IOException("connection closed in the middle of a chunked body");
+                throw new HttpProtocolException(400, "request body cut short: the client closed its side in the middle of a chunked body");
         }
     }
 

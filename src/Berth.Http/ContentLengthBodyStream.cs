@@ -6,10 +6,12 @@ namespace Berth.Http;
 /// <summary>A body of exactly Content-Length bytes.</summary>
 internal sealed class ContentLengthBodyStream : BodyReadStream
 {
+    private readonly long _length;
     private long _remaining;
 
     public ContentLengthBodyStream(PipeReader reader, long length) : base(reader)
     {
+        _length = length;
         _remaining = length;
         IsComplete = length == 0;
     }
@@ -24,7 +26,7 @@ internal sealed class ContentLengthBodyStream : BodyReadStream
             {
                 Reader.AdvanceTo(data.End);
                 if (result.IsCompleted)
-                    throw new IOException($"connection closed with {_remaining} body bytes still expected");
+                    throw new HttpProtocolException(400, $"request body cut short: {_length - _remaining} of its {_length} bytes (Content-Length) arrived before the client closed its side");
                 continue;
             }
             int count = (int)Math.Min(Math.Min(data.Length, _remaining), buffer.Length);

@@ -27,6 +27,10 @@ internal sealed class HttpConnection
     private volatile HttpContext? _current;
     private volatile bool _hijacked;
     private bool _broken;
+    private bool _servedOne;
+    private bool _abandoned;
+    private long _waitingSince;
+    private CancellationTokenSource? _headWait;
 
     public HttpConnection(HttpServer server, Socket socket, long id)
     {
@@ -50,6 +54,28 @@ internal sealed class HttpConnection
     /// <summary>Closes the socket at once; pending reads and writes fail.</summary>
     public void Abort() => _socket.Dispose();
 
+    /// <summary>When the connection started waiting for a request head (Stopwatch ticks); 0 while it is not waiting.</summary>
+    public long WaitingSince => Interlocked.Read(ref _waitingSince);
+
+    /// <summary>
+    /// Closes the connection if it is still waiting for a request head (the server is full); false when a
+    /// head arrived meanwhile. A head that arrives after this is dropped with the connection.
+    /// </summary>
+    public bool TryEvict(long waitingSince)
+    {
+        if (waitingSince <= 0 || Interlocked.CompareExchange(ref _waitingSince, -1, waitingSince) != waitingSince)
+            return false;
+        _abandoned = true;
+        try
+        {
+            _headWait?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        return true;
+    }
+
     public async Task RunAsync()
     {
         try
@@ -68,7 +94,9 @@ internal sealed class HttpConnection
         }
         finally
         {
-            if (!_hijacked)
+            if (_abandoned)
+                _socket.Dispose();
+            else if (!_hijacked)
                 await CloseAsync();
         }
     }
@@ -103,23 +131,50 @@ internal sealed class HttpConnection
         }
     }
 
-    /// <summary>The next request head; null when the client closed, the keep-alive timeout passed or the server stops.</summary>
+    /// <summary>
+    /// The next request head; null when the client closed, the server stops, the connection is evicted, or a
+    /// timeout passed: <see cref="HttpServerOptions.KeepAliveTimeout"/> before a head's first byte (after the
+    /// first request), <see cref="HttpServerOptions.HeadTimeout"/> for the whole head.
+    /// </summary>
     private async Task<HttpRequestHead?> ReadHeadAsync()
     {
-        using var idle = CancellationTokenSource.CreateLinkedTokenSource(_server.StoppingToken);
-        idle.CancelAfter(_options.KeepAliveTimeout);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(_server.StoppingToken);
+        bool headStarted = !_servedOne;
+        wait.CancelAfter(headStarted ? _options.HeadTimeout : _options.KeepAliveTimeout);
+        _headWait = wait;
+        Interlocked.Exchange(ref _waitingSince, System.Diagnostics.Stopwatch.GetTimestamp());
+        try
+        {
+            var head = await ReadHeadCoreAsync(wait, headStarted);
+            // An eviction that won the race drops the head with the connection.
+            return Interlocked.Exchange(ref _waitingSince, 0) == -1 ? null : head;
+        }
+        catch (OperationCanceledException)
+        {
+            // Nothing is owed to a client that sent no head in time: close without the graceful drain.
+            _abandoned = true;
+            return null;
+        }
+        finally
+        {
+            long waiting = Interlocked.Read(ref _waitingSince);
+            if (waiting > 0)
+                Interlocked.CompareExchange(ref _waitingSince, 0, waiting);
+            _headWait = null;
+        }
+    }
+
+    private async Task<HttpRequestHead?> ReadHeadCoreAsync(CancellationTokenSource wait, bool headStarted)
+    {
         while (true)
         {
-            ReadResult result;
-            try
-            {
-                result = await _reader.ReadAsync(idle.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
+            var result = await _reader.ReadAsync(wait.Token);
             var buffer = result.Buffer;
+            if (!headStarted && !buffer.IsEmpty)
+            {
+                headStarted = true;
+                wait.CancelAfter(_options.HeadTimeout);
+            }
             bool parsed;
             HttpRequestHead head;
             SequencePosition end;
@@ -135,6 +190,7 @@ internal sealed class HttpConnection
             if (parsed)
             {
                 _reader.AdvanceTo(end);
+                _servedOne = true;
                 return head;
             }
             _reader.AdvanceTo(buffer.Start, buffer.End);
@@ -197,7 +253,7 @@ internal sealed class HttpConnection
     /// </summary>
     private async Task HandleFailureAsync(HttpContext context, Exception e)
     {
-        bool clientGone = (_body!.Failed && e is not HttpProtocolException)
+        bool clientGone = (_body!.Failure is { } failure && failure is not HttpProtocolException)
             || (e is OperationCanceledException && context.RequestAborted.IsCancellationRequested);
         if (context.Hijacked is not null || context.Response.HasStarted || clientGone)
         {

@@ -20,6 +20,7 @@ public sealed class HttpResponse
     private readonly bool _isHead;
     private readonly bool _http11;
     private readonly Func<bool> _canKeepAlive;
+    private readonly BodyReadStream? _requestBody;
     private Mode _mode = Mode.NotStarted;
     private int _statusCode = 200;
     private long _declaredLength;
@@ -33,6 +34,7 @@ public sealed class HttpResponse
         _isHead = request.Method == "HEAD";
         _http11 = request.ProtocolVersion == System.Net.HttpVersion.Version11;
         _canKeepAlive = canKeepAlive;
+        _requestBody = request.Body as BodyReadStream;
     }
 
     private enum Mode { NotStarted, Fixed, Chunked, CloseDelimited, NoBody, Completed, Hijacked }
@@ -93,9 +95,22 @@ public sealed class HttpResponse
     public Task SendJsonAsync<T>(T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
         SendAsync(JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), "application/json", cancellationToken);
 
-    /// <summary>Sends Docker's error body <c>{"message": ...}</c> with <paramref name="statusCode"/>.</summary>
+    /// <summary>
+    /// Sends Docker's error body <c>{"message": ...}</c> with <paramref name="statusCode"/>. When the request
+    /// body broke on the wire, the handler's error is only its consequence and the body's failure is answered
+    /// instead: 400 with its reason for a malformed or cut-short body (the client's fault, whatever the handler
+    /// made of it), nothing for a lost connection (this throws, and the connection closes).
+    /// </summary>
     public Task SendErrorAsync(int statusCode, string message, CancellationToken cancellationToken = default)
     {
+        switch (_requestBody?.Failure)
+        {
+            case HttpProtocolException protocol:
+                (statusCode, message) = (protocol.StatusCode, protocol.Message);
+                break;
+            case { } lost:
+                throw new IOException($"the connection failed while the request body was read: {lost.Message}", lost);
+        }
         StatusCode = statusCode;
         return SendAsync(ErrorBody.Create(message), "application/json", cancellationToken);
     }

@@ -128,7 +128,14 @@ public sealed class HttpServer : IAsyncDisposable
             socket.NoDelay = true;
         var connection = new HttpConnection(this, socket, Interlocked.Increment(ref _connectionCount));
         lock (_lock)
+        {
+            if (_connections.Count >= Options.MaxConnections && !EvictLongestWaiting())
+            {
+                Refuse(socket);
+                return;
+            }
             _connections.Add(connection);
+        }
         _ = Task.Run(async () =>
         {
             await connection.RunAsync();
@@ -139,6 +146,46 @@ public sealed class HttpServer : IAsyncDisposable
                     _allClosed.TrySetResult();
             }
         });
+    }
+
+    /// <summary>
+    /// Makes room: closes the connection that has waited longest for a request head. One scan of the
+    /// connections, only when the server is full.
+    /// </summary>
+    private bool EvictLongestWaiting()
+    {
+        foreach (var candidate in _connections.Select(c => (Connection: c, Since: c.WaitingSince)).Where(c => c.Since > 0).OrderBy(c => c.Since))
+        {
+            if (candidate.Connection.TryEvict(candidate.Since))
+            {
+                Logger.LogWarning("{Max} connections open: closed connection {Id}, which was waiting for a request", Options.MaxConnections, candidate.Connection.Id);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>Every connection is busy (requests, streams, hijacks): the new one gets 503 and is closed.</summary>
+    private void Refuse(Socket socket)
+    {
+        Logger.LogWarning("{Max} connections open, all busy: refused a new connection", Options.MaxConnections);
+        byte[] body = ErrorBody.Create($"too many connections: the server allows {Options.MaxConnections} at once");
+        byte[] head = System.Text.Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n");
+        try
+        {
+            // A fresh socket's send buffer takes these few bytes without blocking.
+            socket.Blocking = false;
+            socket.Send([new ArraySegment<byte>(head), new ArraySegment<byte>(body)]);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (SocketException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)

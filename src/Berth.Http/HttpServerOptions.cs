@@ -21,8 +21,22 @@ public sealed class HttpServerOptions
 
     public HttpLimits Limits { get; init; } = HttpLimits.Default;
 
-    /// <summary>How long an idle keep-alive connection may wait for its next request head.</summary>
-    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long an idle keep-alive connection may wait for the first byte of its next request head.</summary>
+    public TimeSpan KeepAliveTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a request head may take to arrive whole: from the connection's accept for its first request,
+    /// from the head's first byte for later ones (Go's ReadHeaderTimeout). A slowloris client is closed then.
+    /// </summary>
+    public TimeSpan HeadTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Most connections open at once. When full, a new connection closes the connection that has waited
+    /// longest for a request head (idle keep-alive or slow head); connections running a request, streaming or
+    /// hijacked are never closed. When none can go, the new connection gets 503. Each connection costs one fd:
+    /// 20,000 idle ones exhausted berthd's 1024-fd soft limit before it was raised.
+    /// </summary>
+    public int MaxConnections { get; init; } = 4096;
 
     /// <summary>Most bytes of an unread request body read off and dropped to keep the connection; beyond, it closes.</summary>
     public long MaxDrainBytes { get; init; } = 1024 * 1024;

@@ -5,7 +5,7 @@ namespace Berth.Http;
 /// <summary>
 /// Maps (method, path template) to handlers, the way Docker's API router does: a <c>/v1.NN</c> prefix is
 /// accepted and stripped (the version goes to <see cref="HttpContext.ApiVersion"/>), unversioned paths work
-/// too. Unknown paths get 404 <c>{"message":"page not found"}</c>, a known path with another method 405.
+/// too. Unknown paths, and known paths with another method, get 404 <c>{"message":"page not found"}</c> as from dockerd.
 /// HEAD falls back to the GET handler when no HEAD handler exists (the response carries no body either way).
 /// Pass <see cref="HandleAsync"/> to <see cref="HttpServer"/>.
 /// </summary>
@@ -46,11 +46,10 @@ public sealed partial class Router
         var chosen = matches.FirstOrDefault(m => m.Route.Method == method);
         if (chosen.Route is null && method == "HEAD")
             chosen = matches.FirstOrDefault(m => m.Route.Method == "GET");
+        // dockerd answers a known path with another method as an unknown one (moby api/server: its mux's
+        // MethodNotAllowedHandler is the NotFoundHandler).
         if (chosen.Route is null)
-        {
-            context.Response.Headers.Set("Allow", string.Join(", ", matches.Select(m => m.Route.Method).Distinct()));
-            return context.Response.SendErrorAsync(405, $"method {method} not allowed on {context.Request.Path}", context.RequestAborted);
-        }
+            return context.Response.SendErrorAsync(404, "page not found", context.RequestAborted);
         context.RouteValues = chosen.Values!;
         return chosen.Route.Handler(context);
     }

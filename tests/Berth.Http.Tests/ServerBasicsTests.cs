@@ -127,7 +127,7 @@ public sealed class ServerBasicsTests : ServerTestBase
     }
 
     [Test]
-    public async Task UnknownRouteIs404JsonAndWrongMethodIs405()
+    public async Task UnknownRouteAndWrongMethodAre404JsonLikeDockerd()
     {
         Router.MapGet("/info", c => Text(c, "{}"));
         StartServer();
@@ -140,8 +140,8 @@ public sealed class ServerBasicsTests : ServerTestBase
         }
         await using (var wrong = await client.PostAsync("/info"))
         {
-            Assert.That(wrong.StatusCode, Is.EqualTo(405));
-            Assert.That(wrong.Headers["Allow"], Is.EqualTo("GET"));
+            Assert.That(wrong.StatusCode, Is.EqualTo(404));
+            Assert.That((await wrong.ReadAsStringAsync()).Trim(), Is.EqualTo("{\"message\":\"page not found\"}"));
         }
     }
 

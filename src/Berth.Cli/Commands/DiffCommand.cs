@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
@@ -22,9 +23,22 @@ public sealed class DiffCommand : Verb
         if (name.Length == 0)
             throw new CliException(1, "Container name cannot be empty");
         var client = await context.ConnectAsync(cancellationToken);
-        var changes = await client.GetJsonAsync($"/containers/{QueryString.EscapePath(name)}/changes", ApiJsonContext.Default.ListFilesystemChange, cancellationToken);
-        await context.Console.Out.WriteAsync(string.Concat(changes.Select(c => $"{KindLetter(c.Kind)} {c.Path}\n")));
+        byte[] body = await client.GetBytesAsync($"/containers/{QueryString.EscapePath(name)}/changes", cancellationToken);
+        await context.Console.Out.WriteAsync(string.Concat(Changes(body).Select(c => $"{KindLetter(c.Kind)} {c.Path}\n")));
         return 0;
+    }
+
+    /// <summary>The daemon's answer; dockerd answers <c>null</c> for a container without changes (a nil Go slice), docker prints nothing.</summary>
+    internal static List<FilesystemChange> Changes(byte[] body)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(body, ApiJsonContext.Default.ListFilesystemChange) ?? [];
+        }
+        catch (JsonException e)
+        {
+            throw new CliException(1, "invalid answer from the daemon: " + e.Message);
+        }
     }
 
     /// <summary>moby's ChangeType.String(): C, A, D; anything else as Go prints an unknown value.</summary>

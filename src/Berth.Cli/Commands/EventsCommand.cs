@@ -6,6 +6,7 @@ using Berth.Cli.Api.Wire;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Options;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 using Berth.Http;
 
 namespace Berth.Cli.Commands;
@@ -17,7 +18,7 @@ namespace Berth.Cli.Commands;
 public sealed class EventsCommand : Verb
 {
     private readonly Option<string[]> _filter = Flags.List("--filter", "-f", "Filter output based on conditions provided", "filter");
-    private readonly Option<string> _format = Flags.String("--format", null, "Format output using a custom template: 'json', or a template of {{.Field}} and {{json .Field}}");
+    private readonly Option<string> _format = Flags.String("--format", null, "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
     private readonly Option<string> _since = Flags.String("--since", null, "Show all events created since timestamp");
     private readonly Option<string> _until = Flags.String("--until", null, "Stream events until this timestamp");
 
@@ -39,14 +40,14 @@ public sealed class EventsCommand : Verb
         foreach (string value in filterValues)
             Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
         string format = parse.GetValue(_format) ?? "";
-        FieldTemplate? template = null;
+        GoTemplate? template = null;
         if (format is not ("" or "json"))
         {
             try
             {
-                template = FieldTemplate.Parse(format);
+                template = GoTemplate.Parse(format == "json" ? "{{json .}}" : format);
             }
-            catch (FormatException e)
+            catch (TemplateException e)
             {
                 throw new CliException(64, "Error parsing format: " + e.Message);
             }
@@ -94,14 +95,15 @@ public sealed class EventsCommand : Verb
         return 0;
     }
 
-    private static string Render(FieldTemplate template, byte[] raw)
+    /// <summary>The template on the event's JSON (docker's events.Message: an unknown field is an error).</summary>
+    private static string Render(GoTemplate template, byte[] raw)
     {
         using var document = JsonDocument.Parse(raw);
         try
         {
-            return template.Execute(document.RootElement);
+            return template.Execute(document.RootElement, missingKeyError: true);
         }
-        catch (FormatException e)
+        catch (TemplateException e)
         {
             throw new CliException(1, e.Message);
         }

@@ -4,6 +4,7 @@ using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Options;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
@@ -13,7 +14,7 @@ public sealed class ImagesCommand : Verb
     private readonly Option<bool> _all = Flags.Bool("--all", "-a", "Show all images (default hides intermediate images)");
     private readonly Option<bool> _digests = Flags.Bool("--digests", null, "Show digests");
     private readonly Option<string[]> _filter = Flags.List("--filter", "-f", "Filter output based on conditions provided", "filter");
-    private readonly Option<string> _format = Flags.String("--format", null, "Format output: 'table' (default) or 'json'");
+    private readonly Option<string> _format = Flags.String("--format", null, "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
     private readonly Option<bool> _noTrunc = Flags.Bool("--no-trunc", null, "Don't truncate output");
     private readonly Option<bool> _quiet = Flags.Bool("--quiet", "-q", "Only show image IDs");
 
@@ -32,7 +33,9 @@ public sealed class ImagesCommand : Verb
         var filterValues = parse.GetValue(_filter) ?? [];
         foreach (string value in filterValues)
             Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
-        var format = ListFormats.Parse(parse.GetValue(_format));
+        bool digests = parse.GetValue(_digests);
+        string format = Resolve(parse.GetValue(_format) ?? "", parse.GetValue(_quiet), digests);
+        var template = TemplateFormat.Parse(format);
         var positionals = Positionals(parse);
         var extra = positionals.Length > 0 ? new[] { new KeyValuePair<string, string>("reference", positionals[0]) } : null;
         var filters = FilterFlags.Parse(filterValues, extra);
@@ -44,27 +47,29 @@ public sealed class ImagesCommand : Verb
         var images = await client.GetJsonAsync("/images/json" + query, ApiJsonContext.Default.ListImageSummary, cancellationToken);
 
         var now = DateTimeOffset.UtcNow;
-        bool digests = parse.GetValue(_digests);
-        var rows = images.SelectMany(i => ImageRow.For(i, !parse.GetValue(_noTrunc), digests, now)).ToList();
-        if (parse.GetValue(_quiet))
-        {
-            await context.Console.Out.WriteAsync(string.Concat(rows.Select(r => r.Id + "\n")));
-            return 0;
-        }
-        if (format == ListFormat.Json)
-        {
-            await context.Console.Out.WriteAsync(string.Concat(rows.Select(r => r.ToJson() + "\n")));
-            return 0;
-        }
-        var table = new TabWriter(10, 3);
-        table.WriteRow(digests
-            ? ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"]
-            : ["REPOSITORY", "TAG", "IMAGE ID", "CREATED", "SIZE"]);
-        foreach (var row in rows)
-            table.WriteRow(digests
-                ? [row.Repository, row.Tag, row.Digest, row.Id, row.CreatedSince, row.Size]
-                : [row.Repository, row.Tag, row.Id, row.CreatedSince, row.Size]);
-        await context.Console.Out.WriteAsync(table.ToString());
+        bool showDigests = digests || format.Contains("{{.Digest}}");
+        var rows = images.SelectMany(i => ImageRow.For(i, !parse.GetValue(_noTrunc), showDigests, now));
+        await context.Console.Out.WriteAsync(TemplateFormat.Render(format, ImageRow.Placeholders, rows));
         return 0;
+    }
+
+    /// <summary>docker's NewImageFormat (an empty --format is "table").</summary>
+    internal static string Resolve(string format, bool quiet, bool digests)
+    {
+        const string created = "{{if .CreatedSince }}{{.CreatedSince}}{{else}}N/A{{end}}";
+        switch (format)
+        {
+            case "" or "table":
+                return quiet ? "{{.ID}}"
+                    : digests ? @"table {{.Repository}}\t{{.Tag}}\t{{.Digest}}\t{{.ID}}\t" + created + @"\t{{.Size}}"
+                    : @"table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t" + created + @"\t{{.Size}}";
+            case "raw":
+                return quiet ? "image_id: {{.ID}}"
+                    : "repository: {{ .Repository }}\ntag: {{.Tag}}\n" + (digests ? "digest: {{.Digest}}\n" : "")
+                      + "image_id: {{.ID}}\ncreated_at: {{.CreatedAt}}\nvirtual_size: {{.Size}}\n";
+        }
+        if (TemplateFormat.IsTable(format) && digests && !format.Contains("{{.Digest}}"))
+            format += @"\t{{.Digest}}";
+        return format;
     }
 }

@@ -1,16 +1,18 @@
+using System.Text.Json;
 using System.CommandLine;
 using System.Text;
 using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
 /// <summary><c>berth info</c>: GET /info, printed in the order and words of <c>docker info</c>; <c>-f json</c> prints the object.</summary>
 public sealed class InfoCommand : Verb
 {
-    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output: 'json', or the default text");
+    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
 
     public InfoCommand() : base("info", "info [OPTIONS]", "Display system-wide information", ArgsRule.None)
     {
@@ -21,9 +23,35 @@ public sealed class InfoCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string format = parse.GetValue(_format) ?? "";
+        GoTemplate? template = null;
         if (format is not ("" or "json"))
-            throw new CliException(64, $"template parsing error: berth supports only the default format and \"json\" (got \"{format}\")");
+        {
+            try
+            {
+                template = GoTemplate.Parse(format);
+            }
+            catch (TemplateException e)
+            {
+                throw new CliException(64, "template parsing error: " + e.Message);
+            }
+        }
         var console = context.Console;
+        if (template is not null)
+        {
+            var templateClient = await context.ConnectAsync(cancellationToken);
+            using var document = JsonDocument.Parse(await templateClient.GetBytesAsync("/info", cancellationToken));
+            string text;
+            try
+            {
+                text = template.Execute(document.RootElement, missingKeyError: true);
+            }
+            catch (TemplateException e)
+            {
+                throw new CliException(1, e.Message);
+            }
+            await console.Out.WriteAsync(text + "\n");
+            return 0;
+        }
         if (format == "json")
         {
             var jsonClient = await context.ConnectAsync(cancellationToken);

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
@@ -16,7 +17,7 @@ public sealed class InspectCommand : Verb
 {
     private static readonly string[] KnownTypes = ["config", "container", "image", "network", "node", "plugin", "secret", "service", "task", "volume"];
 
-    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output: 'json', or a template of {{.Field}} and {{json .Field}}");
+    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
     private readonly Option<bool> _size = Flags.Bool("--size", "-s", "Display total file sizes if the type is container");
     private readonly Option<string> _type = Flags.String("--type", null, "Only inspect objects of the given type");
 
@@ -41,16 +42,16 @@ public sealed class InspectCommand : Verb
         if (type is not ("" or "container" or "image"))
             throw new CliException(1, $"berth: inspecting objects of type \"{type}\" is not supported");
         string format = parse.GetValue(_format) ?? "";
-        FieldTemplate? template = null;
+        GoTemplate? template = null;
         if (format is not ("" or "json"))
         {
             try
             {
-                template = FieldTemplate.Parse(format);
+                template = GoTemplate.Parse(format);
             }
-            catch (FormatException e)
+            catch (TemplateException e)
             {
-                throw new CliException(64, e.Message);
+                throw TemplateFormat.Failed(e);
             }
         }
 
@@ -80,7 +81,8 @@ public sealed class InspectCommand : Verb
                 else
                 {
                     using var document = JsonDocument.Parse(raw);
-                    output.Append(template.Execute(document.RootElement)).Append('\n');
+                    // docker runs the template on its typed struct, then on the decoded JSON with missingkey=error.
+                    output.Append(TemplateFormat.Execute(template, document.RootElement.Clone(), missingKeyError: true)).Append('\n');
                 }
             }
             catch (Exception e) when (e is DaemonErrorException or IOException or JsonException or FormatException or CliException)

@@ -6,6 +6,7 @@ using Berth.Cli.Api;
 using Berth.Cli.Api.Wire;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 using Berth.Cli.Stats;
 using Berth.Http;
 
@@ -20,7 +21,7 @@ namespace Berth.Cli.Commands;
 public sealed class StatsCommand : Verb
 {
     private readonly Option<bool> _all = Flags.Bool("--all", "-a", "Show all containers (default shows just running)");
-    private readonly Option<string> _format = Flags.String("--format", null, "Format output: 'table' (default) or 'json'");
+    private readonly Option<string> _format = Flags.String("--format", null, "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
     private readonly Option<bool> _noStream = Flags.Bool("--no-stream", null, "Disable streaming stats and only pull the first result");
     private readonly Option<bool> _noTrunc = Flags.Bool("--no-trunc", null, "Do not truncate output");
 
@@ -38,7 +39,8 @@ public sealed class StatsCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var format = ListFormats.Parse(parse.GetValue(_format));
+        string format = parse.GetValue(_format) is { Length: > 0 } given && given != "table" ? given : StatsRow.TableFormat;
+        TemplateFormat.Parse(format);
         bool all = parse.GetValue(_all);
         bool stream = !parse.GetValue(_noStream);
         bool truncate = !parse.GetValue(_noTrunc);
@@ -115,24 +117,12 @@ public sealed class StatsCommand : Verb
     }
 
     /// <summary>The text one tick prints: the table (or JSON lines); while streaming, homed and with every line erased to its end, as docker draws it.</summary>
-    internal static string Render(IReadOnlyList<StatsRow> rows, ListFormat format, bool stream)
+    internal static string Render(IReadOnlyList<StatsRow> rows, string format, bool stream)
     {
         var text = new StringBuilder();
         if (stream)
             text.Append("\u001b[H");
-        if (format == ListFormat.Json)
-        {
-            foreach (var row in rows)
-                text.Append(row.ToJson()).Append('\n');
-        }
-        else
-        {
-            var table = new TabWriter(10, 3);
-            table.Write(StatsRow.TableHeader + "\n");
-            foreach (var row in rows)
-                table.Write(row.TableLine + "\n");
-            text.Append(table);
-        }
+        text.Append(TemplateFormat.Render(format, StatsRow.Placeholders, rows));
         if (stream)
         {
             // docker appends the lines again, each followed by " \e[K", to the same buffer, then "\e[J".

@@ -5,6 +5,7 @@ using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
@@ -14,7 +15,7 @@ namespace Berth.Cli.Commands;
 /// </summary>
 public sealed class VersionCommand : Verb
 {
-    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output: 'json', or the default text");
+    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
 
     public VersionCommand() : base("version", "version [OPTIONS]", "Show the Berth version information", ArgsRule.None)
     {
@@ -25,8 +26,18 @@ public sealed class VersionCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string format = parse.GetValue(_format) ?? "";
+        GoTemplate? template = null;
         if (format is not ("" or "json"))
-            throw new CliException(64, $"template parsing error: berth supports only the default format and \"json\" (got \"{format}\")");
+        {
+            try
+            {
+                template = GoTemplate.Parse(format, "version");
+            }
+            catch (TemplateException e)
+            {
+                throw new CliException(64, "template parsing error: " + e.Message);
+            }
+        }
         SystemVersion? server = null;
         string apiVersion = ApiVersionNumber.Client;
         Exception? failure = null;
@@ -40,7 +51,9 @@ public sealed class VersionCommand : Verb
         {
             failure = e;
         }
-        await context.Console.Out.WriteAsync(format == "json" ? Json(apiVersion, server) + "\n" : Text(apiVersion, server));
+        await context.Console.Out.WriteAsync(template is not null ? Templated(template, apiVersion, server)
+            : format == "json" ? Json(apiVersion, server) + "\n"
+            : Text(apiVersion, server));
         if (failure is not null)
             throw failure;
         return 0;
@@ -115,6 +128,20 @@ public sealed class VersionCommand : Verb
         DateTimeOffset.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var time) && value.Contains('T')
             ? GoTime.Ansic(time)
             : value;
+
+    /// <summary>A custom template on docker's versionInfo {Client, Server}, aligned by a tabwriter (20, 1, 1).</summary>
+    private static string Templated(GoTemplate template, string apiVersion, SystemVersion? server)
+    {
+        using var document = JsonDocument.Parse(Json(apiVersion, server));
+        try
+        {
+            return new TabWriter(20, 1).Write(template.Execute(document.RootElement, missingKeyError: true) + "\n").ToString();
+        }
+        catch (TemplateException e)
+        {
+            throw new CliException(1, e.Message);
+        }
+    }
 
     private static string Json(string apiVersion, SystemVersion? server)
     {

@@ -1,5 +1,6 @@
 using Berth.Api;
 using Berth.Cli.Options;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Output;
 
@@ -37,18 +38,38 @@ internal sealed class ImageRow
 
     public string Size => HumanUnits.Size(_image.Size, 3);
 
+    public string Containers => _image.Containers == -1 ? "N/A" : _image.Containers.ToString();
+
+    public string SharedSize => _image.SharedSize == -1 ? "N/A" : HumanUnits.Size(_image.SharedSize);
+
+    public string UniqueSize => _image.Size == -1 || _image.SharedSize == -1 ? "N/A" : HumanUnits.Size(_image.Size - _image.SharedSize);
+
+    /// <summary>docker's imageContext placeholders and their column headers.</summary>
+    public static readonly Placeholders<ImageRow> Placeholders = new Placeholders<ImageRow>("*formatter.imageContext", r => r.ToJson())
+        .Add("ID", "IMAGE ID", r => r.Id)
+        .Add("Repository", "REPOSITORY", r => r.Repository)
+        .Add("Tag", "TAG", r => r.Tag)
+        .Add("Digest", "DIGEST", r => r.Digest)
+        .Add("CreatedSince", "CREATED", r => r.CreatedSince)
+        .Add("CreatedAt", "CREATED AT", r => r.CreatedAt)
+        .Add("Size", "SIZE", r => r.Size)
+        .Add("Containers", "CONTAINERS", r => r.Containers)
+        .Add("SharedSize", "SHARED SIZE", r => r.SharedSize)
+        .Add("UniqueSize", "UNIQUE SIZE", r => r.UniqueSize)
+        .Add("VirtualSize", "VIRTUAL SIZE", r => HumanUnits.Size(r._image.Size));
+
     public string ToJson() => GoJson.Object(new Dictionary<string, string?>
     {
-        ["Containers"] = _image.Containers == -1 ? "N/A" : _image.Containers.ToString(),
+        ["Containers"] = Containers,
         ["CreatedAt"] = CreatedAt,
         ["CreatedSince"] = CreatedSince,
         ["Digest"] = Digest,
         ["ID"] = Id,
         ["Repository"] = Repository,
-        ["SharedSize"] = _image.SharedSize == -1 ? "N/A" : HumanUnits.Size(_image.SharedSize),
+        ["SharedSize"] = SharedSize,
         ["Size"] = Size,
         ["Tag"] = Tag,
-        ["UniqueSize"] = _image.Size == -1 || _image.SharedSize == -1 ? "N/A" : HumanUnits.Size(_image.Size - _image.SharedSize),
+        ["UniqueSize"] = UniqueSize,
         ["VirtualSize"] = HumanUnits.Size(_image.Size),
     });
 

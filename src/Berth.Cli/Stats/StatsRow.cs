@@ -1,5 +1,6 @@
 using System.Globalization;
 using Berth.Cli.Output;
+using Berth.Cli.Templates;
 
 namespace Berth.Cli.Stats;
 
@@ -10,7 +11,8 @@ namespace Berth.Cli.Stats;
 /// </summary>
 public sealed record StatsRow(string Container, StatsValues Values, bool IsInvalid, bool Truncate)
 {
-    public const string TableHeader = "CONTAINER ID\tNAME\tCPU %\tMEM USAGE / LIMIT\tMEM %\tNET I/O\tBLOCK I/O\tPIDS";
+    /// <summary>docker's default stats table on Linux.</summary>
+    public const string TableFormat = @"table {{.ID}}\t{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}\t{{.MemPerc}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDs}}";
 
     private const string NoValue = "--";
 
@@ -30,8 +32,17 @@ public sealed record StatsRow(string Container, StatsValues Values, bool IsInval
 
     public string PIDs => IsInvalid ? NoValue : Values.PidsCurrent.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The table cells, tab-separated.</summary>
-    public string TableLine => string.Join('\t', Id, Name, CpuPerc, MemUsage, MemPerc, NetIO, BlockIO, PIDs);
+    /// <summary>docker's statsContext placeholders and their column headers.</summary>
+    internal static readonly Placeholders<StatsRow> Placeholders = new Placeholders<StatsRow>("*container.statsContext", r => r.ToJson())
+        .Add("Container", "CONTAINER", r => r.Container)
+        .Add("Name", "NAME", r => r.Name)
+        .Add("ID", "CONTAINER ID", r => r.Id)
+        .Add("CPUPerc", "CPU %", r => r.CpuPerc)
+        .Add("MemUsage", "MEM USAGE / LIMIT", r => r.MemUsage)
+        .Add("MemPerc", "MEM %", r => r.MemPerc)
+        .Add("NetIO", "NET I/O", r => r.NetIO)
+        .Add("BlockIO", "BLOCK I/O", r => r.BlockIO)
+        .Add("PIDs", "PIDS", r => r.PIDs);
 
     /// <summary>{{json .}} of the row: every field by name, keys sorted, as docker's formatter marshals it.</summary>
     public string ToJson() => GoJson.Object(new Dictionary<string, string?>

@@ -1,3 +1,4 @@
+using Berth.Api;
 using Berth.Cli.CommandLine;
 using Berth.Http;
 

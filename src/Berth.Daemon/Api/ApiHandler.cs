@@ -24,13 +24,19 @@ public sealed partial class ApiHandler
         new SystemRoutes(services).Map(_router);
         new ContainerRoutes(services).Map(_router);
         new ContainerStreamRoutes(services).Map(_router);
+        new ImageArchiveRoutes(services).Map(_router);
+        new ImageMaintenanceRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
+        new CommitRoutes(services).Map(_router);
+        new DiskUsageRoutes(services).Map(_router);
+        new RegistryRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);
         new ContainerFileRoutes(services).Map(_router);
         new ContainerStatsRoutes(services).Map(_router);
         new EventRoutes(services).Map(_router);
         if (services.Networks is not null)
             new NetworkRoutes(services, services.Networks).Map(_router);
+        new UnsupportedRoutes().Map(_router);
     }
 
     public async Task HandleAsync(HttpContext context)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Berth.Api;
@@ -52,9 +53,11 @@ public sealed class ContainerStreamRoutes(ApiServices services)
 
     /// <summary>
     /// Hijacks the connection (101 UPGRADED, docker-api-notes §4.2) and carries the container's output to the client
-    /// and the client's input to the container's stdin. A client half-close only closes stdin (with StdinOnce);
-    /// the connection ends once the run's output is all sent, or when the start fails, the container is removed,
-    /// the client goes away or the daemon stops.
+    /// and the client's input to the container's stdin. Without a TTY, a client half-close only closes stdin (with
+    /// StdinOnce); with a TTY, the end of the client's input or the detach keys end the attach and never the
+    /// container's stdin (moby's CopyStreams: "cfg.CloseStdin &amp;&amp; !cfg.TTY"), so detaching from `run -it … sh`
+    /// leaves the shell running. Otherwise the connection ends once the run's output is all sent, or when the start
+    /// fails, the container is removed, the client goes away or the daemon stops.
     /// </summary>
     private async Task AttachAsync(HttpContext context)
     {
@@ -65,7 +68,19 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         bool stdout = QueryValues.Bool(request, "stdout");
         bool stderr = QueryValues.Bool(request, "stderr");
         bool logs = QueryValues.Bool(request, "logs");
-        bool multiplexed = !container.Record.Config.Tty;
+        bool tty = container.Record.Config.Tty;
+        bool multiplexed = !tty;
+        string? keys = request.Query["detachKeys"];
+        byte[] detachKeys;
+        try
+        {
+            detachKeys = string.IsNullOrEmpty(keys) ? DetachKeys.Default : DetachKeys.Parse(keys);
+        }
+        catch (FormatException)
+        {
+            throw new ApiException(400, $"Invalid detach keys ({keys}) provided");
+        }
+        var scanner = tty && stdin ? new DetachScanner(detachKeys) : null;
 
         var response = context.Response;
         response.Headers.Clear();
@@ -107,7 +122,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
                     attachment = Containers.Attach(container.Id, sink, stdin);
             }
             if (attachment is not null)
-                await StreamAsync(container, connection, sink, attachment, stdin, session.Token, context.RequestAborted);
+                await StreamAsync(container, connection, sink, attachment, stdin, scanner, session.Token, context.RequestAborted);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
         {
@@ -121,14 +136,16 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         }
     }
 
-    private async Task StreamAsync(Container container, HijackedConnection connection, AttachSink sink, ContainerAttachment attachment, bool stdin, CancellationToken session, CancellationToken aborted)
+    private async Task StreamAsync(Container container, HijackedConnection connection, AttachSink sink, ContainerAttachment attachment, bool stdin,
+        DetachScanner? tty, CancellationToken session, CancellationToken aborted)
     {
         var output = sink.PumpToAsync(connection.Output, aborted);
-        var input = PumpInputAsync(connection.Input, attachment, stdin, aborted);
+        var input = PumpInputAsync(connection.Input, attachment, stdin, tty, aborted);
         Observe(input);
         Observe(output);
         var removed = RemovedAsync(container.Id, session);
-        await Task.WhenAny(output, removed, sink.Overflow);
+        // With a TTY the end of the input (or the detach keys) is the end of the attach.
+        await (tty is not null ? Task.WhenAny(output, removed, sink.Overflow, input) : Task.WhenAny(output, removed, sink.Overflow));
         if (!sink.Overflowed)
         {
             // The run ended, the container is gone or the start failed: send what is queued, then close.
@@ -157,13 +174,26 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         }
     }
 
-    private static async Task PumpInputAsync(Stream input, ContainerAttachment attachment, bool stdin, CancellationToken ct)
+    private static async Task PumpInputAsync(Stream input, ContainerAttachment attachment, bool stdin, DetachScanner? tty, CancellationToken ct)
     {
         var buffer = new byte[32 * 1024];
+        var forward = new ArrayBufferWriter<byte>(buffer.Length);
         int read;
         while ((read = await input.ReadAsync(buffer, ct)) > 0)
-            if (stdin)
+        {
+            if (!stdin)
+                continue;
+            if (tty is null)
+            {
                 await attachment.WriteStdinAsync(buffer.AsMemory(0, read), ct);
+                continue;
+            }
+            forward.ResetWrittenCount();
+            bool detach = tty.Scan(buffer.AsSpan(0, read), forward);
+            await attachment.WriteStdinAsync(forward.WrittenMemory, ct);
+            if (detach)
+                return;
+        }
         if (stdin)
             attachment.CloseStdin();
     }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 namespace Berth.Daemon.Api;
 
 /// <summary>
-/// Images: load, list, inspect, tag, remove; pull answers that Berth cannot pull yet. Image events (load, tag,
+/// Images: load, list, inspect, tag, remove; pull is in <see cref="RegistryRoutes"/>. Image events (load, tag,
 /// untag, delete) are published here, with moby's attributes: the image's labels and its name.
 /// </summary>
 public sealed class ImageRoutes(ApiServices services)
@@ -71,7 +71,7 @@ public sealed class ImageRoutes(ApiServices services)
 
     private Task ListAsync(HttpContext context)
     {
-        var filter = ImageListFilter.Parse(context.Request.Query["filters"]);
+        var filter = ImageListFilter.Parse(context.Request.Query["filters"], Images);
         var containers = services.Engine.Containers.List();
         var summaries = Images.List()
             .Where(filter.Matches)
@@ -130,15 +130,16 @@ public sealed class ImageRoutes(ApiServices services)
         services.Engine.Events.Publish("image", action, image.Id, attributes);
     }
 
-    /// <summary>docker pull and the pull of docker run: not implemented yet, said clearly.</summary>
-    private static async Task CreateAsync(HttpContext context)
+    /// <summary>docker import (fromSrc); docker pull and the pull of docker run (<see cref="RegistryRoutes.PullAsync"/>).</summary>
+    private async Task CreateAsync(HttpContext context)
     {
-        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-        string? from = context.Request.Query["fromImage"];
-        if (string.IsNullOrEmpty(from))
-            throw new ApiException(501, "importing images (docker import) is not supported by Berth yet");
-        string tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : ImageReference.DefaultTag;
-        string reference = tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{from}@{tag}" : $"{from}:{tag}";
-        throw new ApiException(501, $"pulling {reference} from a registry is not supported by Berth yet; load the image with `docker load` (e.g. from `docker save` on another host)");
+        if (context.Request.Query["fromSrc"] is { Length: > 0 } source)
+        {
+            await new ImageArchiveRoutes(services).ImportAsync(context, source);
+            return;
+        }
+        if (string.IsNullOrEmpty(context.Request.Query["fromImage"]))
+            throw new ApiException(400, "fromImage or fromSrc is required");
+        await new RegistryRoutes(services).PullAsync(context);
     }
 }

@@ -29,7 +29,7 @@ public static class ImageViews
             RepoTags = [.. image.RepoTags],
             RepoDigests = [.. image.RepoDigests],
             Parent = "",
-            Comment = config.History?.LastOrDefault()?.Comment ?? "",
+            Comment = config.Comment ?? config.History?.LastOrDefault()?.Comment ?? "",
             Created = config.Created is { } created ? Wire.ApiTimestamp.Format(created) : null,
             DockerVersion = "",
             Author = config.Author ?? "",
@@ -55,10 +55,21 @@ public static class ImageViews
             GraphDriver = new Wire.DriverData
             {
                 Name = "overlay2",
-                Data = new Dictionary<string, string> { ["LowerDir"] = string.Join(':', layerDirectories) },
+                Data = GraphDriverData(layerDirectories),
             },
             RootFS = new Wire.ImageRootFS { Type = config.RootFs?.Type ?? "layers", Layers = [.. image.DiffIds] },
-            Metadata = new Wire.ImageMetadata { LastTagTime = Wire.ApiTimestamp.Format(image.LoadedAt) },
+            Metadata = new Wire.ImageMetadata { LastTagTime = image.LastTagTime is { } tagged ? Wire.ApiTimestamp.Format(tagged) : "0001-01-01T00:00:00Z" },
         };
+    }
+
+    /// <summary>overlay2's image data: the top layer is UpperDir, the ones below it (top-most first) LowerDir.</summary>
+    private static Dictionary<string, string> GraphDriverData(IReadOnlyList<string> layerDirectories)
+    {
+        var data = new Dictionary<string, string>();
+        if (layerDirectories.Count > 0)
+            data["UpperDir"] = layerDirectories[0];
+        if (layerDirectories.Count > 1)
+            data["LowerDir"] = string.Join(':', layerDirectories.Skip(1));
+        return data;
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Berth.Api;
 using Berth.Engine.Containers;
+using Berth.Engine.Security;
 using Berth.Http;
 
 namespace Berth.Daemon.Api;
@@ -36,7 +37,7 @@ public sealed class SystemRoutes(ApiServices services)
             Version = DaemonVersion.Version,
             ApiVersion = ApiVersions.Current,
             MinAPIVersion = ApiVersions.Minimum,
-            GitCommit = "n/a",
+            GitCommit = DaemonVersion.GitCommit,
             GoVersion = RuntimeInformation.FrameworkDescription,
             Os = "linux",
             Arch = HostFacts.GoArch,
@@ -51,7 +52,7 @@ public sealed class SystemRoutes(ApiServices services)
             {
                 ["ApiVersion"] = ApiVersions.Current,
                 ["MinAPIVersion"] = ApiVersions.Minimum,
-                ["GitCommit"] = "n/a",
+                ["GitCommit"] = DaemonVersion.GitCommit,
                 ["GoVersion"] = RuntimeInformation.FrameworkDescription,
                 ["Os"] = "linux",
                 ["Arch"] = HostFacts.GoArch,
@@ -109,10 +110,20 @@ public sealed class SystemRoutes(ApiServices services)
             Swarm = new SwarmInfo { LocalNodeState = "inactive" },
             Isolation = "",
             InitBinary = "",
-            SecurityOptions = ["name=cgroupns"],
-            Warnings = ["WARNING: Berth: containers have no network (loopback only), no seccomp profile and no registry pull yet"],
+            // Every container gets Berth's default seccomp profile (SeccompProfile) unless it asks for unconfined,
+            // as docker's "name=seccomp,profile=builtin".
+            SecurityOptions = ["name=seccomp,profile=builtin", "name=cgroupns"],
+            Warnings = Warnings(),
         };
         return context.Response.SendJsonAsync(info, ApiJsonContext.Default.SystemInfo, context.RequestAborted);
+    }
+
+    private static List<string> Warnings()
+    {
+        var warnings = new List<string> { "WARNING: Berth: containers have no network (loopback only) and no registry pull yet" };
+        if (Capabilities.Unavailable.Count > 0)
+            warnings.Add($"WARNING: berthd's bounding set lacks {string.Join(", ", Capabilities.Unavailable)}: --privileged and --cap-add ALL containers run without them");
+        return warnings;
     }
 
     private static int CountOpenFiles()

@@ -78,7 +78,10 @@ internal sealed class ArchiveExtractor(SafeFileHandle destination, bool noOverwr
     {
         if (entry.EntryType == TarEntryType.GlobalExtendedAttributes)
             return;
-        if (!EntryPath.TryNormalise(entry.Name, out string path, out string? problem))
+        // An absolute name lands under the target, as moby's Unpack joins every name to its destination: clients
+        // send them (Testcontainers for .NET names every file it copies in "/path/in/container"). openat2 with
+        // RESOLVE_BENEATH still keeps every entry inside.
+        if (!EntryPath.TryNormalise(entry.Name.TrimStart('/'), out string path, out string? problem))
             throw Fail(entry, problem);
         if (path.Length == 0)
             return;

@@ -13,9 +13,14 @@ namespace Berth.Engine.Archive;
 /// it was written under, device nodes and fifos as headers; sockets are skipped. Everything is opened relative
 /// to its directory's handle and never through a symlink. An entry that vanishes meanwhile is skipped, as
 /// moby's walk does for a running container. Kernel filesystems (/proc, /sys) are not descended into.
+/// With <paramref name="overlayWhiteouts"/> (an overlay upper dir becoming a layer: commit), overlayfs's forms are
+/// turned back into OCI ones as go-archive's overlayWhiteoutConverter does: a 0:0 character device X becomes an empty
+/// file <c>.wh.X</c> (mode 0600), and a directory with trusted.overlay.opaque=y is followed by <c>.wh..wh..opq</c>.
 /// </summary>
-internal sealed class TreeArchiver(TarWriter writer, ILogger logger)
+internal sealed class TreeArchiver(TarWriter writer, ILogger logger, bool overlayWhiteouts = false)
 {
+    private const string OpaqueXattr = "trusted.overlay.opaque";
+
     private readonly Dictionary<(ulong Device, ulong Inode), string> _firstNames = [];
 
     /// <summary>Adds <paramref name="name"/> in <paramref name="directory"/> (".": the directory itself) as <paramref name="archiveName"/>, with its tree.</summary>
@@ -38,6 +43,12 @@ internal sealed class TreeArchiver(TarWriter writer, ILogger logger)
                 var link = Entry(TarEntryType.SymbolicLink, archiveName, status);
                 link.LinkName = target;
                 await writer.WriteEntryAsync(link, ct);
+                break;
+            case FileStat.S_IFCHR when overlayWhiteouts && status.RdevMajor == 0 && status.RdevMinor == 0:
+                int slash = archiveName.LastIndexOf('/');
+                var whiteout = Entry(TarEntryType.RegularFile, archiveName[..(slash + 1)] + ".wh." + archiveName[(slash + 1)..], status);
+                whiteout.Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+                await writer.WriteEntryAsync(whiteout, ct);
                 break;
             case FileStat.S_IFCHR or FileStat.S_IFBLK:
                 var device = Entry(status.FileType == FileStat.S_IFCHR ? TarEntryType.CharacterDevice : TarEntryType.BlockDevice, archiveName, status);
@@ -70,11 +81,18 @@ internal sealed class TreeArchiver(TarWriter writer, ILogger logger)
 
     private async Task AddDirectoryAsync(SafeFileHandle parent, string name, string archiveName, FileStat status, CancellationToken ct)
     {
-        if (!TryOpen(parent, name, O_PATH | O_DIRECTORY, out var directory))
+        // The opaque xattr can only be read through a real descriptor, not an O_PATH one.
+        if (!TryOpen(parent, name, (overlayWhiteouts ? O_RDONLY : O_PATH) | O_DIRECTORY, out var directory))
             return;
         using (directory)
         {
             await writer.WriteEntryAsync(Entry(TarEntryType.Directory, archiveName, status), ct);
+            if (overlayWhiteouts && Sys.GetXattr(directory, OpaqueXattr) is [(byte)'y'])
+            {
+                var opaque = Entry(TarEntryType.RegularFile, archiveName + ".wh..wh..opq", status);
+                opaque.Mode = (UnixFileMode)(status.Permissions & 0x1FF);
+                await writer.WriteEntryAsync(opaque, ct);
+            }
             if (FilesystemView.IsKernelFilesystem(directory))
                 return;
             // moby's rebase of the root "/" gives "/bin", not "//bin".

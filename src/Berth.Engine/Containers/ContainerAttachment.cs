@@ -76,7 +76,11 @@ public sealed class ContainerAttachment : IAsyncDisposable
             await stdin.WriteAsync(data, ct);
     }
 
-    /// <summary>The client's stdin ended. With StdinOnce the container's stdin is closed (after the start if need be).</summary>
+    /// <summary>
+    /// The client's stdin ended. With StdinOnce and no TTY the container's stdin is closed (after the start if need
+    /// be); with a TTY it stays open, as moby's CopyStreams keeps it ("cfg.CloseStdin &amp;&amp; !cfg.TTY"): a shell
+    /// is ended by ^D typed into its terminal, never by a client going away.
+    /// </summary>
     public void CloseStdin()
     {
         if (!WantsStdin)
@@ -94,7 +98,7 @@ public sealed class ContainerAttachment : IAsyncDisposable
 
     private void EndStdinOfRun()
     {
-        if (_container.Record.Config.StdinOnce)
+        if (_container.Record.Config.StdinOnce && !_container.Record.Config.Tty)
             _stdin?.Close();
     }
 

@@ -1,3 +1,5 @@
+using Berth.Engine.Rootfs;
+
 namespace Berth.Engine.Images;
 
 /// <summary>
@@ -9,6 +11,8 @@ internal static class ArchiveVerifier
 {
     public static VerifiedImage Verify(ImageCandidate candidate, ArchiveContents contents, CancellationToken ct)
     {
+        if (candidate.Layers.Count > OverlayRootfs.MaxLowerLayers)
+            throw new ImageFormatException($"{candidate.Source} has {candidate.Layers.Count} layers: overlayfs stacks at most {OverlayRootfs.MaxLowerLayers}, so no container could run it");
         var layers = candidate.Layers.Select(layer => StagedLayerFor(layer, candidate, contents, ct)).ToList();
         var diffIds = layers.Select(layer => layer.DiffId).ToList();
         byte[] configBytes = candidate.ConfigBytes ?? candidate.BuildConfig!(diffIds);

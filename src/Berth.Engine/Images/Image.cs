@@ -28,6 +28,9 @@ public sealed class Image
 
     public required DateTimeOffset LoadedAt { get; init; }
 
+    /// <summary>When a tag was last pointed at it by tag, commit or import; null when never.</summary>
+    public DateTimeOffset? LastTagTime { get; init; }
+
     /// <summary>The manifest digest, when the archive had a manifest blob.</summary>
     public string? ManifestDigest { get; init; }
 

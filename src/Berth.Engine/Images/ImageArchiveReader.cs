@@ -69,7 +69,10 @@ internal sealed class ImageArchiveReader
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or SharpCompressException)
         {
-            throw new ImageFormatException($"archive is not a valid tar, or is truncated, after entry `{_lastEntry}`: {e.Message}", e);
+            // The reader's own words ("TarInvalidNumber") tell a user nothing: say what the file is not.
+            if (_lastEntry == "(start)")
+                throw new ImageFormatException("the file is not a tar archive (nor gzip, zstd): `berth load` takes the output of `docker save` or an OCI image layout tar", e);
+            throw new ImageFormatException($"the archive is truncated or corrupt after entry `{_lastEntry}`", e);
         }
     }
 

@@ -25,6 +25,10 @@ public sealed class ImageConfig
     [JsonPropertyName("author")]
     public string? Author { get; init; }
 
+    /// <summary>The commit message of `docker commit -m`, or "Imported from ..." (Docker's V1Image.Comment).</summary>
+    [JsonPropertyName("comment")]
+    public string? Comment { get; init; }
+
     /// <summary>The execution parameters a container starts from (Env, Cmd, Entrypoint, ...).</summary>
     [JsonPropertyName("config")]
     public ImageExecutionConfig? Config { get; init; }

@@ -16,6 +16,7 @@ namespace Berth.Engine.Images;
 [JsonSerializable(typeof(RepositoriesFile))]
 [JsonSerializable(typeof(ImageRecord))]
 [JsonSerializable(typeof(LayerRecord))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class ImageJsonContext : JsonSerializerContext
 {
     /// <summary>Deserialises <paramref name="data"/>; invalid or null JSON is a format error naming <paramref name="what"/>.</summary>

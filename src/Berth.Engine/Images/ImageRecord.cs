@@ -21,4 +21,8 @@ internal sealed class ImageRecord
 
     [JsonPropertyName("loaded")]
     public DateTimeOffset Loaded { get; init; }
+
+    /// <summary>When a tag was last pointed at the image (inspect's Metadata.LastTagTime); null if never.</summary>
+    [JsonPropertyName("lastTagTime")]
+    public DateTimeOffset? LastTagTime { get; set; }
 }

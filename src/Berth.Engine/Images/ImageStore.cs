@@ -20,7 +20,7 @@ namespace Berth.Engine.Images;
 /// Errors: <see cref="ImageFormatException"/> and <see cref="InvalidImageReferenceException"/> (400),
 /// <see cref="ImageNotFoundException"/> (404), <see cref="ImageInUseException"/> (409), IOException (500).
 /// </summary>
-public sealed class ImageStore
+public sealed partial class ImageStore
 {
     private readonly object _lock = new();
     private readonly ILogger _logger;
@@ -52,6 +52,12 @@ public sealed class ImageStore
     }
 
     public string Root { get; }
+
+    /// <summary>
+    /// The most file content one load may unpack (all its layers); null, the default as in Docker, for no limit.
+    /// A load past it fails with <see cref="ImageFormatException"/> and leaves nothing behind.
+    /// </summary>
+    public long? MaxUnpackedSize { get; set; }
 
     /// <summary>The largest non-layer archive entry a load keeps in memory.</summary>
     internal int MetadataLimit { get; set; } = ImageArchiveReader.DefaultMetadataLimit;
@@ -91,12 +97,16 @@ public sealed class ImageStore
         if (reference.Digest is not null)
             throw new InvalidImageReferenceException(reference.ToString(), "refusing to create a tag with a digest reference");
         lock (_lock)
-        {
-            if (!_images.ContainsKey(image.Id))
-                throw new ImageNotFoundException(image.Id);
-            _repositories.Set(reference, image.Id);
-            _repositories.Save();
-        }
+            TagLocked(_images.GetValueOrDefault(image.Id) ?? throw new ImageNotFoundException(image.Id), reference);
+    }
+
+    /// <summary>Points the tag and records the time (inspect's Metadata.LastTagTime), under the lock.</summary>
+    private void TagLocked(StoredImage image, ImageReference reference)
+    {
+        SetReference(reference, image.Id);
+        _repositories.Save();
+        image.Record.LastTagTime = DateTimeOffset.UtcNow;
+        _database.Write(image.Record);
     }
 
     /// <summary>
@@ -172,7 +182,7 @@ public sealed class ImageStore
 
     private IReadOnlyList<Image> Load(Stream archive, IProgress<ImageLoadProgress>? progress, CancellationToken ct)
     {
-        using var staging = new StagingArea(_blobs.Directory, _layers.Directory);
+        using var staging = new StagingArea(_blobs.Directory, _layers.Directory, MaxUnpackedSize);
         var contents = new ImageArchiveReader(staging, _logger, progress, ct) { MetadataLimit = MetadataLimit }.Read(archive);
         var candidates = ArchiveImageResolver.Resolve(contents, _logger);
         var verified = Merge(candidates.Select(candidate => ArchiveVerifier.Verify(candidate, contents, ct)));
@@ -311,6 +321,7 @@ public sealed class ImageStore
             Created = image.Config.Created ?? DateTimeOffset.UnixEpoch,
             Size = image.Size,
             LoadedAt = image.Record.Loaded,
+            LastTagTime = image.Record.LastTagTime,
             ManifestDigest = image.Record.ManifestDigest,
         };
     }

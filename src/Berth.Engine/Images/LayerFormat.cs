@@ -5,7 +5,7 @@ namespace Berth.Engine.Images;
 /// (image-spec media-types.md allows both to disagree; Docker's classic store writes plain tars
 /// under a "tar+gzip"-looking name and vice versa).
 /// </summary>
-internal enum LayerFormat
+public enum LayerFormat
 {
     Tar,
     Gzip,

@@ -12,6 +12,7 @@ namespace Berth.Engine.Images;
 /// </summary>
 internal static class LayerStager
 {
+    /// <param name="expectedSize">The blob's length, checked at its end; -1 when the source's length is not known (import, commit).</param>
     public static StagedLayer Stage(string entryName, Stream data, ReadOnlyMemory<byte> head, LayerFormat format, long expectedSize,
         StagingArea staging, ILogger logger, Action<long>? progress, CancellationToken ct)
     {
@@ -20,9 +21,9 @@ internal static class LayerStager
         using (handle)
         using (var blob = new HashingStream(new PrefixedStream(head, data), handle, progress))
         {
-            var (diffId, unpackedSize) = Unpack(blob, format, entryName, directory, logger, ct);
+            var (diffId, unpackedSize) = Unpack(blob, format, entryName, directory, staging.UnpackedSize, logger, ct);
             string digest = blob.DrainAndGetDigest();
-            if (blob.BytesRead != expectedSize)
+            if (expectedSize >= 0 && blob.BytesRead != expectedSize)
                 throw new ImageFormatException($"archive entry `{entryName}` is truncated: {blob.BytesRead} of {expectedSize} bytes");
             return new StagedLayer
             {
@@ -44,11 +45,12 @@ internal static class LayerStager
         string directory = staging.CreateLayerDirectory();
         using var file = new FileStream(layer.BlobPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
         using var blob = new HashingStream(file);
-        Unpack(blob, layer.Format, layer.EntryName, directory, logger, ct);
+        Unpack(blob, layer.Format, layer.EntryName, directory, staging.UnpackedSize, logger, ct);
         return directory;
     }
 
-    private static (string DiffId, long UnpackedSize) Unpack(HashingStream blob, LayerFormat format, string entryName, string directory, ILogger logger, CancellationToken ct)
+    private static (string DiffId, long UnpackedSize) Unpack(HashingStream blob, LayerFormat format, string entryName, string directory,
+        UnpackedSizeBudget budget, ILogger logger, CancellationToken ct)
     {
         Stream tar = format switch
         {
@@ -59,7 +61,7 @@ internal static class LayerStager
         try
         {
             using var uncompressed = new HashingStream(tar);
-            long size = new LayerUnpacker(Path.Combine(directory, LayerStore.DiffDirectoryName), entryName, logger).Unpack(uncompressed, ct);
+            long size = new LayerUnpacker(Path.Combine(directory, LayerStore.DiffDirectoryName), entryName, logger, budget).Unpack(uncompressed, ct);
             return (uncompressed.DrainAndGetDigest(), size);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or FormatException or SharpCompressException)

@@ -37,6 +37,7 @@ internal sealed class LayerUnpacker
     private readonly string _root;
     private readonly string _layer;
     private readonly ILogger _logger;
+    private readonly UnpackedSizeBudget? _budget;
     private readonly bool _setOwners = Sys.Geteuid() == 0;
     private readonly HashSet<string> _directories = new(StringComparer.Ordinal) { "" };
     private readonly List<DeferredDirectory?> _deferred = [];
@@ -45,8 +46,10 @@ internal sealed class LayerUnpacker
 
     /// <param name="root">An existing empty directory nobody else writes to.</param>
     /// <param name="layerName">The layer's name in the archive, for error messages.</param>
-    public LayerUnpacker(string root, string layerName, ILogger logger)
+    /// <param name="budget">Shared by the layers of one load; null for no limit.</param>
+    public LayerUnpacker(string root, string layerName, ILogger logger, UnpackedSizeBudget? budget = null)
     {
+        _budget = budget;
         _root = root.TrimEnd('/');
         _layer = layerName;
         _logger = logger;
@@ -60,6 +63,7 @@ internal sealed class LayerUnpacker
         while (reader.GetNextEntry() is { } entry)
         {
             ct.ThrowIfCancellationRequested();
+            _budget?.Spend(entry.Length, _layer);
             try
             {
                 size += Apply(entry);

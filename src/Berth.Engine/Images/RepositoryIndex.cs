@@ -56,6 +56,15 @@ internal sealed class RepositoryIndex
             .OfType<ImageReference>()
             .ToList();
 
+    /// <summary>The tags (not digest references) of the repository <paramref name="reference"/> names, with their images.</summary>
+    public List<(ImageReference Reference, string ImageId)> TagsIn(ImageReference reference) =>
+        _file.Repositories.TryGetValue(reference.FamiliarName, out var refs)
+            ? refs.Select(pair => (Parsed: ImageReference.TryParse(pair.Key, out var r) ? r : null, pair.Value))
+                .Where(pair => pair.Parsed is { Digest: null })
+                .Select(pair => (pair.Parsed!, pair.Value))
+                .ToList()
+            : [];
+
     public void Save() => AtomicFile.WriteJson(_path, _file, ImageJsonContext.Default.RepositoriesFile);
 
     private static ImageReference Key(ImageReference reference) =>

@@ -8,6 +8,7 @@ namespace Berth.Engine.Images;
 /// The temporary blob files and layer directories of one load, inside the store (so that committing is
 /// a rename on the same filesystem) under `.tmp-` names that a store opening after a crash deletes.
 /// Whatever was not committed (released) is deleted on Dispose, so a failed load leaves nothing behind.
+/// Thread-safe: a pull stages several layers at once.
 /// </summary>
 internal sealed class StagingArea : IDisposable
 {
@@ -17,17 +18,22 @@ internal sealed class StagingArea : IDisposable
     private readonly string _layerDirectory;
     private readonly HashSet<string> _paths = new(StringComparer.Ordinal);
 
-    public StagingArea(string blobDirectory, string layerDirectory)
+    public StagingArea(string blobDirectory, string layerDirectory, long? maxUnpackedSize = null)
     {
+        UnpackedSize = new UnpackedSizeBudget(maxUnpackedSize);
         _blobDirectory = blobDirectory;
         _layerDirectory = layerDirectory;
     }
+
+    /// <summary>What the layers unpacked into this area's directories may hold in all.</summary>
+    public UnpackedSizeBudget UnpackedSize { get; }
 
     public (string Path, SafeFileHandle Handle) CreateBlobFile()
     {
         string path = Path.Combine(_blobDirectory, AtomicFile.TempPrefix + Guid.NewGuid().ToString("N"));
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write);
-        _paths.Add(path);
+        lock (_paths)
+            _paths.Add(path);
         return (path, handle);
     }
 
@@ -37,7 +43,8 @@ internal sealed class StagingArea : IDisposable
         string path = Path.Combine(_layerDirectory, AtomicFile.TempPrefix + Guid.NewGuid().ToString("N"));
         if (!Sys.TryMkdir(path, Mode0700))
             throw new IOException($"staging directory `{path}` already exists");
-        _paths.Add(path);
+        lock (_paths)
+            _paths.Add(path);
         string diff = Path.Combine(path, LayerStore.DiffDirectoryName);
         Sys.TryMkdir(diff, Mode0755);
         Sys.Chmod(diff, Mode0755);
@@ -45,11 +52,18 @@ internal sealed class StagingArea : IDisposable
     }
 
     /// <summary>The path was moved into the store: it is no longer ours to delete.</summary>
-    public void Release(string path) => _paths.Remove(path);
+    public void Release(string path)
+    {
+        lock (_paths)
+            _paths.Remove(path);
+    }
 
     public void Delete(string path)
     {
-        if (_paths.Remove(path))
+        bool ours;
+        lock (_paths)
+            ours = _paths.Remove(path);
+        if (ours)
             DeletePath(path);
     }
 
@@ -59,9 +73,12 @@ internal sealed class StagingArea : IDisposable
     /// </summary>
     public void Dispose()
     {
-        foreach (string path in _paths)
-            TryDeletePath(path);
-        _paths.Clear();
+        lock (_paths)
+        {
+            foreach (string path in _paths)
+                TryDeletePath(path);
+            _paths.Clear();
+        }
     }
 
     internal static void TryDeletePath(string path)

@@ -1,4 +1,7 @@
+using System.Text;
 using Berth.Interop;
+using Microsoft.Win32.SafeHandles;
+using static Tmds.Linux.LibC;
 
 namespace Berth.Engine.Rootfs;
 
@@ -6,11 +9,31 @@ namespace Berth.Engine.Rootfs;
 /// A container's root filesystem: overlayfs with the image's layers as lower dirs and a per-container
 /// upper and work dir. Mounted in the host's mount namespace (like Docker's overlay2), so the engine can
 /// read a running container's files; berth-init pivots into it inside the container's own namespace.
+/// <para>
+/// mount(2) copies its options into one page (4095 bytes), which at ~115 bytes a layer path stops at about
+/// 35 layers. Since Linux 6.8, fsconfig takes the lower layers one "lowerdir+" at a time, each up to 255
+/// bytes, which lifts that limit: only overlayfs's own stack limit remains (<see cref="MaxLowerLayers"/>).
+/// Older kernels get mount(2) with each layer named as <c>/proc/self/fd/N</c> of an O_PATH handle (18-19
+/// bytes): about 200 layers fit, more than Docker's 125, with no chdir (berthd's threads share one working
+/// directory) and no link directory to create, keep and clean as Docker's overlay2 <c>l/</c> does.
+/// </para>
+/// <para>
+/// Measured here (kernel 6.18, 2 shared vCPUs, best of 20 mounts in three runs; medians were 2-8x noisier):
+/// 1 layer 0.39 ms lowerdir+ vs 0.21 ms mount(2); 40 layers 0.54 vs 0.65 (fd names); 125 layers 1.2 vs 1.5
+/// (fd names); 500 layers 4.7 ms lowerdir+ (mount(2) cannot). The few extra syscalls are nothing next to a
+/// container start, so one path serves every image.
+/// </para>
 /// </summary>
 public sealed class OverlayRootfs(string containerDirectory)
 {
-    // The kernel copies mount data into one page: longer option strings fail with EINVAL.
+    /// <summary>overlayfs's OVL_MAX_STACK (fs/overlayfs/params.h): the most lower layers one mount can stack.</summary>
+    public const int MaxLowerLayers = 500;
+
+    // The kernel copies mount(2) data into one page: longer option strings fail with EINVAL.
     private const int MaxMountDataLength = 4095;
+
+    // fsconfig copies a string parameter of at most 256 bytes with its NUL (strndup_user in fs/fsopen.c).
+    private const int MaxFsConfigString = 255;
 
     public string UpperDirectory { get; } = Path.Combine(containerDirectory, "upper");
 
@@ -27,18 +50,71 @@ public sealed class OverlayRootfs(string containerDirectory)
     }
 
     /// <param name="lowerDirectories">The image's layer directories, top-most first.</param>
-    public void Mount(IReadOnlyList<string> lowerDirectories)
+    public void Mount(IReadOnlyList<string> lowerDirectories) => Mount(lowerDirectories, OverlayLowerdirAppend.IsSupported);
+
+    /// <param name="lowerDirectories">The image's layer directories, top-most first.</param>
+    /// <param name="layerByLayer">Whether to use fsconfig "lowerdir+" (false forces the mount(2) fallback, for tests).</param>
+    internal void Mount(IReadOnlyList<string> lowerDirectories, bool layerByLayer)
     {
         if (lowerDirectories.Count == 0)
             throw new ArgumentException("an overlay needs at least one lower directory", nameof(lowerDirectories));
-        string options = $"lowerdir={string.Join(':', lowerDirectories)},upperdir={UpperDirectory},workdir={WorkDirectory}";
-        if (options.Length > MaxMountDataLength)
-            throw new InvalidOperationException($"overlay mount options for `{MergedDirectory}` are {options.Length} bytes, more than the kernel's {MaxMountDataLength}: the image has too many layers");
-        Sys.Mount("overlay", MergedDirectory, "overlay", 0, options);
+        if (lowerDirectories.Count > MaxLowerLayers)
+            throw new InvalidOperationException($"the image has {lowerDirectories.Count} layers: overlayfs stacks at most {MaxLowerLayers}");
+        if (layerByLayer && lowerDirectories.Append(UpperDirectory).Append(WorkDirectory).All(FitsFsConfig))
+            MountLayerByLayer(lowerDirectories);
+        else
+            MountWithOptions(lowerDirectories);
     }
 
     /// <summary>Unmounts if mounted; returns whether something was unmounted.</summary>
     public bool Unmount() => Sys.TryUnmount(MergedDirectory, Libc.UMOUNT_NOFOLLOW);
 
     public bool IsMounted() => MountTable.IsMountPoint(MergedDirectory);
+
+    private void MountLayerByLayer(IReadOnlyList<string> lowerDirectories)
+    {
+        using var context = Sys.FsOpen("overlay");
+        Sys.FsConfigString(context, "source", "overlay");
+        foreach (string lower in lowerDirectories)
+            Sys.FsConfigString(context, "lowerdir+", lower);
+        Sys.FsConfigString(context, "upperdir", UpperDirectory);
+        Sys.FsConfigString(context, "workdir", WorkDirectory);
+        using var mount = Sys.FsCreateAndMount(context, $"overlay for `{MergedDirectory}`");
+        Sys.AttachMountTree(mount, MergedDirectory);
+    }
+
+    private void MountWithOptions(IReadOnlyList<string> lowerDirectories)
+    {
+        string options = Options(lowerDirectories);
+        if (options.Length <= MaxMountDataLength)
+        {
+            Sys.Mount("overlay", MergedDirectory, "overlay", 0, options);
+            return;
+        }
+        var handles = new List<SafeFileHandle>(lowerDirectories.Count);
+        try
+        {
+            foreach (string lower in lowerDirectories)
+                handles.Add(OpenPath(lower));
+            string shortOptions = Options(handles.Select(h => $"/proc/self/fd/{h.DangerousGetHandle()}"));
+            if (shortOptions.Length > MaxMountDataLength)
+                throw new InvalidOperationException($"the image has {lowerDirectories.Count} layers: their overlay mount options need {shortOptions.Length} bytes, more than the {MaxMountDataLength} this kernel takes (Linux 6.8 and later take any number)");
+            Sys.Mount("overlay", MergedDirectory, "overlay", 0, shortOptions);
+        }
+        finally
+        {
+            foreach (var handle in handles)
+                handle.Dispose();
+        }
+    }
+
+    private string Options(IEnumerable<string> lowerDirectories) =>
+        $"lowerdir={string.Join(':', lowerDirectories)},upperdir={UpperDirectory},workdir={WorkDirectory}";
+
+    private static SafeFileHandle OpenPath(string directory) =>
+        Sys.TryOpen(directory, O_PATH | O_DIRECTORY | O_CLOEXEC, out var handle)
+            ? handle
+            : throw new SyscallException($"open `{directory}`", Errno.ENOENT);
+
+    private static bool FitsFsConfig(string path) => Encoding.UTF8.GetByteCount(path) <= MaxFsConfigString;
 }

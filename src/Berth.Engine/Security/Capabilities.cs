@@ -25,6 +25,25 @@ public static class Capabilities
 
     public static IReadOnlyList<string> All => Names;
 
+    /// <summary>
+    /// The daemon's bounding set (CapBnd of /proc/self/status): what a container can be given at all. A host or an
+    /// outer container may lack some (this project's CI has no CAP_SYS_RESOURCE), and capset fails with EPERM for
+    /// any capability outside it, so --privileged and --cap-add ALL grant the intersection, as moby's
+    /// GetAllCapabilities does.
+    /// </summary>
+    public static ulong Bounding { get; } = ReadBounding();
+
+    /// <summary>The capabilities Berth knows that the daemon's bounding set lacks (shown as a warning by /info).</summary>
+    public static IReadOnlyList<string> Unavailable { get; } = Names.Where((_, i) => (Bounding & (1UL << i)) == 0).ToArray();
+
+    internal static ulong ReadBounding()
+    {
+        foreach (string line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("CapBnd:", StringComparison.Ordinal))
+                return ulong.Parse(line.AsSpan("CapBnd:".Length).Trim(), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture);
+        throw new InvalidOperationException("/proc/self/status has no CapBnd line");
+    }
+
     /// <summary>The capability number for a name, with or without the CAP_ prefix, in any case.</summary>
     public static int Number(string name)
     {
@@ -43,11 +62,14 @@ public static class Capabilities
         return mask;
     }
 
-    /// <summary>Docker's default set with --cap-add / --cap-drop applied ("ALL" allowed in either).</summary>
+    /// <summary>
+    /// Docker's default set with --cap-add / --cap-drop applied ("ALL" allowed in either); --privileged and "ALL"
+    /// mean all that the daemon's bounding set holds.
+    /// </summary>
     public static ulong Resolve(IEnumerable<string>? add, IEnumerable<string>? drop, bool privileged)
     {
         if (privileged)
-            return ToMask(Names);
+            return ToMask(Names) & Bounding;
         var set = new HashSet<string>(DockerDefaults);
         foreach (string name in drop ?? [])
         {
@@ -59,7 +81,7 @@ public static class Capabilities
         foreach (string name in add ?? [])
         {
             if (name.Equals("ALL", StringComparison.OrdinalIgnoreCase))
-                set.UnionWith(Names);
+                set.UnionWith(Names.Except(Unavailable));
             else
                 set.Add(Names[Number(name)]);
         }

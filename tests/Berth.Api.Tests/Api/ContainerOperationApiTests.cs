@@ -164,19 +164,41 @@ public sealed class ContainerOperationApiTests : DaemonFixture
     }
 
     [Test]
-    public async Task TheEndOfTheClientsInputEndsATtyContainersStdinOnce()
+    public async Task DetachingFromATtyShellEndsTheAttachButNeverTheShell()
     {
-        string id = await Api.CreateAsync(UniqueName("ttycat"), """{"Image":"busybox","Cmd":["cat"],"Tty":true,"OpenStdin":true,"StdinOnce":true}""");
-        var request = new HttpClientRequest("POST", $"/v1.50/containers/{id}/attach?stdin=1&stdout=1&stream=1");
+        // docker run -it busybox sh, then Ctrl-P Ctrl-Q (issue 11): the shell must survive its client going away,
+        // whether the client sends the detach keys to the daemon or just closes its input (both CLIs do the latter).
+        string id = await Api.CreateAsync(UniqueName("ttysh"), """{"Image":"busybox","Cmd":["sh"],"Tty":true,"OpenStdin":true,"StdinOnce":true,"AttachStdin":true,"AttachStdout":true}""");
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await using var stream = await Api.Http.HijackAsync(request, cts.Token);
-        await stream.WriteAsync("abc\n"u8.ToArray(), cts.Token);
-        stream.CloseWrite();
-        Assert.That((await Api.PostAsync($"/v1.50/containers/{id}/start")).Status, Is.EqualTo(204));
-        string output = await new TerminalReader(stream).ReadToEndAsync(cts.Token);
-        Assert.That(output, Does.Contain("abc\r\n"));
+        await using (var first = await Api.Http.HijackAsync(new HttpClientRequest("POST", $"/v1.50/containers/{id}/attach?stdin=1&stdout=1&stream=1"), cts.Token))
+        {
+            Assert.That((await Api.PostAsync($"/v1.50/containers/{id}/start")).Status, Is.EqualTo(204));
+            var terminal = new TerminalReader(first);
+            await first.WriteAsync("echo one-$((40+2))\n"u8.ToArray(), cts.Token);
+            await terminal.ReadUntilAsync("one-42", cts.Token);
+            await first.WriteAsync(new byte[] { 16, 17, (byte)'x' }, cts.Token);
+            await terminal.ReadToEndAsync(cts.Token);
+        }
+        Assert.That((await Api.GetAsync($"/v1.50/containers/{id}/json")).Json.GetProperty("State").GetProperty("Running").GetBoolean(), Is.True, "the detach keys ended the attach only");
+
+        await using (var second = await Api.Http.HijackAsync(new HttpClientRequest("POST", $"/v1.50/containers/{id}/attach?stdin=1&stdout=1&stream=1&detachKeys=ctrl-a"), cts.Token))
+        {
+            var terminal = new TerminalReader(second);
+            await second.WriteAsync("echo two-$((40+2))\n"u8.ToArray(), cts.Token);
+            await terminal.ReadUntilAsync("two-42", cts.Token);
+            second.CloseWrite();
+            await terminal.ReadToEndAsync(cts.Token);
+        }
+        Assert.That((await Api.GetAsync($"/v1.50/containers/{id}/json")).Json.GetProperty("State").GetProperty("Running").GetBoolean(), Is.True, "the end of the client's input ended the attach only");
+        Assert.That((await Api.PostAsync($"/v1.50/containers/{id}/attach?stdin=1&stream=1&detachKeys=ctrl-foo")).Status, Is.EqualTo(400));
+
+        await using (var third = await Api.Http.HijackAsync(new HttpClientRequest("POST", $"/v1.50/containers/{id}/attach?stdin=1&stdout=1&stream=1"), cts.Token))
+        {
+            await third.WriteAsync("exit 3\n"u8.ToArray(), cts.Token);
+            await new TerminalReader(third).ReadToEndAsync(cts.Token);
+        }
         var wait = await Api.PostAsync($"/v1.50/containers/{id}/wait");
-        Assert.That(wait.Json.GetProperty("StatusCode").GetInt32(), Is.Zero, "cat read the end of its input (^D) and exited");
+        Assert.That(wait.Json.GetProperty("StatusCode").GetInt32(), Is.EqualTo(3), "the same shell answered every attach");
         await Api.DeleteAsync($"/v1.50/containers/{id}");
     }
 

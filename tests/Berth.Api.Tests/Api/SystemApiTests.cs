@@ -100,12 +100,33 @@ public sealed class SystemApiTests
     }
 
     [Test]
-    public async Task UnknownPathsAre404AndWrongMethods405()
+    public async Task UnknownPathsAndWrongMethodsAre404LikeDockerd()
     {
         var missing = await _api.GetAsync("/v1.50/nothing/here");
         Assert.That(missing.Status, Is.EqualTo(404));
         Assert.That(missing.Message, Is.EqualTo("page not found"));
         var wrongMethod = await _api.DeleteAsync("/v1.50/version");
-        Assert.That(wrongMethod.Status, Is.EqualTo(405));
+        Assert.That(wrongMethod.Status, Is.EqualTo(404));
+        Assert.That(wrongMethod.Message, Is.EqualTo("page not found"));
+    }
+
+    [TestCase("/v1.50/swarm", "Swarm mode is not supported by Berth")]
+    [TestCase("/v1.50/services/web/logs", "Swarm mode (services) is not supported by Berth")]
+    [TestCase("/plugins", "Engine plugins is not supported by Berth")]
+    public async Task EndpointsBerthDoesNotServeAre501NamingTheFeature(string path, string message)
+    {
+        var answer = await _api.GetAsync(path);
+        Assert.That(answer.Status, Is.EqualTo(501));
+        Assert.That(answer.Message, Is.EqualTo(message));
+    }
+
+    [Test]
+    public async Task InfoReportsTheSeccompProfileAndVersionTheCommit()
+    {
+        var info = (await _api.GetAsync("/v1.50/info")).Json;
+        Assert.That(info.GetProperty("SecurityOptions").EnumerateArray().Select(o => o.GetString()), Does.Contain("name=seccomp,profile=builtin"));
+        Assert.That(info.GetProperty("Warnings").EnumerateArray().Select(o => o.GetString()), Has.None.Contains("seccomp"));
+        var version = (await _api.GetAsync("/v1.50/version")).Json;
+        Assert.That(version.GetProperty("GitCommit").GetString(), Does.Match("^[0-9a-f]{7}$"));
     }
 }

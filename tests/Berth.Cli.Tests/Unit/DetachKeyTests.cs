@@ -1,3 +1,4 @@
+using Berth.Api;
 using System.Text;
 using Berth.Cli.Streams;
 using NUnit.Framework;

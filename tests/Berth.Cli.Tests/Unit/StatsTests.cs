@@ -85,20 +85,20 @@ public sealed class StatsTests
             Networks = new() { ["eth0"] = new StatsNetwork { RxBytes = 1500, TxBytes = 700 } },
         };
         var row = new StatsRow("web", StatsMath.Compute(sample), false, true);
-        Assert.That(StatsCommand.Render([row], ListFormat.Table, stream: false), Is.EqualTo(
+        Assert.That(StatsCommand.Render([row], StatsRow.TableFormat, stream: false), Is.EqualTo(
             "CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O        BLOCK I/O   PIDS\n"
             + "4b1d7b2a9c3e   web       20.00%    8MiB / 64MiB        12.50%    1.5kB / 700B   0B / 0B     3\n"));
-        Assert.That(StatsCommand.Render([row], ListFormat.Json, stream: false), Is.EqualTo(
+        Assert.That(StatsCommand.Render([row], "json", stream: false), Is.EqualTo(
             "{\"BlockIO\":\"0B / 0B\",\"CPUPerc\":\"20.00%\",\"Container\":\"web\",\"ID\":\"4b1d7b2a9c3e\",\"MemPerc\":\"12.50%\","
             + "\"MemUsage\":\"8MiB / 64MiB\",\"Name\":\"web\",\"NetIO\":\"1.5kB / 700B\",\"PIDs\":\"3\"}\n"));
-        Assert.That(StatsCommand.Render([], ListFormat.Table, stream: false),
+        Assert.That(StatsCommand.Render([], StatsRow.TableFormat, stream: false),
             Is.EqualTo("CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS\n"), "the header alone");
     }
 
     [Test]
     public void StreamingHomesTheCursorAndErasesEachLineAsDockerDoes()
     {
-        string text = StatsCommand.Render([], ListFormat.Table, stream: true);
+        string text = StatsCommand.Render([], StatsRow.TableFormat, stream: true);
         const string header = "CONTAINER ID   NAME      CPU %     MEM USAGE / LIMIT   MEM %     NET I/O   BLOCK I/O   PIDS";
         Assert.That(text, Is.EqualTo($"\u001b[H{header}\n\u001b[H{header} \u001b[K\n \u001b[K\n\u001b[J"));
     }

@@ -76,7 +76,7 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
     }
 
     [TestCase("../sentinel/x", "`..` component")]
-    [TestCase("/tmp/x", "absolute path")]
+    [TestCase("/../sentinel/x", "`..` component")]
     [TestCase("a/../../sentinel/x", "`..` component")]
     public void Names_that_leave_the_target_are_refused(string name, string problem)
     {
@@ -101,6 +101,15 @@ public sealed class ArchiveExtractorTests : ArchiveTestBase
             new TestTar().Symlink("new2", "../sentinel").Dir("new2/sub/"),
         })
             Assert.That(() => Extract(tar), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("through symlink"));
+        AssertSentinelUntouched();
+    }
+
+    [Test]
+    public async Task Absolute_names_land_under_the_target_as_with_docker()
+    {
+        await Extract(new TestTar().Dir("/app/").File("/app/settings.json", "{}").File("//etc/x", "y"));
+        Assert.That(File.ReadAllText(At("app/settings.json")), Is.EqualTo("{}"));
+        Assert.That(File.ReadAllText(At("etc/x")), Is.EqualTo("y"));
         AssertSentinelUntouched();
     }
 

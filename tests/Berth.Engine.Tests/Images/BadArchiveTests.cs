@@ -236,7 +236,7 @@ public sealed class BadArchiveTests : StoreTestBase
 
     [Test]
     public Task NotATarAtAll() =>
-        AssertRejected(Encoding.ASCII.GetBytes(RandomText(5000)), "archive is not a valid tar");
+        AssertRejected(Encoding.ASCII.GetBytes(RandomText(5000)), "the file is not a tar archive (nor gzip, zstd)");
 
     // ---- the outer archive itself ----
 
@@ -299,6 +299,31 @@ public sealed class BadArchiveTests : StoreTestBase
         var files = TestArchives.DockerSave(image);
         files.Insert(0, new ArchiveFile("big.json", Encoding.ASCII.GetBytes(RandomText(2000))));
         await AssertRejected(store, TestArchives.Pack(files), "archive entry `big.json` (2000 bytes) is neither a layer");
+    }
+
+    // ---- unpacked size cap ----
+
+    [Test]
+    public async Task GzipBombPastTheUnpackedSizeLimitIsRefusedAndLeavesNothing()
+    {
+        var store = OpenStore();
+        store.MaxUnpackedSize = 8 << 20;
+        byte[] bomb = new TestTar().Dir("data/").File("data/zeros", new byte[32 << 20]).Build();
+        var image = TestImage.Create([bomb], ["bomb:latest"], compression: "+gzip");
+        Assert.That(image.LayerBlobs[0].Length, Is.LessThan(1 << 20), "a small archive");
+        await AssertRejected(store, Pack(image), "past 8388608 bytes unpacked, the most this engine accepts");
+    }
+
+    [Test]
+    public async Task TheUnpackedSizeLimitCountsAllLayersOfTheLoad()
+    {
+        var store = OpenStore();
+        store.MaxUnpackedSize = 3 << 20;
+        byte[] Layer(string name) => new TestTar().Dir("data/").File($"data/{name}", new byte[2 << 20]).Build();
+        var image = TestImage.Create([Layer("a"), Layer("b")], ["two:latest"]);
+        await AssertRejected(store, Pack(image), "takes the image past 3145728 bytes unpacked");
+        store.MaxUnpackedSize = 5 << 20;
+        Assert.That((await Load(store, Pack(image))).Single().Size, Is.EqualTo(4 << 20), "under the limit it loads");
     }
 
     // ---- all or nothing ----

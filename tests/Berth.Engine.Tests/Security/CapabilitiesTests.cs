@@ -21,6 +21,16 @@ public sealed class CapabilitiesTests
     }
 
     [Test]
+    public void Privileged_and_ALL_grant_what_the_daemons_bounding_set_holds()
+    {
+        ulong all = Capabilities.ToMask(Capabilities.All);
+        Assert.That(Capabilities.Resolve(null, null, privileged: true), Is.EqualTo(all & Capabilities.Bounding));
+        Assert.That(Capabilities.Resolve(["ALL"], null, privileged: false), Is.EqualTo(all & Capabilities.Bounding));
+        Assert.That(Capabilities.Resolve(null, null, privileged: true) & ~Capabilities.Bounding, Is.Zero, "capset would fail with EPERM");
+        Assert.That(Capabilities.Unavailable.Select(Capabilities.Number).Select(n => (Capabilities.Bounding >> n) & 1), Has.All.Zero);
+    }
+
+    [Test]
     public void Unknown_names_are_refused() =>
         Assert.That(() => Capabilities.Resolve(["CAP_FLY"], null, false), Throws.TypeOf<InvalidParameterException>().With.Message.Contains("unknown capability"));
 }

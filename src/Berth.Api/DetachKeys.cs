@@ -1,4 +1,4 @@
-namespace Berth.Cli.Streams;
+namespace Berth.Api;
 
 /// <summary>
 /// The key sequence that detaches from a TTY session (moby/term ToBytes): comma-separated keys, each a single

@@ -1,0 +1,131 @@
+using System.Text;
+using System.Text.Json;
+using Berth.Api;
+using Berth.Engine.Images;
+using Berth.Http;
+using Berth.Registry;
+using Microsoft.Extensions.Logging;
+
+namespace Berth.Daemon.Api;
+
+/// <summary>
+/// Pull (POST /images/create?fromImage=), push (POST /images/{name}/push) and login (POST /auth) over
+/// <see cref="RegistryService"/>. Pull and push answer a JSON message stream: an error before the first message
+/// gets its own status (a missing tag is a 404), one after it travels in errorDetail, as moby's streamformatter does.
+/// </summary>
+public sealed class RegistryRoutes(ApiServices services)
+{
+    public void Map(Router router)
+    {
+        router.MapPost("/images/{name*}/push", PushAsync);
+        router.MapPost("/auth", AuthAsync);
+    }
+
+    public async Task PullAsync(HttpContext context)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        string from = context.Request.Query["fromImage"] ?? "";
+        string? tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : null;
+        var reference = ImageReference.Parse(tag is null ? from : tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{from}@{tag}" : $"{from}:{tag}");
+        if (reference.Tag is null && reference.Digest is null)
+            reference = reference.WithTag(ImageReference.DefaultTag);
+        var platform = PlatformMatcher.Parse(context.Request.Query["platform"]);
+        var credentials = Credentials(context.Request);
+        var puller = new ImagePuller(services.Registry, services.Engine.Images);
+        await StreamAsync(context, progress => puller.PullAsync(reference, credentials, platform, progress, context.RequestAborted), result =>
+        {
+            services.Logger.LogInformation("Pulled {Reference} ({Digest}) as image {Id}", reference, result.Digest, result.Image.ShortId);
+            var attributes = new Dictionary<string, string>(result.Image.Config.Config?.Labels ?? new Dictionary<string, string>()) { ["name"] = reference.FamiliarString };
+            services.Engine.Events.Publish("image", "pull", reference.FamiliarString, attributes);
+            return null;
+        });
+    }
+
+    private async Task PushAsync(HttpContext context)
+    {
+        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+        var reference = ImageReference.Parse(context.RouteValue("name"));
+        if (context.Request.Query["tag"] is { Length: > 0 } tag)
+            reference = reference.WithTag(tag);
+        if (reference.Digest is not null)
+            throw new ApiException(400, "cannot push a digest reference");
+        var credentials = Credentials(context.Request);
+        var pusher = new ImagePusher(services.Registry, services.Engine.Images);
+        await StreamAsync(context, progress => pusher.PushAsync(reference, credentials, progress, context.RequestAborted), result =>
+        {
+            services.Logger.LogInformation("Pushed {Reference} as {Digest}", reference, result.Digest);
+            var aux = new PushResultAux { Tag = result.Tag, Digest = result.Digest, Size = result.Size };
+            return new JsonMessage { Progress = "", Aux = JsonSerializer.SerializeToElement(aux, ApiJsonContext.Default.PushResultAux) };
+        });
+    }
+
+    /// <summary>POST /auth: the credentials are checked against the registry; 401 with its message when refused.</summary>
+    private async Task AuthAsync(HttpContext context)
+    {
+        var config = await context.Request.ReadJsonAsync(ApiJsonContext.Default.AuthConfig, context.RequestAborted)
+            ?? throw new ApiException(400, "a JSON body with the credentials is required");
+        var credentials = ToCredentials(config) ?? new RegistryCredentials(null, null);
+        await services.Registry.LoginAsync(config.ServerAddress ?? "", credentials, context.RequestAborted);
+        await context.Response.SendJsonAsync(new AuthResponse { Status = "Login Succeeded" }, ApiJsonContext.Default.AuthResponse, context.RequestAborted);
+    }
+
+    private static async Task StreamAsync<T>(HttpContext context, Func<IProgress<RegistryProgress>, Task<T>> run, Func<T, JsonMessage?> finish)
+    {
+        var ct = context.RequestAborted;
+        var reporter = new RegistryProgressReporter();
+        var work = Task.Run(() => run(reporter), ct);
+        _ = work.ContinueWith(_ => reporter.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var output = new JsonMessageWriter(context.Response);
+        await foreach (var message in reporter.Messages.ReadAllAsync(ct))
+            await output.WriteAsync(message, ct);
+        T result;
+        try
+        {
+            result = await work;
+        }
+        catch (Exception e) when (context.Response.HasStarted && e is not OperationCanceledException)
+        {
+            var (_, text, _) = ApiErrors.Map(e);
+            await output.WriteAsync(new JsonMessage { ErrorDetail = new ErrorDetail { Message = text }, Error = text }, ct);
+            return;
+        }
+        if (finish(result) is { } last)
+            await output.WriteAsync(last, ct);
+        await output.EndAsync(ct);
+    }
+
+    /// <summary>X-Registry-Auth: base64url (padded or not) JSON; empty or <c>{}</c> is anonymous.</summary>
+    internal static RegistryCredentials? Credentials(HttpRequest request)
+    {
+        string? header = request.Headers.Get("X-Registry-Auth");
+        if (string.IsNullOrWhiteSpace(header))
+            return null;
+        AuthConfig? config;
+        try
+        {
+            string base64 = header.Trim().Replace('-', '+').Replace('_', '/');
+            base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+            config = JsonSerializer.Deserialize(Convert.FromBase64String(base64), ApiJsonContext.Default.AuthConfig);
+        }
+        catch (Exception e) when (e is FormatException or JsonException)
+        {
+            throw new ApiException(400, $"invalid X-Registry-Auth header: {e.Message}");
+        }
+        return config is null ? null : ToCredentials(config);
+    }
+
+    private static RegistryCredentials? ToCredentials(AuthConfig config)
+    {
+        string? user = config.Username;
+        string? password = config.Password;
+        if (string.IsNullOrEmpty(user) && config.Auth is { Length: > 0 } auth)
+        {
+            string pair = Encoding.UTF8.GetString(Convert.FromBase64String(auth));
+            int colon = pair.IndexOf(':');
+            (user, password) = colon < 0 ? (pair, "") : (pair[..colon], pair[(colon + 1)..]);
+        }
+        if (string.IsNullOrEmpty(user) && string.IsNullOrEmpty(config.IdentityToken))
+            return null;
+        return new RegistryCredentials(user, password, config.IdentityToken);
+    }
+}

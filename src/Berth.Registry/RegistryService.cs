@@ -1,0 +1,50 @@
+using Berth.Engine.Images;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Berth.Registry;
+
+/// <summary>
+/// The daemon's registry access: transports per host and the token cache, shared by every pull, push and login.
+/// </summary>
+public sealed class RegistryService : IDisposable
+{
+    public RegistryService(RegistryOptions options, ILogger? logger = null)
+    {
+        Options = options;
+        Logger = logger ?? NullLogger.Instance;
+        Transport = new RegistryTransport(options);
+    }
+
+    public RegistryOptions Options { get; }
+
+    internal ILogger Logger { get; }
+
+    internal RegistryTransport Transport { get; }
+
+    internal TokenCache Tokens { get; } = new();
+
+    /// <summary>A client for one repository with the scopes it needs (<c>pull</c>, or <c>pull,push</c>) plus any extra scopes (mount sources).</summary>
+    public RegistryClient Open(ImageReference reference, RegistryCredentials? credentials, bool push, IEnumerable<string>? extraScopes = null)
+    {
+        var scopes = new List<string> { $"repository:{reference.Path}:{(push ? "pull,push" : "pull")}" };
+        scopes.AddRange(extraScopes ?? []);
+        return new RegistryClient(this, RegistryEndpoint.For(reference.Domain, Options), reference.Path, credentials, scopes);
+    }
+
+    /// <summary>POST /auth: checks credentials against <paramref name="server"/> (a host, or a URL as the CLI may send).</summary>
+    public Task LoginAsync(string server, RegistryCredentials credentials, CancellationToken ct)
+    {
+        string domain = DomainOf(server);
+        return new RegistryClient(this, RegistryEndpoint.For(domain, Options), null, credentials, []).LoginAsync(ct);
+    }
+
+    /// <summary><c>https://index.docker.io/v1/</c> → docker.io; <c>http://host:5000/</c> → host:5000; a bare host stays.</summary>
+    public static string DomainOf(string server)
+    {
+        string host = Uri.TryCreate(server, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? uri.Authority : server.TrimEnd('/');
+        return host is "" or "index.docker.io" or RegistryEndpoint.HubHost ? RegistryEndpoint.HubDomain : host;
+    }
+
+    public void Dispose() => Transport.Dispose();
+}
