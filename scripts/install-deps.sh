@@ -9,6 +9,7 @@ packages=(
   clang zlib1g-dev            # NativeAOT (berth-init, berthd, berth)
   busybox-static              # the offline test images
   iproute2 util-linux         # ip, unshare, nsenter for tests
+  libnftables1                # berthd's nftables table, in-process (src/Berth.Network)
   docker-registry skopeo      # the registry tests: a real registry per fixture, seeded by skopeo
   apache2-utils openssl       # htpasswd -B and a test CA for the registry auth and TLS tests
 )

@@ -13,6 +13,7 @@ projects=(
   tests/Berth.TestImages.Tests
   tests/Berth.Integration.Tests
   tests/Berth.Cli.Tests
+  tests/Berth.Network.Tests
 )
 for extra in tests/Berth.Http.Tests tests/Berth.Api.Tests tests/Berth.Registry.Tests; do
   [ -d "$extra" ] && projects+=("$extra")

@@ -77,7 +77,7 @@ public sealed class RunProfile(BenchContext context, Peers peers)
         }
         var timings = peers.Berthd.StartTimingsSince(since);
         var engineStages = new List<Samples>();
-        foreach (var (key, label) in new[] { ("Rootfs", "overlay mount"), ("Cgroup", "cgroup create"), ("Spec", "spec (user lookup, init spec)"),
+        foreach (var (key, label) in new[] { ("Rootfs", "overlay mount"), ("Cgroup", "cgroup create"), ("Spec", "spec (user lookup, init spec)"), ("Network", "network (netns, veth, address, ports, files)"),
                      ("Launcher", "berth-launcher (spawn, join cgroups, clone)"), ("Init", "berth-init (mounts, pivot_root, creds, exec)"), ("Total", "engine start total") })
         {
             var s = new Samples("    engine: " + label);

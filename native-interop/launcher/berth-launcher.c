@@ -13,7 +13,7 @@
  * BERTH_SYNC_FD, which is not close-on-exec for berth-init and is close-on-exec for the user's command,
  * so berthd reads end-of-stream exactly when the command started.
  *
- * usage: berth-launcher run [--cgroup PROCS_FILE]... [--ns LIST] -- PROGRAM [ARG]...
+ * usage: berth-launcher run [--cgroup PROCS_FILE]... [--ns LIST] [--join-net NETNS_PATH] -- PROGRAM [ARG]...
  *   LIST is a comma-separated subset of mnt,pid,uts,ipc,net,cgroup (default: all of them).
  *
  * usage: berth-launcher exec --pid PID --last-cap N [--cgroup PROCS_FILE]... [--uid N] [--gid N]
@@ -85,6 +85,17 @@ static void join_cgroup(const char *procs)
     close(fd);
 }
 
+/* setns(2) into the namespace file at PATH (/proc/PID/ns/net, a bind mount of one) of type NSTYPE. */
+static void join_namespace(const char *path, int nstype)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        fail(1, "open namespace `%s`: %s", path, strerror(errno));
+    if (setns(fd, nstype) != 0)
+        fail(1, "setns `%s`: %s", path, strerror(errno));
+    close(fd);
+}
+
 static int parse_namespaces(const char *list)
 {
     static const struct { const char *name; int flag; } known[] = {
@@ -149,6 +160,7 @@ static _Noreturn void run(int argc, char **argv)
     const char *cgroups[MAX_CGROUPS];
     int ncgroups = 0;
     int nsflags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP;
+    const char *join_net = NULL;
     int i;
     for (i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) {
@@ -160,6 +172,8 @@ static _Noreturn void run(int argc, char **argv)
             cgroups[ncgroups++] = argv[++i];
         } else if (strcmp(argv[i], "--ns") == 0 && i + 1 < argc) {
             nsflags = parse_namespaces(argv[++i]);
+        } else if (strcmp(argv[i], "--join-net") == 0 && i + 1 < argc) {
+            join_net = argv[++i];
         } else {
             fail(BERTH_EXIT_SETUP_FAILED, "unknown option `%s`", argv[i]);
         }
@@ -167,6 +181,13 @@ static _Noreturn void run(int argc, char **argv)
     if (i >= argc)
         fail(BERTH_EXIT_SETUP_FAILED, "no program to run");
     char **program = argv + i;
+
+    /* A network namespace berthd prepared (veth, addresses, routes already in it), or another container's or the
+     * daemon's: the launcher joins it so the clone below inherits it instead of creating an empty one. */
+    if (join_net != NULL) {
+        join_namespace(join_net, CLONE_NEWNET);
+        nsflags &= ~CLONE_NEWNET;
+    }
 
     /* Join the cgroups first, so the clone below starts inside them and its cgroup namespace is rooted there. */
     for (int c = 0; c < ncgroups; c++)

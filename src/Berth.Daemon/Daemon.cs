@@ -2,7 +2,9 @@ using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Berth.Daemon.Api;
 using Berth.Engine;
+using Berth.Engine.Containers.Start;
 using Berth.Http;
+using Berth.Network;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Daemon;
@@ -63,10 +65,39 @@ public static class Daemon
                 return 1;
             }
 
+            NetworkHost? networkHost = null;
+            NetworkManager? networks = null;
+            if (options.NetworkNamespace is not null)
+            {
+                try
+                {
+                    networkHost = options.NetworkNamespace == "host" ? NetworkHost.Current() : NetworkHost.Join(options.NetworkNamespace);
+                    networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")));
+                    networks.Initialize();
+                    // The engine's recovery has killed every container that was running: no endpoint or sandbox is live.
+                    string sandboxes = NetworkStep.SandboxDirectory(options.DataRoot);
+                    int dropped = networks.DropAllEndpoints();
+                    int unmounted = NetworkSandbox.RemoveAll(sandboxes).Count;
+                    if (dropped + unmounted > 0)
+                        logger.LogWarning("Released {Endpoints} endpoints and {Sandboxes} network namespaces of containers that died with the previous berthd", dropped, unmounted);
+                    networks.EnableDns(HostResolvers());
+                    string hostNamespace = options.NetworkNamespace == "host" ? $"/proc/{Environment.ProcessId}/ns/net" : options.NetworkNamespace;
+                    engine.Containers.Pipeline.Insert(new NetworkStep(networks, sandboxes, hostNamespace, engine.Containers.Get), before: "launch");
+                }
+                catch (Exception e) when (e is not OutOfMemoryException)
+                {
+                    logger.LogCritical("Cannot set up networking in {Namespace}: {Error}", options.NetworkNamespace, e.Message);
+                    networkHost?.Dispose();
+                    await CloseEngineAsync(engine, logger);
+                    return 1;
+                }
+            }
+            using var ownedNetworkHost = networkHost;
+
             HttpServer server;
             try
             {
-                var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory);
+                var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory) { Networks = networks };
                 var api = new ApiHandler(services);
                 var serverOptions = new HttpServerOptions
                 {
@@ -105,6 +136,15 @@ public static class Daemon
     }
 
     /// <summary>A stable id for /info, created once in the data root (like Docker's engine-id).</summary>
+    /// <summary>The host's nameservers (/etc/resolv.conf), where the embedded DNS relays names it does not know.</summary>
+    private static List<System.Net.IPEndPoint> HostResolvers()
+    {
+        string text = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        return [.. Berth.Network.Files.ResolvConf.Parse(text).Nameservers
+            .Select(n => System.Net.IPAddress.TryParse(n, out var address) ? new System.Net.IPEndPoint(address, 53) : null)
+            .OfType<System.Net.IPEndPoint>()];
+    }
+
     private static string EngineId(string dataRoot)
     {
         string path = Path.Combine(dataRoot, "engine-id");

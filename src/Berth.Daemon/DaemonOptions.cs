@@ -20,6 +20,13 @@ public sealed class DaemonOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>
+    /// Where Berth's bridges and nft table live: "host" (berthd's own namespace) or a network namespace file such as
+    /// /run/netns/NAME (tests). Null: networking is off and /networks is not served, until the network start step of
+    /// the container pipeline lands.
+    /// </summary>
+    public string? NetworkNamespace { get; init; }
+
     /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>
     public string Group { get; init; } = "berth";
 

@@ -65,9 +65,14 @@ var maxUnpacked = new Option<long?>("--max-image-unpacked-size")
     CustomParser = result => UnpackedSizeOption.Parse(result),
 };
 
+var networkNamespace = new Option<string?>("--network-namespace")
+{
+    Description = "Serve /networks, with Berth's bridges and nftables table in this network namespace: 'host' or a path such as /run/netns/NAME",
+};
+
 var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
 {
-    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked,
+    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked, networkNamespace,
 };
 root.SetAction(async (parse, _) =>
 {
@@ -99,6 +104,7 @@ root.SetAction(async (parse, _) =>
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
         MaxImageUnpackedSize = parse.GetValue(maxUnpacked),
+        NetworkNamespace = parse.GetValue(networkNamespace),
         Registry = new Berth.Registry.RegistryOptions
         {
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],

@@ -57,6 +57,13 @@ public sealed class InitSpec
 
     public List<string> ReadonlyPaths { get; set; } = [];
 
+    /// <summary>
+    /// A network namespace for berth-launcher to join instead of creating an empty one (the network step's sandbox,
+    /// the daemon's namespace for --network host, another container's for --network container:). Not sent to berth-init.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string? NetworkNamespace { get; set; }
+
     /// <summary>How to mount /sys/fs/cgroup inside the container.</summary>
     public InitCgroupMount Cgroup { get; set; } = new();
 }

@@ -29,6 +29,10 @@ public sealed class ContainerFlags
     private readonly Option<string> _memory = Flags.String("--memory", "-m", "Memory limit", "bytes");
     private readonly Option<string> _name = Flags.String("--name", null, "Assign a name to the container");
     private readonly Option<string> _network = Flags.String("--network", null, "Connect a container to a network", "network");
+    private readonly Option<string[]> _networkAlias = Flags.List("--network-alias", null, "Add network-scoped alias for the container");
+    private readonly Option<string> _ip = Flags.String("--ip", null, "IPv4 address (e.g., 172.30.100.104)", "ip");
+    private readonly Option<string[]> _publish = Flags.List("--publish", "-p", "Publish a container's port(s) to the host");
+    private readonly Option<bool> _publishAll = Flags.Bool("--publish-all", "-P", "Publish all exposed ports to random ports");
     private readonly Option<string> _pidsLimit = Flags.String("--pids-limit", null, "Tune container pids limit (set -1 for unlimited)", "int");
     private readonly Option<bool> _privileged = Flags.Bool("--privileged", null, "Give extended privileges to this container");
     private readonly Option<bool> _readOnly = Flags.Bool("--read-only", null, "Mount the container's root filesystem as read only");
@@ -53,9 +57,9 @@ public sealed class ContainerFlags
     {
         foreach (var option in new Option[]
                  {
-                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _label, _logDriver, _logOpt,
-                     _memory, _mount, _name, _network, _pidsLimit, _privileged, _readOnly, _restart, _rm, _securityOpt, _stopSignal,
-                     _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
+                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
+                     _memory, _mount, _name, _network, _networkAlias, _pidsLimit, _privileged, _publish, _publishAll, _readOnly, _restart, _rm,
+                     _securityOpt, _stopSignal, _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
                  })
             command.Options.Add(option);
     }
@@ -117,6 +121,24 @@ public sealed class ContainerFlags
             : null;
         bool stdin = parse.GetValue(_interactive);
         string network = parse.GetValue(_network) is { Length: > 0 } net ? net : "default";
+        var exposed = new Dictionary<string, EmptyObject?>();
+        var portBindings = new Dictionary<string, List<PortBinding>?>();
+        foreach (string publish in parse.GetValue(_publish) ?? [])
+        {
+            try
+            {
+                PublishSpec.Add(publish, exposed, portBindings);
+            }
+            catch (FormatException e)
+            {
+                throw Invalid($"invalid argument \"{publish}\" for \"-p, --publish\" flag: {e.Message}");
+            }
+        }
+        var endpoint = new EndpointSettings
+        {
+            Aliases = parse.GetValue(_networkAlias) is { Length: > 0 } aliases ? [.. aliases] : null,
+            IPAMConfig = parse.GetValue(_ip) is { Length: > 0 } ip ? new EndpointIpamConfig { IPv4Address = ip } : null,
+        };
         var labels = new Dictionary<string, string>();
         foreach (string label in parse.GetValue(_label) ?? [])
         {
@@ -143,6 +165,7 @@ public sealed class ContainerFlags
             Labels = labels,
             StopSignal = parse.GetValue(_stopSignal) is { Length: > 0 } stopSignal ? stopSignal : null,
             StopTimeout = stopTimeout,
+            ExposedPorts = exposed.Count == 0 ? null : exposed,
             HostConfig = new HostConfig
             {
                 Binds = binds.Count == 0 ? null : binds,
@@ -151,7 +174,8 @@ public sealed class ContainerFlags
                 VolumesFrom = parse.GetValue(_volumesFrom) is { Length: > 0 } from ? from.ToList() : null,
                 LogConfig = new LogConfig { Type = parse.GetValue(_logDriver) ?? "", Config = logOptions },
                 NetworkMode = network,
-                PortBindings = [],
+                PortBindings = portBindings,
+                PublishAllPorts = parse.GetValue(_publishAll),
                 RestartPolicy = restart,
                 AutoRemove = autoRemove,
                 ConsoleSize = [consoleSize.Height, consoleSize.Width],
@@ -179,7 +203,7 @@ public sealed class ContainerFlags
             },
             NetworkingConfig = new NetworkingConfig
             {
-                EndpointsConfig = network == "none" ? [] : new Dictionary<string, EndpointSettings?> { [network] = new EndpointSettings() },
+                EndpointsConfig = network == "none" ? [] : new Dictionary<string, EndpointSettings?> { [network] = endpoint },
             },
         };
     }

@@ -15,8 +15,31 @@ public static class ApiErrors
         // A registry's answer keeps its status (401 unauthorized, 404 unknown manifest), as dockerd passes it on.
         Berth.Registry.RegistryException registry => (registry.StatusCode, registry.Message, true),
         InvalidFilterException => (400, e.Message, true),
+        Berth.Network.NetworkException network => (StatusOf(network.Kind), e.Message, true),
         _ => (500, e.Message, false),
     };
+
+    /// <summary>moby's errdefs for libnetwork's errors: invalid parameter, not found, conflict, forbidden.</summary>
+    public static int StatusOf(Berth.Network.NetworkErrorKind kind) => kind switch
+    {
+        Berth.Network.NetworkErrorKind.InvalidArgument => 400,
+        Berth.Network.NetworkErrorKind.NotFound => 404,
+        Berth.Network.NetworkErrorKind.Conflict => 409,
+        _ => 403,
+    };
+
+    /// <summary>Runs a network call, its <see cref="Berth.Network.NetworkException"/> turned into Docker's status.</summary>
+    public static T Run<T>(Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (Berth.Network.NetworkException e)
+        {
+            throw new ApiException(StatusOf(e.Kind), e.Message);
+        }
+    }
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {

@@ -35,6 +35,8 @@ public sealed partial class ApiHandler
         new ContainerStatsRoutes(services).Map(_router);
         new EventRoutes(services).Map(_router);
         new VolumeRoutes(services).Map(_router);
+        if (services.Networks is not null)
+            new NetworkRoutes(services, services.Networks).Map(_router);
         new UnsupportedRoutes().Map(_router);
     }
 

@@ -15,6 +15,9 @@ public sealed class ApiServices(ContainerEngine engine, DaemonOptions options, s
 
     public AttachSessions Attachments { get; } = new();
 
+    /// <summary>Berth's networks; null unless berthd was started with --network-namespace.</summary>
+    public Berth.Network.NetworkManager? Networks { get; init; }
+
     /// <summary>Registry transports and tokens, shared by pulls, pushes and logins.</summary>
     public Berth.Registry.RegistryService Registry { get; } = new(options.Registry, loggerFactory.CreateLogger("Berth.Registry"));
 

@@ -33,7 +33,9 @@ public sealed class ContainerRoutes(ApiServices services)
     {
         var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.ContainerCreateRequest, context.RequestAborted)
             ?? throw new ApiException(400, "config cannot be empty in order to create a container");
-        var (config, hostConfig) = CreateRequestMapper.Map(request);
+        var (config, hostConfig) = CreateRequestMapper.Map(request, services.Networks is not null);
+        if (services.Networks is { } networks && hostConfig.NetworkMode is not ("default" or "none" or "host") && !hostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal))
+            ApiErrors.Run(() => networks.Get(hostConfig.NetworkMode));
         string? name = context.Request.Query["name"] is { Length: > 0 } n ? n : null;
         var container = Containers.Create(name, config, hostConfig);
         services.Logger.LogInformation("Created container {Id} ({Name}) from {Image}", container.Id[..12], container.Name, config.Image);
@@ -56,7 +58,7 @@ public sealed class ContainerRoutes(ApiServices services)
         bool size = QueryValues.Bool(context.Request, "size");
         var summaries = containers.Select(c =>
         {
-            var summary = ContainerViews.Summary(c, now);
+            var summary = ContainerViews.Summary(c, now, services.Networks);
             if (size)
                 summary.SizeRw = DirectorySize(Path.Combine(c.Directory, "upper"));
             return summary;
@@ -67,7 +69,7 @@ public sealed class ContainerRoutes(ApiServices services)
     private Task InspectAsync(HttpContext context)
     {
         var container = Containers.Get(context.RouteValue("id"));
-        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container));
+        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container), services.Networks);
         if (QueryValues.Bool(context.Request, "size"))
         {
             inspect.SizeRw = DirectorySize(Path.Combine(container.Directory, "upper"));

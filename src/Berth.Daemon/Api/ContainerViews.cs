@@ -1,5 +1,7 @@
 using Berth.Engine.Containers;
+using System.Globalization;
 using Berth.Engine.Images;
+using Berth.Network;
 using Wire = Berth.Api;
 
 namespace Berth.Daemon.Api;
@@ -7,11 +9,12 @@ namespace Berth.Daemon.Api;
 /// <summary>Engine containers as the API shows them: the <c>docker ps</c> summary and the full inspect.</summary>
 public static class ContainerViews
 {
-    /// <summary>Berth containers have a private network namespace with loopback only: Docker's "none".</summary>
+    /// <summary>Without networking (berthd without --network-namespace) containers have loopback only: Docker's "none".</summary>
     public const string NetworkMode = "none";
 
-    public static Wire.ContainerSummary Summary(Container container, DateTime utcNow)
+    public static Wire.ContainerSummary Summary(Container container, DateTime utcNow, NetworkManager? networks = null)
     {
+        var attachments = Attachments(container, networks);
         var record = container.Record;
         var state = container.State;
         return new Wire.ContainerSummary
@@ -22,12 +25,12 @@ public static class ContainerViews
             ImageID = record.ImageId,
             Command = Command(record),
             Created = new DateTimeOffset(DateTime.SpecifyKind(record.Created, DateTimeKind.Utc)).ToUnixTimeSeconds(),
-            Ports = (record.Config.ExposedPorts ?? []).Select(Port).OfType<Wire.Port>().ToList(),
+            Ports = SummaryPorts(record, attachments),
             Labels = record.Config.Labels is { } labels ? new Dictionary<string, string>(labels) : [],
             State = ContainerStatusText.StateName(state.Status),
             Status = ContainerStatusText.Format(state, utcNow),
-            HostConfig = new Wire.ContainerSummaryHostConfig { NetworkMode = NetworkMode },
-            NetworkSettings = new Wire.ContainerSummaryNetworkSettings { Networks = Networks() },
+            HostConfig = new Wire.ContainerSummaryHostConfig { NetworkMode = ModeOf(record.HostConfig, networks) },
+            NetworkSettings = new Wire.ContainerSummaryNetworkSettings { Networks = Networks(record.HostConfig, networks, attachments) },
             Mounts = Mounts(record),
         };
     }
@@ -36,8 +39,9 @@ public static class ContainerViews
     public static string Command(ContainerRecord record) =>
         record.Args.Count > 0 ? record.Path + " " + string.Join(' ', record.Args) : record.Path;
 
-    public static Wire.ContainerInspectResponse Inspect(Container container, IReadOnlyList<string>? layerDirectories)
+    public static Wire.ContainerInspectResponse Inspect(Container container, IReadOnlyList<string>? layerDirectories, NetworkManager? networks = null)
     {
+        var attachments = Attachments(container, networks);
         var record = container.Record;
         var state = container.State;
         var config = record.Config;
@@ -66,7 +70,7 @@ public static class ContainerViews
             Name = "/" + container.Name,
             Driver = "overlay2",
             Platform = "linux",
-            HostConfig = HostConfig(record.HostConfig),
+            HostConfig = HostConfig(record.HostConfig, networks),
             GraphDriver = new Wire.DriverData
             {
                 Name = "overlay2",
@@ -103,16 +107,61 @@ public static class ContainerViews
             NetworkSettings = new Wire.NetworkSettings
             {
                 SandboxKey = "",
-                Networks = Networks(),
+                Networks = Networks(record.HostConfig, networks, attachments),
             },
         };
+        var settings = inspect.NetworkSettings;
         foreach (string port in config.ExposedPorts ?? [])
-            inspect.NetworkSettings.Ports[port] = null;
+            settings.Ports[port] = null;
+        foreach (var (network, endpoint) in attachments)
+        {
+            foreach (var port in endpoint.Ports)
+            {
+                string key = $"{port.ContainerPort.ToString(CultureInfo.InvariantCulture)}/{port.Protocol}";
+                var bindings = settings.Ports.GetValueOrDefault(key) ?? [];
+                bindings.Add(new Wire.PortBinding { HostIp = port.AnyAddress ? "0.0.0.0" : port.HostIp, HostPort = port.HostPort.ToString(CultureInfo.InvariantCulture) });
+                settings.Ports[key] = bindings;
+            }
+            if (network.IsDefaultBridge)
+            {
+                // The legacy top-level fields describe the default bridge only (moby, deprecated since 1.9).
+                var endpointSettings = settings.Networks[network.Name];
+                settings.EndpointID = endpoint.EndpointId;
+                settings.Gateway = endpointSettings.Gateway;
+                settings.IPAddress = endpointSettings.IPAddress;
+                settings.IPPrefixLen = endpointSettings.IPPrefixLen;
+                settings.MacAddress = endpoint.MacAddress;
+            }
+        }
         return inspect;
     }
 
+    /// <summary>The container's live endpoints (none while it is not running, or without networking).</summary>
+    private static IReadOnlyList<(NetworkRecord Network, EndpointRecord Endpoint)> Attachments(Container container, NetworkManager? networks) =>
+        networks?.EndpointsOf(container.Id) ?? [];
+
+    /// <summary>HostConfig.NetworkMode as Docker shows it: the CLI's "default" is the bridge on Linux.</summary>
+    private static string ModeOf(HostConfig host, NetworkManager? networks) =>
+        networks is null ? NetworkMode : host.NetworkMode is "default" or "" ? NetworkDrivers.DefaultNetwork : host.NetworkMode;
+
+    private static List<Wire.Port> SummaryPorts(ContainerRecord record, IReadOnlyList<(NetworkRecord Network, EndpointRecord Endpoint)> attachments)
+    {
+        var published = attachments.SelectMany(a => a.Endpoint.Ports).ToList();
+        var ports = published.Select(p => new Wire.Port
+        {
+            IP = p.AnyAddress ? "0.0.0.0" : p.HostIp,
+            PrivatePort = p.ContainerPort,
+            PublicPort = p.HostPort,
+            Type = p.Protocol,
+        }).ToList();
+        foreach (var exposed in (record.Config.ExposedPorts ?? []).Select(Port).OfType<Wire.Port>())
+            if (!published.Any(p => p.ContainerPort == exposed.PrivatePort && p.Protocol == exposed.Type))
+                ports.Add(exposed);
+        return ports;
+    }
+
     /// <summary>The engine's host config in the API's shape, with Docker's defaults for what Berth does not configure.</summary>
-    public static Wire.HostConfig HostConfig(HostConfig host) => new()
+    public static Wire.HostConfig HostConfig(HostConfig host, NetworkManager? networks = null) => new()
     {
         Binds = host.Binds,
         AutoRemove = host.AutoRemove,
@@ -127,13 +176,15 @@ public static class ContainerViews
         CapDrop = host.CapDrop,
         Privileged = host.Privileged,
         ShmSize = host.ShmSize > 0 ? host.ShmSize : 64 * 1024 * 1024,
-        NetworkMode = NetworkMode,
+        NetworkMode = ModeOf(host, networks),
+        PublishAllPorts = host.PublishAllPorts,
         LogConfig = new Wire.LogConfig { Type = host.LogConfig?.Type is { Length: > 0 } type ? type : "json-file", Config = host.LogConfig?.Config ?? [] },
         Mounts = host.Mounts?.Select(MountView).ToList(),
         Tmpfs = host.Tmpfs,
         VolumesFrom = host.VolumesFrom,
         RestartPolicy = new Wire.RestartPolicy { Name = "no" },
-        PortBindings = [],
+        PortBindings = host.PortBindings?.ToDictionary(p => p.Key,
+            p => (List<Wire.PortBinding>?)[.. p.Value.Select(b => new Wire.PortBinding { HostIp = b.HostIp, HostPort = b.HostPort })]) ?? [],
         ConsoleSize = [0, 0],
         CgroupnsMode = "private",
         IpcMode = "private",
@@ -184,7 +235,38 @@ public static class ContainerViews
         TmpfsOptions = spec.TmpfsSizeBytes > 0 || spec.TmpfsMode > 0 ? new Wire.MountTmpfsOptions { SizeBytes = spec.TmpfsSizeBytes, Mode = spec.TmpfsMode } : null,
     };
 
-    private static Dictionary<string, Wire.EndpointSettings> Networks() => new() { [NetworkMode] = new Wire.EndpointSettings() };
+    /// <summary>
+    /// NetworkSettings.Networks: the container's network with its live endpoint when it runs, empty settings when it
+    /// does not (as Docker shows a stopped container); nothing for --network container:.
+    /// </summary>
+    private static Dictionary<string, Wire.EndpointSettings> Networks(HostConfig host, NetworkManager? networks,
+        IReadOnlyList<(NetworkRecord Network, EndpointRecord Endpoint)> attachments)
+    {
+        string mode = ModeOf(host, networks);
+        var result = new Dictionary<string, Wire.EndpointSettings>();
+        foreach (var (network, endpoint) in attachments)
+        {
+            var subnet = Berth.Network.Ipam.Ipv4Cidr.Parse(network.Subnet!);
+            result[network.Name] = new Wire.EndpointSettings
+            {
+                Aliases = endpoint.Aliases.Count > 0 ? [.. endpoint.Aliases] : null,
+                NetworkID = network.Id,
+                EndpointID = endpoint.EndpointId,
+                Gateway = network.Gateway!,
+                IPAddress = endpoint.IPv4Address,
+                IPPrefixLen = subnet.PrefixLength,
+                MacAddress = endpoint.MacAddress,
+                DNSNames = network.IsDefaultBridge ? null : [.. NetworkManager.DnsNames(endpoint)],
+            };
+        }
+        if (result.Count == 0 && !mode.StartsWith("container:", StringComparison.Ordinal))
+        {
+            string name = networks is not null && mode is not (NetworkDrivers.HostNetwork or NetworkDrivers.NoneNetwork)
+                && networks.List().FirstOrDefault(n => n.Name == mode || n.Id == mode) is { } network ? network.Name : mode;
+            result[name] = new Wire.EndpointSettings { Aliases = host.NetworkAliases is { Count: > 0 } a ? [.. a] : null };
+        }
+        return result;
+    }
 
     private static Wire.Port? Port(string exposed)
     {

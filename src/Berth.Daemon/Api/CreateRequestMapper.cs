@@ -12,16 +12,21 @@ namespace Berth.Daemon.Api;
 /// </summary>
 public static class CreateRequestMapper
 {
-    /// <summary>Networks the CLI may name: Berth gives every container its own network namespace with loopback only.</summary>
+    /// <summary>Networks the CLI may name when berthd runs without networking: every container gets loopback only.</summary>
     private static readonly string[] KnownNetworks = ["default", "bridge", "none"];
 
-    public static (Core.ContainerConfig Config, Core.HostConfig HostConfig) Map(Wire.ContainerCreateRequest request)
+    /// <param name="networking">Whether berthd runs with networking (--network-namespace): then --network, -p, -P,
+    /// --ip and --network-alias are taken; without it only the loopback-only modes are.</param>
+    public static (Core.ContainerConfig Config, Core.HostConfig HostConfig) Map(Wire.ContainerCreateRequest request, bool networking = false)
     {
         var refusals = new List<string>();
         CheckConfig(request, refusals);
         var host = request.HostConfig ?? new Wire.HostConfig();
         CheckHostConfig(host, refusals);
-        CheckNetworking(request.NetworkingConfig, refusals);
+        if (networking)
+            CheckNetworkingEnabled(host, request.NetworkingConfig, refusals);
+        else
+            CheckNetworking(host, request.NetworkingConfig, refusals);
         if (refusals.Count > 0)
             throw new ApiException(400, "not supported by Berth yet: " + string.Join("; ", refusals));
         if (string.IsNullOrEmpty(request.Image))
@@ -72,7 +77,25 @@ public static class CreateRequestMapper
             ShmSize = host.ShmSize,
             Init = host.Init == true,
             ConsoleSize = host.ConsoleSize is [int rows, int columns] ? [rows, columns] : null,
+            NetworkMode = host.NetworkMode is "" ? "default" : host.NetworkMode,
+            PublishAllPorts = host.PublishAllPorts,
         };
+        if (host.PortBindings is { Count: > 0 } bindings)
+        {
+            hostConfig.PortBindings = [];
+            foreach (var (key, list) in bindings)
+            {
+                // The key is validated here so a bad spec is a 400 at create, not a failed start.
+                Berth.Engine.Containers.Start.PublishedPorts.ParseKey(key);
+                hostConfig.PortBindings[key] = [.. (list ?? []).Select(b => new Core.PortBinding { HostIp = b.HostIp, HostPort = b.HostPort })];
+            }
+        }
+        if (request.NetworkingConfig?.EndpointsConfig is { } endpoints
+            && endpoints.TryGetValue(hostConfig.NetworkMode, out var endpoint) && endpoint is not null)
+        {
+            hostConfig.NetworkAliases = endpoint.Aliases is { Count: > 0 } aliases ? aliases : null;
+            hostConfig.IPv4Address = endpoint.IPAMConfig?.IPv4Address is { Length: > 0 } ip ? ip : null;
+        }
         return (config, hostConfig);
     }
 
@@ -104,9 +127,6 @@ public static class CreateRequestMapper
         Refuse(refusals, h.OomKillDisable == true, "HostConfig.OomKillDisable (--oom-kill-disable)");
         Refuse(refusals, Any(h.Ulimits), "HostConfig.Ulimits (--ulimit)");
         Refuse(refusals, h.IOMaximumIOps != 0 || h.IOMaximumBandwidth != 0, "HostConfig.IOMaximum*");
-        Refuse(refusals, h.NetworkMode is not ("" or "default" or "bridge" or "none"), $"HostConfig.NetworkMode \"{h.NetworkMode}\" (--network): containers get a private network namespace with loopback only");
-        Refuse(refusals, h.PortBindings?.Values.Any(bindings => bindings is { Count: > 0 }) == true, "HostConfig.PortBindings (-p/--publish)");
-        Refuse(refusals, h.PublishAllPorts, "HostConfig.PublishAllPorts (-P)");
         Refuse(refusals, h.RestartPolicy is { } restart && restart.Name is not ("" or "no"), "HostConfig.RestartPolicy (--restart)");
         Refuse(refusals, h.VolumeDriver.Length > 0, "HostConfig.VolumeDriver (--volume-driver)");
         Refuse(refusals, Any(h.Annotations), "HostConfig.Annotations (--annotation)");
@@ -128,8 +148,28 @@ public static class CreateRequestMapper
         Refuse(refusals, h.MaskedPaths is not null || h.ReadonlyPaths is not null, "HostConfig.MaskedPaths/ReadonlyPaths (--security-opt systempaths=unconfined)");
     }
 
-    private static void CheckNetworking(Wire.NetworkingConfig? networking, List<string> refusals)
+    private static void CheckNetworkingEnabled(Wire.HostConfig h, Wire.NetworkingConfig? networking, List<string> refusals)
     {
+        if (networking?.EndpointsConfig is { Count: > 1 })
+            throw new ApiException(400, "Container cannot be connected to network endpoints: only one network at create, connect the others later");
+        foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
+        {
+            if (endpoint is null)
+                continue;
+            Refuse(refusals, Any(endpoint.Links) || Any(endpoint.DriverOpts) || endpoint.MacAddress.Length > 0
+                || endpoint.IPAMConfig is { } ipam && (ipam.IPv6Address.Length > 0 || Any(ipam.LinkLocalIPs)),
+                $"NetworkingConfig.EndpointsConfig[\"{name}\"] --link, --mac-address, IPv6 and driver options");
+        }
+        bool joins = h.NetworkMode is "host" || h.NetworkMode.StartsWith("container:", StringComparison.Ordinal);
+        if (joins && (h.PortBindings?.Values.Any(b => b is { Count: > 0 }) == true || h.PublishAllPorts))
+            throw new ApiException(400, "conflicting options: port publishing and the container type network mode");
+    }
+
+    private static void CheckNetworking(Wire.HostConfig h, Wire.NetworkingConfig? networking, List<string> refusals)
+    {
+        Refuse(refusals, h.NetworkMode is not ("" or "default" or "bridge" or "none"), $"HostConfig.NetworkMode \"{h.NetworkMode}\" (--network): berthd runs without networking (--network-namespace), so containers get loopback only");
+        Refuse(refusals, h.PortBindings?.Values.Any(bindings => bindings is { Count: > 0 }) == true, "HostConfig.PortBindings (-p/--publish) without networking (berthd --network-namespace)");
+        Refuse(refusals, h.PublishAllPorts, "HostConfig.PublishAllPorts (-P) without networking (berthd --network-namespace)");
         foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
         {
             if (!KnownNetworks.Contains(name))

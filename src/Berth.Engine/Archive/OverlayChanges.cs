@@ -23,6 +23,12 @@ internal sealed class OverlayChanges(string upperDirectory, LowerLayers image)
 {
     private const string OpaqueXattr = "trusted.overlay.opaque";
 
+    /// <summary>
+    /// The mount points of the files berthd binds over the image's (NetworkStep): Docker keeps them in an init layer
+    /// below the container's, so `docker diff` never shows them, and writes to them go to the bound files anyway.
+    /// </summary>
+    private static readonly HashSet<string> NetworkFiles = ["etc/hosts", "etc/hostname", "etc/resolv.conf"];
+
     private readonly List<ContainerChange> _changes = [];
 
     public List<ContainerChange> Compute()
@@ -95,5 +101,9 @@ internal sealed class OverlayChanges(string upperDirectory, LowerLayers image)
 
     private static bool IsOpaque(SafeFileHandle directory) => Sys.GetXattr(directory, OpaqueXattr) is [(byte)'y'];
 
-    private void Record(ChangeKind kind, string path) => _changes.Add(new ContainerChange(kind, "/" + path));
+    private void Record(ChangeKind kind, string path)
+    {
+        if (!NetworkFiles.Contains(path))
+            _changes.Add(new ContainerChange(kind, "/" + path));
+    }
 }

@@ -82,7 +82,7 @@ internal sealed class ContainerLifecycle(
         var process = context.Process!;
         var times = context.StepTimes;
         container.LastStartTimings = new StartTimings(
-            times.GetValueOrDefault("rootfs"), times.GetValueOrDefault("cgroup"), times.GetValueOrDefault("spec"),
+            times.GetValueOrDefault("rootfs"), times.GetValueOrDefault("cgroup"), times.GetValueOrDefault("spec"), times.GetValueOrDefault("network"),
             process.LauncherTime, process.InitTime, System.Diagnostics.Stopwatch.GetElapsedTime(begin));
         logger.LogDebug("Started {Container}: {Timings}", container.Id[..12], container.LastStartTimings);
         var runtime = new ContainerRuntime(context);

@@ -51,6 +51,21 @@ public sealed class HostConfig
     /// <summary>Initial terminal size as [rows, columns] for a Tty container ([0, 0] when unknown).</summary>
     public int[]? ConsoleSize { get; set; }
 
+    /// <summary>`--network`: "default" (bridge), "bridge", "none", "host", "container:NAME" or a user network's name.</summary>
+    public string NetworkMode { get; set; } = "default";
+
+    /// <summary>`-p`: "80/tcp" to its host bindings (HostIp "" = every address, HostPort "" = one from the ephemeral range).</summary>
+    public Dictionary<string, List<PortBinding>>? PortBindings { get; set; }
+
+    /// <summary>`-P`: every exposed port (the image's EXPOSE included) on a host port from the ephemeral range.</summary>
+    public bool PublishAllPorts { get; set; }
+
+    /// <summary>`--network-alias` on the container's network.</summary>
+    public List<string>? NetworkAliases { get; set; }
+
+    /// <summary>`--ip` on the container's network.</summary>
+    public string? IPv4Address { get; set; }
+
     /// <summary>`--security-opt seccomp=unconfined`: no seccomp filter.</summary>
     public bool SeccompUnconfined => SecurityOpt?.Any(o => o is "seccomp=unconfined" or "seccomp:unconfined") == true;
 

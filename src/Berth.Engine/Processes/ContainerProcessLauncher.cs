@@ -39,6 +39,8 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         byte[] specJson = JsonSerializer.SerializeToUtf8Bytes(spec, InitSpecJsonContext.Default.InitSpec);
         using SafeFileHandle specFile = Sys.MemoryFile("berth-init-spec", specJson);
         var args = new List<string> { LauncherPath, "run" };
+        if (spec.NetworkNamespace is not null)
+            args.AddRange(["--join-net", spec.NetworkNamespace]);
         foreach (string procs in cgroupProcsFiles)
             args.AddRange(["--cgroup", procs]);
         args.AddRange(["--", InitPath]);

@@ -54,7 +54,7 @@ public sealed class BerthDaemon : IAsyncDisposable
         Environment.GetEnvironmentVariable("BERTH_TEST_DATA_BASE") is { Length: > 0 } b ? b : "/var/tmp";
 
     /// <summary>Starts berthd and waits until its socket answers. With <paramref name="dataRoot"/>, reuses that data root (and does not delete it).</summary>
-    public static async Task<BerthDaemon> StartAsync(string? dataRoot = null, string? cgroupParent = null)
+    public static async Task<BerthDaemon> StartAsync(string? dataRoot = null, string? cgroupParent = null, IReadOnlyList<string>? extraArguments = null)
     {
         RootRequirement.Check();
         if (!File.Exists(RepositoryPaths.Berthd))
@@ -63,7 +63,7 @@ public sealed class BerthDaemon : IAsyncDisposable
         dataRoot ??= NewDataRoot();
         cgroupParent ??= "berth-test-" + Path.GetFileName(dataRoot)[^12..];
         string socket = Path.Combine(dataRoot + ".run", "berthd-" + Guid.NewGuid().ToString("N")[..6] + ".sock");
-        var process = Spawn(dataRoot, socket, cgroupParent);
+        var process = Spawn(dataRoot, socket, cgroupParent, extraArguments);
         var daemon = new BerthDaemon(process, dataRoot, socket, cgroupParent, owns);
         daemon.Capture();
         await daemon.WaitForSocketAsync();
@@ -90,7 +90,7 @@ public sealed class BerthDaemon : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
-    private static Process Spawn(string dataRoot, string socket, string cgroupParent)
+    private static Process Spawn(string dataRoot, string socket, string cgroupParent, IReadOnlyList<string>? extraArguments = null)
     {
         var start = new ProcessStartInfo(RepositoryPaths.Berthd)
         {
@@ -100,6 +100,8 @@ public sealed class BerthDaemon : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (string arg in new[] { "-H", "unix://" + socket, "--data-root", dataRoot, "--cgroup-parent", cgroupParent, "--log-level", "debug" })
+            start.ArgumentList.Add(arg);
+        foreach (string arg in extraArguments ?? [])
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_HELPER_DIR"] = RepositoryPaths.BinDirectory;
         return Process.Start(start) ?? throw new InvalidOperationException("berthd did not start");

@@ -40,6 +40,12 @@ public sealed class StartContext(Container container, Image image)
     /// </summary>
     public int? ChildPid => Child?.Pid;
 
+    /// <summary>The network step's namespace (a bind mount under the run directory), when it made one.</summary>
+    public string? NetworkSandbox { get; set; }
+
+    /// <summary>The ID of the network the network step connected the container to, when it did.</summary>
+    public string? NetworkId { get; set; }
+
     /// <summary>The exec step's running process.</summary>
     public IContainerProcess? Process { get; set; }
 

@@ -1,0 +1,102 @@
+using System.Globalization;
+using Berth.Engine.Processes;
+using Berth.Network;
+using Berth.Network.Files;
+
+namespace Berth.Engine.Containers.Start;
+
+/// <summary>
+/// Gives the container its network before it launches, by `--network`: a user or the default bridge network gets a
+/// fresh namespace (<see cref="Network.NetworkSandbox"/>) with its veth, address, default route and published ports;
+/// `host` joins the namespace of Berth's networking (berthd's --network-namespace); `container:NAME` joins that
+/// running container's; `none` leaves the launcher's empty one. In every mode berthd writes /etc/hosts, /etc/hostname
+/// and /etc/resolv.conf into the container's directory and binds them over the image's (unless the user bound them).
+/// Release, on exit or a failed start: the endpoint is disconnected (lease, nft elements, port reservations) and
+/// the namespace unmounted, which deletes the veth with it.
+/// </summary>
+public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer) : IStartStep
+{
+    private static readonly string[] Files = ["hosts", "hostname", "resolv.conf"];
+
+    /// <summary>Where the containers' network namespaces are mounted, one file per container ID.</summary>
+    public static string SandboxDirectory(string dataRoot) => Path.Combine(dataRoot, "netns");
+
+    public string Name => "network";
+
+    public Task StartAsync(StartContext context, CancellationToken ct)
+    {
+        var container = context.Container;
+        var spec = context.Spec ?? throw new InvalidOperationException("the network step needs the spec step before it");
+        var host = container.Record.HostConfig;
+        string mode = host.NetworkMode is "" or "default" ? NetworkDrivers.DefaultNetwork : host.NetworkMode;
+        string hostname = spec.Hostname;
+        var addresses = new List<string>();
+        System.Net.IPAddress? resolver = null;
+        if (mode == NetworkDrivers.HostNetwork)
+        {
+            spec.NetworkNamespace = hostNamespacePath;
+            hostname = spec.Hostname = Environment.MachineName;
+        }
+        else if (mode.StartsWith("container:", StringComparison.Ordinal))
+        {
+            var other = findContainer(mode["container:".Length..]);
+            if (!other.State.Running || other.State.Pid <= 0)
+                throw new ContainerStartException(128, $"cannot join network namespace of a non running container: {other.Id}");
+            spec.NetworkNamespace = $"/proc/{other.State.Pid.ToString(CultureInfo.InvariantCulture)}/ns/net";
+        }
+        else if (mode != NetworkDrivers.NoneNetwork)
+        {
+            var network = networks.Get(mode);
+            string sandbox = Path.Combine(sandboxDirectory, container.Id);
+            NetworkSandbox.Remove(sandbox);
+            NetworkSandbox.Create(sandbox);
+            context.NetworkSandbox = sandbox;
+            var endpoint = networks.Connect(network.Id, container.Id, container.Name, host.IPv4Address, host.NetworkAliases ?? [], []);
+            context.NetworkId = network.Id;
+            endpoint = networks.Wire(network.Id, container.Id, sandbox, PublishedPorts.Of(container.Record), defaultRoute: true);
+            spec.NetworkNamespace = sandbox;
+            addresses.Add(endpoint.IPv4Address);
+            resolver = networks.ResolverOf(network);
+        }
+        WriteFiles(context, hostname, addresses, resolver);
+        return Task.CompletedTask;
+    }
+
+    private static void WriteFiles(StartContext context, string hostname, List<string> addresses, System.Net.IPAddress? resolver)
+    {
+        string directory = context.Container.Directory;
+        string hostResolvConf = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        var contents = new[]
+        {
+            HostsFile.Build(hostname, addresses, [], []),
+            HostsFile.Hostname(hostname),
+            ResolvConf.ForContainer(hostResolvConf, [], [], [], resolver),
+        };
+        var spec = context.Spec!;
+        for (int i = 0; i < Files.Length; i++)
+        {
+            string path = Path.Combine(directory, Files[i]);
+            File.WriteAllText(path, contents[i]);
+            string destination = "/etc/" + Files[i];
+            if (!spec.Mounts.Any(m => m.Destination == destination))
+                spec.Mounts.Add(new InitSpec.InitMount { Source = path, Destination = destination });
+        }
+    }
+
+    public Task ReleaseAsync(StartContext context)
+    {
+        // Every network it is on: the step's, and those `network connect` added while it ran.
+        if (context.NetworkId is not null)
+        {
+            foreach (var (network, _) in networks.EndpointsOf(context.Container.Id))
+                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false);
+            context.NetworkId = null;
+        }
+        if (context.NetworkSandbox is { } sandbox)
+        {
+            NetworkSandbox.Remove(sandbox);
+            context.NetworkSandbox = null;
+        }
+        return Task.CompletedTask;
+    }
+}

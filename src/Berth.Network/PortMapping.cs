@@ -1,0 +1,8 @@
+namespace Berth.Network;
+
+/// <summary>One published port: host address and port to the container's port, for tcp or udp.</summary>
+public sealed record PortMapping(string Protocol, string HostIp, int HostPort, int ContainerPort)
+{
+    /// <summary>Whether the binding is on every host address (HostIp empty or 0.0.0.0).</summary>
+    public bool AnyAddress => HostIp.Length == 0 || HostIp == "0.0.0.0";
+}
