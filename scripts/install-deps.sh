@@ -10,6 +10,7 @@ packages=(
   busybox-static              # the offline test images
   iproute2 util-linux         # ip, unshare, nsenter for tests
   libnftables1                # berthd's nftables table, in-process (src/Berth.Network)
+  nftables python3            # the networking tests read the nft table and talk to published ports
   docker-registry skopeo      # the registry tests: a real registry per fixture, seeded by skopeo
   apache2-utils openssl       # htpasswd -B and a test CA for the registry auth and TLS tests
 )

@@ -48,7 +48,7 @@ public sealed partial class BerthDaemon : IDisposable
         var start = new ProcessStartInfo("sh") { RedirectStandardInput = true };
         foreach (string arg in new[] { "-c", "exec \"$0\" \"$@\" > \"$BERTH_BENCH_LOG\" 2>&1", Path.Combine(BenchPaths.HelperDirectory, "berthd"),
                      "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
-                     "--cgroup-parent", cgroupParent, "--log-level", "debug" })
+                     "--cgroup-parent", cgroupParent, "--log-level", "debug", "--network-namespace", "none" })
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_BENCH_LOG"] = log;
         foreach (var (key, value) in env ?? new Dictionary<string, string>())

@@ -67,7 +67,9 @@ public static class Daemon
 
             NetworkHost? networkHost = null;
             NetworkManager? networks = null;
-            if (options.NetworkNamespace is not null)
+            if (options.NetworkNamespace == DaemonOptions.NoNetworking)
+                engine.Containers.Pipeline.Insert(new NetworkStep(null, NetworkStep.SandboxDirectory(options.DataRoot), "", engine.Containers.Get), before: "launch");
+            else
             {
                 try
                 {

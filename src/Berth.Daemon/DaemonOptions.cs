@@ -20,12 +20,15 @@ public sealed class DaemonOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The <see cref="NetworkNamespace"/> that turns networking off (dockerd's --bridge=none).</summary>
+    public const string NoNetworking = "none";
+
     /// <summary>
-    /// Where Berth's bridges and nft table live: "host" (berthd's own namespace) or a network namespace file such as
-    /// /run/netns/NAME (tests). Null: networking is off and /networks is not served, until the network start step of
-    /// the container pipeline lands.
+    /// Where Berth's bridges and nft table live: "host" (berthd's own namespace, the default, as dockerd's bridge) or
+    /// a network namespace file such as /run/netns/NAME (the tests'); <see cref="NoNetworking"/>: containers get
+    /// loopback only and /networks is not served.
     /// </summary>
-    public string? NetworkNamespace { get; init; }
+    public string NetworkNamespace { get; init; } = "host";
 
     /// <summary>Group that owns the socket (mode 0660) when such a group exists.</summary>
     public string Group { get; init; } = "berth";

@@ -65,9 +65,10 @@ var maxUnpacked = new Option<long?>("--max-image-unpacked-size")
     CustomParser = result => UnpackedSizeOption.Parse(result),
 };
 
-var networkNamespace = new Option<string?>("--network-namespace")
+var networkNamespace = new Option<string>("--network-namespace")
 {
-    Description = "Serve /networks, with Berth's bridges and nftables table in this network namespace: 'host' or a path such as /run/netns/NAME",
+    Description = "Where Berth's bridges and nftables table live: 'host' (the default), a path such as /run/netns/NAME, or 'none' (containers get loopback only)",
+    DefaultValueFactory = _ => "host",
 };
 
 var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
@@ -104,7 +105,7 @@ root.SetAction(async (parse, _) =>
         CgroupParent = parse.GetValue(cgroupParent)!,
         Group = parse.GetValue(group)!,
         MaxImageUnpackedSize = parse.GetValue(maxUnpacked),
-        NetworkNamespace = parse.GetValue(networkNamespace),
+        NetworkNamespace = parse.GetValue(networkNamespace)!,
         Registry = new Berth.Registry.RegistryOptions
         {
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],

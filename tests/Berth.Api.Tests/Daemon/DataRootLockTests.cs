@@ -27,7 +27,7 @@ public sealed class DataRootLockTests
         RootRequirement.Check();
         var start = new System.Diagnostics.ProcessStartInfo(RepositoryPaths.Berthd) { RedirectStandardError = true, RedirectStandardOutput = true };
         string dataRoot = BerthDaemon.NewDataRoot();
-        foreach (string arg in new[] { "-H", "http://nowhere", "--data-root", dataRoot })
+        foreach (string arg in new[] { "-H", "http://nowhere", "--data-root", dataRoot, "--network-namespace", "none" })
             start.ArgumentList.Add(arg);
         using var process = System.Diagnostics.Process.Start(start)!;
         string output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();

@@ -103,6 +103,10 @@ public sealed class BerthDaemon : IAsyncDisposable
             start.ArgumentList.Add(arg);
         foreach (string arg in extraArguments ?? [])
             start.ArgumentList.Add(arg);
+        // berthd's networking is on by default, in its own namespace: a test daemon never touches the host's, so it
+        // runs without unless the test gives it a namespace of its own.
+        if (!start.ArgumentList.Contains("--network-namespace"))
+            start.ArgumentList.Add("--network-namespace=none");
         start.Environment["BERTH_HELPER_DIR"] = RepositoryPaths.BinDirectory;
         return Process.Start(start) ?? throw new InvalidOperationException("berthd did not start");
     }

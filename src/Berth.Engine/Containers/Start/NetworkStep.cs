@@ -12,9 +12,10 @@ namespace Berth.Engine.Containers.Start;
 /// running container's; `none` leaves the launcher's empty one. In every mode berthd writes /etc/hosts, /etc/hostname
 /// and /etc/resolv.conf into the container's directory and binds them over the image's (unless the user bound them).
 /// Release, on exit or a failed start: the endpoint is disconnected (lease, nft elements, port reservations) and
-/// the namespace unmounted, which deletes the veth with it.
+/// the namespace unmounted, which deletes the veth with it. Without networking (berthd --network-namespace none,
+/// <paramref name="networks"/> null) the default network is loopback only, and the files are written all the same.
 /// </summary>
-public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer) : IStartStep
+public sealed class NetworkStep(NetworkManager? networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer) : IStartStep
 {
     private static readonly string[] Files = ["hosts", "hostname", "resolv.conf"];
 
@@ -29,6 +30,8 @@ public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory
         var spec = context.Spec ?? throw new InvalidOperationException("the network step needs the spec step before it");
         var host = container.Record.HostConfig;
         string mode = host.NetworkMode is "" or "default" ? NetworkDrivers.DefaultNetwork : host.NetworkMode;
+        if (networks is null && mode == NetworkDrivers.DefaultNetwork)
+            mode = NetworkDrivers.NoneNetwork;
         string hostname = spec.Hostname;
         var addresses = new List<string>();
         System.Net.IPAddress? resolver = null;
@@ -46,6 +49,8 @@ public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory
         }
         else if (mode != NetworkDrivers.NoneNetwork)
         {
+            if (networks is null)
+                throw new ContainerStartException(128, $"network {mode}: berthd runs without networking (--network-namespace none)");
             var network = networks.Get(mode);
             string sandbox = Path.Combine(sandboxDirectory, container.Id);
             NetworkSandbox.Remove(sandbox);
@@ -86,7 +91,7 @@ public sealed class NetworkStep(NetworkManager networks, string sandboxDirectory
     public Task ReleaseAsync(StartContext context)
     {
         // Every network it is on: the step's, and those `network connect` added while it ran.
-        if (context.NetworkId is not null)
+        if (context.NetworkId is not null && networks is not null)
         {
             foreach (var (network, _) in networks.EndpointsOf(context.Container.Id))
                 networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false);
