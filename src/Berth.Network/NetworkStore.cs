@@ -1,3 +1,4 @@
+using Berth.Interop;
 using System.Text.Json;
 
 namespace Berth.Network;
@@ -14,7 +15,7 @@ public sealed class NetworkStore
     {
         _directory = directory;
         Directory.CreateDirectory(directory);
-        foreach (string temp in Directory.EnumerateFiles(directory, StoreFile.TempPrefix + "*"))
+        foreach (string temp in Directory.EnumerateFiles(directory, AtomicFile.TempPrefix + "*"))
             File.Delete(temp);
     }
 
@@ -32,7 +33,7 @@ public sealed class NetworkStore
     }
 
     public void Save(NetworkRecord record) =>
-        StoreFile.Write(Path.Combine(_directory, record.Id + ".json"), record, NetworkJsonContext.Default.NetworkRecord);
+        AtomicFile.WriteJson(Path.Combine(_directory, record.Id + ".json"), record, NetworkJsonContext.Default.NetworkRecord);
 
     public void Delete(string id) => File.Delete(Path.Combine(_directory, id + ".json"));
 }

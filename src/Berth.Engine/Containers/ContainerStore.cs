@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Berth.Engine.Storage;
+using Berth.Interop;
 using Microsoft.Extensions.Logging;
 
 namespace Berth.Engine.Containers;

@@ -1,4 +1,3 @@
-using Berth.Engine.Storage;
 using Berth.Interop;
 
 namespace Berth.Engine.Images;

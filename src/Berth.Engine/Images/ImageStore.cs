@@ -1,4 +1,3 @@
-using Berth.Engine.Storage;
 using Berth.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,4 +1,4 @@
-using Berth.Engine.Storage;
+using Berth.Interop;
 
 namespace Berth.Engine.Images;
 

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Berth.Engine.Events;
 using Berth.Engine.Rootfs;
-using Berth.Engine.Storage;
 using Berth.Interop;
 using Microsoft.Extensions.Logging;
 

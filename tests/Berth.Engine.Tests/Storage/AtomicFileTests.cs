@@ -1,6 +1,6 @@
 using System.Text;
 using Berth.Engine.Images;
-using Berth.Engine.Storage;
+using Berth.Interop;
 using NUnit.Framework;
 
 namespace Berth.Engine.Tests.Storage;

@@ -1,8 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Berth.Interop;
 
-namespace Berth.Engine.Storage;
+namespace Berth.Interop;
 
 /// <summary>
 /// Replaces a file so that readers and a crash see either the old or the new content, never a mix:
