@@ -43,7 +43,7 @@ public sealed class OverlayRootfsTests
         if (layerByLayer && !OverlayLowerdirAppend.IsSupported)
             Assert.Ignore("this kernel's overlayfs has no fsconfig lowerdir+ (Linux 6.8)");
         var rootfs = CreateRootfs(count);
-        rootfs.Mount(Layers(count), layerByLayer);
+        rootfs.Mount(Layers(count), layerByLayer, forceLayerByLayer: layerByLayer);
         try
         {
             string merged = rootfs.MergedDirectory;
