@@ -60,7 +60,7 @@ public sealed class ContainerRoutes(ApiServices services)
         {
             var summary = ContainerViews.Summary(c, now, services.Networks);
             if (size)
-                summary.SizeRw = DirectorySize(Path.Combine(c.Directory, "upper"));
+                summary.SizeRw = c.WritableLayerSize();
             return summary;
         }).ToList();
         return context.Response.SendJsonAsync(summaries, ApiJsonContext.Default.ListContainerSummary, context.RequestAborted);
@@ -72,7 +72,7 @@ public sealed class ContainerRoutes(ApiServices services)
         var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container), services.Networks);
         if (QueryValues.Bool(context.Request, "size"))
         {
-            inspect.SizeRw = DirectorySize(Path.Combine(container.Directory, "upper"));
+            inspect.SizeRw = container.WritableLayerSize();
             inspect.SizeRootFs = inspect.SizeRw;
         }
         return context.Response.SendJsonAsync(inspect, ApiJsonContext.Default.ContainerInspectResponse, context.RequestAborted);
@@ -202,28 +202,10 @@ public sealed class ContainerRoutes(ApiServices services)
         DateTime? until = null;
         foreach (string value in filters.Get("until"))
             until = ParseUntil(value);
-        var response = new ContainerPruneResponse { ContainersDeleted = [] };
-        foreach (var container in Containers.List())
-        {
-            var state = container.State;
-            if (state.Running || state.Status == ContainerStatus.Removing)
-                continue;
-            if (until is { } limit && container.Record.Created >= limit)
-                continue;
-            if (!PruneLabelsMatch(filters, container.Record.Config.Labels ?? []))
-                continue;
-            long size = DirectorySize(Path.Combine(container.Directory, "upper"));
-            try
-            {
-                await Containers.RemoveAsync(container.Id, force: false, context.RequestAborted);
-            }
-            catch (Exception e) when (e is ContainerConflictException or ContainerNotFoundException)
-            {
-                continue;
-            }
-            response.ContainersDeleted.Add(container.Id);
-            response.SpaceReclaimed += size;
-        }
+        var (removed, reclaimed) = await Containers.PruneAsync(
+            container => (until is not { } limit || container.Record.Created < limit) && PruneLabelsMatch(filters, container.Record.Config.Labels ?? []),
+            context.RequestAborted);
+        var response = new ContainerPruneResponse { ContainersDeleted = removed, SpaceReclaimed = reclaimed };
         await context.Response.SendJsonAsync(response, ApiJsonContext.Default.ContainerPruneResponse, context.RequestAborted);
     }
 
@@ -253,20 +235,5 @@ public sealed class ContainerRoutes(ApiServices services)
     {
         int eq = filter.IndexOf('=');
         return eq < 0 ? labels.ContainsKey(filter) : labels.TryGetValue(filter[..eq], out string? v) && v == filter[(eq + 1)..];
-    }
-
-    private static long DirectorySize(string directory)
-    {
-        long total = 0;
-        try
-        {
-            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }))
-                if (file.LinkTarget is null)
-                    total += file.Length;
-        }
-        catch (IOException)
-        {
-        }
-        return total;
     }
 }

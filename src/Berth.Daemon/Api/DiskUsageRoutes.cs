@@ -44,7 +44,7 @@ public sealed class DiskUsageRoutes(ApiServices services)
             foreach (var container in containers)
             {
                 var summary = ContainerViews.Summary(container, now);
-                summary.SizeRw = DirectoryBytes(Path.Combine(container.Directory, "upper"));
+                summary.SizeRw = container.WritableLayerSize();
                 summary.SizeRootFs = summary.SizeRw + imageSizes.GetValueOrDefault(container.Record.ImageId);
                 response.Containers.Add(summary);
             }
@@ -55,7 +55,7 @@ public sealed class DiskUsageRoutes(ApiServices services)
             foreach (var volume in engine.Volumes.List())
             {
                 var view = VolumeRoutes.View(volume);
-                view.UsageData = new VolumeUsageData { Size = Berth.Engine.Volumes.DiskUsage.Of(volume.Mountpoint), RefCount = engine.Volumes.UsersOf(volume.Name).Count };
+                view.UsageData = new VolumeUsageData { Size = Berth.Engine.Storage.DiskUsage.Of(volume.Mountpoint), RefCount = engine.Volumes.UsersOf(volume.Name).Count };
                 response.Volumes.Add(view);
             }
         }
@@ -66,22 +66,5 @@ public sealed class DiskUsageRoutes(ApiServices services)
     {
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
         await context.Response.SendJsonAsync(new BuildCachePruneResponse { CachesDeleted = [], SpaceReclaimed = 0 }, ApiJsonContext.Default.BuildCachePruneResponse, context.RequestAborted);
-    }
-
-    /// <summary>Bytes of the regular files below a directory (symlinks not followed), as moby's directory.Size counts them.</summary>
-    internal static long DirectoryBytes(string directory)
-    {
-        long total = 0;
-        try
-        {
-            foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true }))
-                if (file.LinkTarget is null)
-                    total += file.Length;
-        }
-        catch (IOException)
-        {
-            // Removed meanwhile.
-        }
-        return total;
     }
 }

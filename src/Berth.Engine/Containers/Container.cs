@@ -35,6 +35,9 @@ public sealed class Container
 
     internal OverlayRootfs Rootfs { get; }
 
+    /// <summary>What the container wrote (its overlay upper dir), as moby's SizeRw: regular files, hard links once.</summary>
+    public long WritableLayerSize() => Storage.DiskUsage.Of(Rootfs.UpperDirectory);
+
     internal SemaphoreSlim Lifecycle { get; } = new(1, 1);
 
     internal ContainerRuntime? Runtime { get; set; }

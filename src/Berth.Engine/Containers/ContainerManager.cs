@@ -168,6 +168,35 @@ public sealed class ContainerManager
     public Task UnpauseAsync(string idOrName, CancellationToken ct = default) => _lifecycle.UnpauseAsync(Get(idOrName), ct);
 
     /// <param name="removeVolumes">`rm -v`: also remove the container's anonymous volumes (never named ones).</param>
+    /// <summary>
+    /// `container prune`: removes every container that is neither running nor being removed and that
+    /// <paramref name="match"/> accepts; one that starts or goes meanwhile is skipped. Returns the IDs removed and the
+    /// bytes their writable layers held.
+    /// </summary>
+    public async Task<(List<string> Removed, long Reclaimed)> PruneAsync(Func<Container, bool> match, CancellationToken ct = default)
+    {
+        var removed = new List<string>();
+        long reclaimed = 0;
+        foreach (var container in List())
+        {
+            var state = container.State;
+            if (state.Running || state.Status == ContainerStatus.Removing || !match(container))
+                continue;
+            long size = container.WritableLayerSize();
+            try
+            {
+                await RemoveAsync(container.Id, force: false, ct);
+            }
+            catch (Exception e) when (e is ContainerConflictException or ContainerNotFoundException)
+            {
+                continue;
+            }
+            removed.Add(container.Id);
+            reclaimed += size;
+        }
+        return (removed, reclaimed);
+    }
+
     public Task RemoveAsync(string idOrName, bool force, CancellationToken ct = default, bool removeVolumes = false) =>
         _lifecycle.RemoveAsync(Get(idOrName), force, removeVolumes, ct);
 

@@ -1,3 +1,4 @@
+using Berth.Engine.Storage;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.RegularExpressions;

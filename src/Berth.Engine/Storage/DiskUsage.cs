@@ -2,7 +2,7 @@ using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 using static Tmds.Linux.LibC;
 
-namespace Berth.Engine.Volumes;
+namespace Berth.Engine.Storage;
 
 /// <summary>Bytes the regular files of a tree take (du's apparent size, as moby's directory.Size), symlinks never followed.</summary>
 public static class DiskUsage
