@@ -63,6 +63,7 @@ public sealed class BerthApp
         new PauseCommand(), new UnpauseCommand(), new RestartCommand(), new RenameCommand(), new DiffCommand(), new PortCommand(), new ExportCommand(),
         new StatsCommand(), new EventsCommand(),
         new VolumeCreateCommand(), new VolumeLsCommand(), new VolumeInspectCommand(), new VolumeRmCommand(), new VolumePruneCommand(),
+        new NetworkCreateCommand(), new NetworkLsCommand(), new NetworkInspectCommand(), new NetworkRmCommand(), new NetworkConnectCommand(), new NetworkDisconnectCommand(), new TagCommand(),
     ];
 
     /// <summary>Parses <paramref name="args"/>; null when it is a usage error, which is printed and counted in <paramref name="exitCode"/>.</summary>

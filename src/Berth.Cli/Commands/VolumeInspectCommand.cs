@@ -1,10 +1,6 @@
 using System.CommandLine;
-using System.Text;
-using System.Text.Json;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
-using Berth.Cli.Output;
-using Berth.Cli.Templates;
 
 namespace Berth.Cli.Commands;
 
@@ -19,51 +15,6 @@ public sealed class VolumeInspectCommand : Verb
 
     protected override void AddOptions(Command command) => command.Options.Add(_format);
 
-    public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
-    {
-        string format = parse.GetValue(_format) ?? "";
-        GoTemplate? template = null;
-        if (format is not ("" or "json"))
-        {
-            try
-            {
-                template = GoTemplate.Parse(format);
-            }
-            catch (TemplateException e)
-            {
-                throw TemplateFormat.Failed(e);
-            }
-        }
-        var client = await context.ConnectAsync(cancellationToken);
-        var raws = new List<string>();
-        var output = new StringBuilder();
-        var errors = new List<string>();
-        foreach (string name in Positionals(parse))
-        {
-            try
-            {
-                byte[] raw = await client.GetBytesAsync($"/volumes/{QueryString.EscapePath(name)}", cancellationToken);
-                using var document = JsonDocument.Parse(raw);
-                if (template is null)
-                    raws.Add(Encoding.UTF8.GetString(raw));
-                else
-                    output.Append(TemplateFormat.Execute(template, document.RootElement.Clone(), missingKeyError: true)).Append('\n');
-            }
-            catch (Exception e) when (e is DaemonErrorException or JsonException or FormatException or CliException)
-            {
-                errors.Add(e.Message);
-            }
-        }
-        if (template is not null)
-            await context.Console.Out.WriteAsync(output.ToString());
-        else
-        {
-            byte[] array = Encoding.UTF8.GetBytes("[" + string.Join(",", raws) + "]");
-            await context.Console.Out.WriteAsync((format == "json" ? JsonText.Compact(array) : JsonText.Indent(array)) + "\n");
-        }
-        if (errors.Count == 0)
-            return 0;
-        await context.Console.Err.WriteLineAsync(string.Join("\n", errors));
-        return 1;
-    }
+    public override Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken) =>
+        ObjectInspector.InspectAsync(parse.GetValue(_format) ?? "", Positionals(parse), name => $"/volumes/{QueryString.EscapePath(name)}", context, cancellationToken);
 }

@@ -1,0 +1,20 @@
+using System.CommandLine;
+using Berth.Cli.Api;
+using Berth.Cli.CommandLine;
+
+namespace Berth.Cli.Commands;
+
+/// <summary><c>berth network inspect [-f FORMAT] NETWORK...</c>: GET /networks/{id}, as a JSON array or through a template.</summary>
+public sealed class NetworkInspectCommand : Verb
+{
+    private readonly Option<string> _format = Flags.String("--format", "-f", "Format output using a custom template:\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
+
+    public NetworkInspectCommand() : base("network inspect", "network inspect [OPTIONS] NETWORK [NETWORK...]", "Display detailed information on one or more networks", ArgsRule.AtLeast(1))
+    {
+    }
+
+    protected override void AddOptions(Command command) => command.Options.Add(_format);
+
+    public override Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken) =>
+        ObjectInspector.InspectAsync(parse.GetValue(_format) ?? "", Positionals(parse), name => $"/networks/{QueryString.EscapePath(name)}", context, cancellationToken);
+}
