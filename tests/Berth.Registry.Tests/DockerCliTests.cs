@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
 using Berth.Api.Tests.Infrastructure;
 using Berth.TestImages;
 
@@ -155,6 +158,25 @@ public sealed class DockerCliTests
         Assert.That(pull.ExitCode, Is.Not.Zero);
         Assert.That(pull.Stderr, Does.Contain($"127.0.0.1:{port}"), pull.ToString());
         Assert.That(pull.Stderr, Does.Contain("connection refused").IgnoreCase, pull.ToString());
+    }
+
+    [Test]
+    public async Task IndexWithoutLinuxAmd64_IsNoMatchingManifest()
+    {
+        byte[] manifest = Encoding.UTF8.GetBytes(RegistryServer.Skopeo(["inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/cli/bb:v1"]));
+        string digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest));
+        string index = $$$"""
+            {"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[
+            {"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"{{{digest}}}","size":{{{manifest.Length}}},"platform":{"architecture":"arm64","os":"linux","variant":"v8"}}]}
+            """;
+        using var http = new HttpClient();
+        var content = new StringContent(index, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/vnd.oci.image.index.v1+json");
+        (await http.PutAsync($"http://{_registry.Host}/v2/cli/bb/manifests/arm-only", content)).EnsureSuccessStatusCode();
+
+        var pull = await _docker.RunAsync("pull", $"{_registry.Host}/cli/bb:arm-only");
+        Assert.That(pull.ExitCode, Is.Not.Zero);
+        Assert.That(pull.Stderr, Does.Contain("no matching manifest for linux/amd64"), pull.ToString());
     }
 
     private static int FreePort()
