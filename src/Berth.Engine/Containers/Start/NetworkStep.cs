@@ -63,7 +63,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             NetworkSandbox.Create(sandbox);
             context.NetworkSandbox = sandbox;
             long created = Stopwatch.GetTimestamp();
-            var endpoint = networks.Connect(network.Id, container.Id, container.Name, host.IPv4Address, host.NetworkAliases ?? [], []);
+            var endpoint = networks.Connect(network.Id, container.Id, container.Name, host.IPv4Address, host.NetworkAliases ?? [], [], persist: false);
             context.NetworkId = network.Id;
             long connected = Stopwatch.GetTimestamp();
             var ports = PublishedPorts.Of(container.Record);
