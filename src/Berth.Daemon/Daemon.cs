@@ -84,7 +84,7 @@ public static class Daemon
                         logger.LogWarning("Released {Endpoints} endpoints and {Sandboxes} network namespaces of containers that died with the previous berthd", dropped, unmounted);
                     networks.EnableDns(HostResolvers());
                     string hostNamespace = options.NetworkNamespace == "host" ? $"/proc/{Environment.ProcessId}/ns/net" : options.NetworkNamespace;
-                    engine.Containers.Pipeline.Insert(new NetworkStep(networks, sandboxes, hostNamespace, engine.Containers.Get), before: "launch");
+                    engine.Containers.Pipeline.Insert(new NetworkStep(networks, sandboxes, hostNamespace, engine.Containers.Get, loggerFactory.CreateLogger<NetworkStep>()), before: "launch");
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
