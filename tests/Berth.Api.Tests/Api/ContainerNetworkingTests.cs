@@ -13,7 +13,7 @@ namespace Berth.Api.Tests.Api;
 [NonParallelizable]
 public sealed class ContainerNetworkingTests
 {
-    private string _namespace = "";
+    private Berth.Network.Tests.TestNamespace? _netns;
     private string _dataRoot = "";
     private BerthDaemon _daemon = null!;
     private ApiClient _api = null!;
@@ -21,9 +21,8 @@ public sealed class ContainerNetworkingTests
     [OneTimeSetUp]
     public async Task StartDaemon()
     {
-        _namespace = "bnt-ctr-" + Guid.NewGuid().ToString("N")[..8];
-        Run("ip", "netns", "add", _namespace);
-        Run("ip", "-n", _namespace, "link", "set", "lo", "up");
+        _netns = new Berth.Network.Tests.TestNamespace("ctr");
+        _netns.In("link", "set", "lo", "up");
         _dataRoot = BerthDaemon.NewDataRoot();
         await StartBerthdAsync();
         Assert.That((await _api.LoadAsync(Berth.TestImages.TestImages.Ensure().BusyboxDockerArchive)).Status, Is.EqualTo(200));
@@ -31,7 +30,7 @@ public sealed class ContainerNetworkingTests
 
     private async Task StartBerthdAsync()
     {
-        _daemon = await BerthDaemon.StartAsync(_dataRoot, "berth-test-" + _dataRoot[^12..], ["--network-namespace", "/run/netns/" + _namespace]);
+        _daemon = await BerthDaemon.StartAsync(_dataRoot, "berth-test-" + _dataRoot[^12..], ["--network-namespace", _netns!.Path]);
         _api = _daemon.Client();
     }
 
@@ -46,7 +45,7 @@ public sealed class ContainerNetworkingTests
             Berth.Interop.Sys.TryUnmount(mount, Berth.Interop.Libc.MNT_DETACH);
         Leaks.DeleteDirectory(_dataRoot);
         Leaks.DeleteDirectory(_dataRoot + ".run");
-        Run("ip", "netns", "del", _namespace);
+        _netns?.Dispose();
     }
 
     [Test]
@@ -133,7 +132,7 @@ public sealed class ContainerNetworkingTests
         Assert.That(start.ToString(), Does.Contain("port is already allocated"));
         await RemoveAsync(conflict);
         await RemoveAsync(id);
-        Assert.That(Run("ip", "netns", "exec", _namespace, "nft", "list", "table", "ip", "berth"), Does.Not.Contain("18080"), "no port element stays");
+        Assert.That(Run("ip", "netns", "exec", _netns!.Name, "nft", "list", "table", "ip", "berth"), Does.Not.Contain("18080"), "no port element stays");
     }
 
     [Test]
@@ -165,7 +164,7 @@ public sealed class ContainerNetworkingTests
         await StartBerthdAsync();
         Assert.That(Sandboxes(), Is.Empty, "the recovery unmounted the namespace of the container that died with berthd");
         Assert.That(Leaks.MountsUnder(Path.Combine(_dataRoot, "netns")), Is.Empty);
-        Assert.That(Run("ip", "netns", "exec", _namespace, "nft", "list", "table", "ip", "berth"), Does.Not.Contain("18081"));
+        Assert.That(Run("ip", "netns", "exec", _netns!.Name, "nft", "list", "table", "ip", "berth"), Does.Not.Contain("18081"));
         var network = (await _api.GetAsync("/v1.50/networks/bridge")).Json;
         Assert.That(network.GetProperty("Containers").EnumerateObject().Count(), Is.Zero, "no lease survives");
         await WaitForAsync(() => Veths().Count == 0, "the veths went with their namespaces");
@@ -202,7 +201,7 @@ public sealed class ContainerNetworkingTests
         Assert.That((await _api.DeleteAsync($"/v1.50/containers/{id}?force=1")).Status, Is.EqualTo(204));
 
     private List<string> Veths() =>
-        [.. Run("ip", "-n", _namespace, "-o", "link", "show", "type", "veth").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
+        [.. _netns!.In("-o", "link", "show", "type", "veth").Split('\n', StringSplitOptions.RemoveEmptyEntries)];
 
     private List<string> Sandboxes()
     {
@@ -220,7 +219,7 @@ public sealed class ContainerNetworkingTests
 
     /// <summary>Connects to address:port from the daemon's namespace and returns what the server sent.</summary>
     private string ConnectFromNamespace(string address, int port) =>
-        Run("ip", "netns", "exec", _namespace, "python3", "-c",
+        Run("ip", "netns", "exec", _netns!.Name, "python3", "-c",
             $"import socket; s = socket.create_connection(('{address}', {port}), timeout=5); print(s.recv(100).decode())");
 
     private static string Run(string program, params string[] args)

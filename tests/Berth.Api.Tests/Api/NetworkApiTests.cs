@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Berth.Api.Tests.Infrastructure;
 using NUnit.Framework;
 
@@ -13,16 +12,15 @@ namespace Berth.Api.Tests.Api;
 [NonParallelizable]
 public sealed class NetworkApiTests
 {
-    private string _namespace = "";
+    private Berth.Network.Tests.TestNamespace? _namespace;
     private BerthDaemon _daemon = null!;
     private ApiClient _api = null!;
 
     [OneTimeSetUp]
     public async Task StartDaemon()
     {
-        _namespace = "bnt-api-" + Guid.NewGuid().ToString("N")[..8];
-        Ip("netns", "add", _namespace);
-        _daemon = await BerthDaemon.StartAsync(extraArguments: ["--network-namespace", "/run/netns/" + _namespace]);
+        _namespace = new Berth.Network.Tests.TestNamespace("api");
+        _daemon = await BerthDaemon.StartAsync(extraArguments: ["--network-namespace", _namespace.Path]);
         _api = _daemon.Client();
     }
 
@@ -33,7 +31,7 @@ public sealed class NetworkApiTests
             await _api.DisposeAsync();
         if (_daemon is not null)
             await _daemon.DisposeAsync();
-        Ip("netns", "del", _namespace);
+        _namespace?.Dispose();
     }
 
     [Test]
@@ -51,7 +49,7 @@ public sealed class NetworkApiTests
             Assert.That(bridge.Json.GetProperty("IPAM").GetProperty("Config")[0].GetProperty("Subnet").GetString(), Is.EqualTo("172.17.0.0/16"));
             Assert.That(bridge.Json.GetProperty("Options").GetProperty("com.docker.network.bridge.name").GetString(), Is.EqualTo("berth0"));
         });
-        Assert.That(Ip("-n", _namespace, "-4", "addr", "show", "dev", "berth0"), Does.Contain("172.17.0.1/16"));
+        Assert.That(_namespace!.In("-4", "addr", "show", "dev", "berth0"), Does.Contain("172.17.0.1/16"));
     }
 
     [Test]
@@ -78,7 +76,7 @@ public sealed class NetworkApiTests
         Assert.That(duplicate.Status, Is.EqualTo(409), duplicate.ToString());
         var removed = await _api.DeleteAsync("/v1.41/networks/" + id[..12]);
         Assert.That(removed.Status, Is.EqualTo(204), removed.ToString());
-        Assert.That(Ip("-n", _namespace, "link"), Does.Not.Contain("br-" + id[..12]));
+        Assert.That(_namespace!.In("link"), Does.Not.Contain("br-" + id[..12]));
     }
 
     [Test]
@@ -104,19 +102,5 @@ public sealed class NetworkApiTests
         var pruned = await _api.PostAsync("/v1.50/networks/prune");
         Assert.That(pruned.Json.GetProperty("NetworksDeleted").EnumerateArray().Select(n => n.GetString()), Does.Contain("taken"));
         Assert.That((await _api.GetAsync("/v1.50/networks/taken")).Status, Is.EqualTo(404));
-    }
-
-    private static string Ip(params string[] args)
-    {
-        var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd();
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ip {string.Join(' ', args)}: {error.Trim()}");
-        return output;
     }
 }
