@@ -18,15 +18,16 @@ STAMPS := artifacts/stamps
 COMMON := Directory.Build.props Directory.Packages.props global.json
 sources = $(shell find $(1) \( -name '*.cs' -o -name '*.csproj' \) -not -path '*/bin/*' -not -path '*/obj/*')
 INTEROP_SRC := $(call sources,native-interop/Berth.Interop)
+COMMON_SRC := $(call sources,src/Berth.Common)
 INITSPEC_SRC := $(call sources,src/Berth.InitSpec)
 API_SRC := $(call sources,src/Berth.Api)
 HTTP_SRC := $(call sources,src/Berth.Http) $(INTEROP_SRC)
 REGISTRY_SRC := $(call sources,src/Berth.Registry)
 NETWORK_SRC := $(call sources,src/Berth.Network)
-ENGINE_SRC := $(call sources,src/Berth.Engine) $(INTEROP_SRC) $(INITSPEC_SRC) $(NETWORK_SRC)
+ENGINE_SRC := $(call sources,src/Berth.Engine) $(INTEROP_SRC) $(INITSPEC_SRC) $(NETWORK_SRC) $(COMMON_SRC)
 INIT_SRC := $(call sources,src/Berth.Init) $(INTEROP_SRC) $(INITSPEC_SRC)
 DAEMON_SRC := $(call sources,src/Berth.Daemon) $(API_SRC) $(ENGINE_SRC) $(HTTP_SRC) $(REGISTRY_SRC)
-CLI_SRC := $(call sources,src/Berth.Cli) $(API_SRC) $(HTTP_SRC)
+CLI_SRC := $(call sources,src/Berth.Cli) $(API_SRC) $(HTTP_SRC) $(COMMON_SRC)
 ALL_SRC := $(call sources,src tests bench native-interop)
 # The commit the binaries embed (`berth version`): a new commit rebuilds them.
 GIT_HEAD := $(shell git rev-parse --short=7 HEAD 2>/dev/null)

@@ -18,6 +18,7 @@ public sealed class ContainerEngine : IAsyncDisposable
 {
     private EpollLoop _loop = null!;
     private ILogger _logger = null!;
+    private DataRootLock? _lock;
 
     private ContainerEngine()
     {
@@ -43,13 +44,16 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// <summary>docker commit: a container's changes as a new image.</summary>
     public Commit.ContainerCommitter Commits { get; private init; } = null!;
 
-    /// <summary>The event stream (`docker events`); the API layer publishes image events here too.</summary>
+    /// <summary>The event stream (`docker events`) of the containers, images and volumes.</summary>
     public EngineEvents Events { get; private init; } = null!;
 
     /// <summary>Background work of the engine (exit handling, auto-remove); tests wait for it to drain.</summary>
     public BackgroundWork Work { get; private init; } = null!;
 
-    /// <summary>Opens the engine on the host: the cgroup driver it detects, berth-launcher, overlayfs.</summary>
+    /// <summary>
+    /// Opens the engine on the host: the cgroup driver it detects, berth-launcher, overlayfs. One engine per data root:
+    /// <see cref="DataRootInUseException"/> while another process (or engine) holds it.
+    /// </summary>
     public static Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, CancellationToken ct = default) =>
         OpenAsync(options, loggerFactory, seams: null, ct);
 
@@ -60,18 +64,20 @@ public sealed class ContainerEngine : IAsyncDisposable
     public static async Task<ContainerEngine> OpenAsync(EngineOptions options, ILoggerFactory loggerFactory, EngineSeams? seams, CancellationToken ct = default)
     {
         var logger = loggerFactory.CreateLogger("Berth.Engine");
-        Directory.CreateDirectory(options.DataRoot);
-        var loop = new EpollLoop();
+        var dataRootLock = options.LockDataRoot ? DataRootLock.Acquire(options.DataRoot) : null;
+        EpollLoop? loop = null;
         try
         {
+            loop = new EpollLoop();
             loop.CallbackFailed += e => logger.LogError(e, "I/O callback failed");
             var host = seams?.Host ?? new LinuxLifecycleHost(options, loop);
+            var events = new EngineEvents();
             var images = new ImageStore(Path.Combine(options.DataRoot, "images"), loggerFactory.CreateLogger("Berth.Images"))
             {
                 MaxUnpackedSize = options.MaxImageUnpackedSize,
+                Events = events,
             };
             var cgroups = seams?.Cgroups ?? CgroupDriverDetector.Detect(new CgroupDriverOptions { ParentName = options.CgroupParent }, loggerFactory.CreateLogger("Berth.Cgroups"));
-            var events = new EngineEvents();
             var work = new BackgroundWork(loggerFactory.CreateLogger("Berth.Background"));
             var containersLogger = loggerFactory.CreateLogger("Berth.Containers");
             var volumesLogger = loggerFactory.CreateLogger("Berth.Volumes");
@@ -100,16 +106,21 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Work = work,
                 _loop = loop,
                 _logger = logger,
+                _lock = dataRootLock,
             };
         }
         catch
         {
-            loop.Dispose();
+            loop?.Dispose();
+            dataRootLock?.Dispose();
             throw;
         }
     }
 
-    /// <summary>Stops every running container (SIGKILL after a short grace period) and closes the engine.</summary>
+    /// <summary>
+    /// Stops every running container (SIGKILL after a short grace period), removes the cgroup parent when nothing
+    /// else is left in it, and closes the engine, releasing the data root.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         foreach (var container in Containers.List().Where(c => c.State.Running))
@@ -125,5 +136,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         }
         await Work.DrainAsync();
         _loop.Dispose();
+        if (!Cgroups.RemoveParentIfEmpty())
+            _logger.LogWarning("The cgroup parent still holds container cgroups; kept it");
+        _lock?.Dispose();
     }
 }

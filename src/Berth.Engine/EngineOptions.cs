@@ -17,6 +17,12 @@ public sealed class EngineOptions
     /// <summary>The most bytes of file content an image load may unpack; null (the default, as in Docker) for no limit.</summary>
     public long? MaxImageUnpackedSize { get; init; }
 
+    /// <summary>
+    /// Take the data root's lock (<see cref="DataRootLock"/>) for the engine's life: true but in tests that open a
+    /// second engine over the data root of one left open, standing for a daemon killed with -9.
+    /// </summary>
+    public bool LockDataRoot { get; init; } = true;
+
     public string LauncherPath => Path.Combine(HelperDirectory, "berth-launcher");
 
     public string InitPath => Path.Combine(HelperDirectory, "berth-init");

@@ -1,3 +1,4 @@
+using Berth.Common;
 using Berth.Engine.Images;
 
 namespace Berth.Registry;

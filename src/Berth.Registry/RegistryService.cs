@@ -1,3 +1,4 @@
+using Berth.Common;
 using Berth.Engine.Images;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.TestImages;
 

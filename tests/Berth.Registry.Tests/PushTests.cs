@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.TestImages;
 

@@ -2,6 +2,7 @@ using Berth.Api;
 using Berth.Cli.Api;
 using Berth.Cli.Options;
 using Berth.Cli.Output;
+using Berth.Common;
 using Berth.Http;
 
 namespace Berth.Cli.Commands;
@@ -15,7 +16,7 @@ internal static class ContainerCreator
 {
     public static async Task<string> CreateAsync(DaemonClient client, ContainerCreateRequest request, string? name, CliConsole console, CancellationToken cancellationToken)
     {
-        if (!ImageReference.TryParse(request.Image, out var reference, out string? referenceError))
+        if (!CliReference.TryParse(request.Image, out var reference, out string? referenceError))
             throw new CommandLine.CliException(1, referenceError ?? "invalid reference format");
         ContainerCreateResponse response;
         try
@@ -45,7 +46,7 @@ internal static class ContainerCreator
     /// <summary>POST /images/create?fromImage=docker.io%2Flibrary%2Fbusybox&amp;tag=latest with anonymous registry auth.</summary>
     private static async Task PullAsync(DaemonClient client, ImageReference reference, CliConsole console, CancellationToken cancellationToken)
     {
-        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", reference.ApiTag);
+        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", CliReference.ApiTag(reference));
         var request = new HttpClientRequest("POST", client.Versioned("/images/create" + query));
         request.Headers.Set("X-Registry-Auth", "e30=");
         using var response = await client.SendCheckedAsync(request, cancellationToken);

@@ -30,10 +30,10 @@ public sealed class PullCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string text = Positionals(parse)[0];
-        if (!ImageReference.TryParse(text, out var reference, out string? error))
+        if (!CliReference.TryParse(text, out var reference, out string? error))
             throw new CliException(1, error ?? "invalid reference format");
         reference = reference.WithDefaultTag();
-        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", reference.ApiTag);
+        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", CliReference.ApiTag(reference));
         if (parse.GetValue(_platform) is { Length: > 0 } platform)
             query.Set("platform", platform);
         var client = await context.ConnectAsync(cancellationToken);

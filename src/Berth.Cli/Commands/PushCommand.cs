@@ -22,7 +22,7 @@ public sealed class PushCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string text = Positionals(parse)[0];
-        if (!ImageReference.TryParse(text, out var reference, out string? error))
+        if (!CliReference.TryParse(text, out var reference, out string? error))
             throw new CliException(1, error ?? "invalid reference format");
         if (reference.Digest is not null)
             throw new CliException(1, "cannot push a digest reference");

@@ -32,7 +32,7 @@ public sealed class TagCommand : Verb
     internal static string TagPath(string source, string target)
     {
         // The source may be any reference or an image ID: the daemon resolves it and answers "No such image".
-        if (!ImageReference.TryParse(target, out var reference, out string? error))
+        if (!CliReference.TryParse(target, out var reference, out string? error))
             throw new CliException(1, $"error parsing reference: \"{target}\" is not a valid repository/tag: {error}");
         if (reference.Digest is not null)
             throw new CliException(1, "refusing to create a tag with a digest reference");

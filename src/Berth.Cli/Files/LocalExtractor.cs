@@ -1,5 +1,5 @@
 using System.Formats.Tar;
-using Berth.Engine.Images;
+using Berth.Common;
 using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 using static Tmds.Linux.LibC;

@@ -1,4 +1,5 @@
 using Berth.Api;
+using Berth.Cli.Options;
 using Berth.Cli.Templates;
 
 namespace Berth.Cli.Output;
@@ -44,7 +45,7 @@ internal sealed class ContainerRow
                 return image;
             if (ShortId.Of(_container.ImageID) == ShortId.Of(image))
                 return ShortId.Of(image);
-            if (Options.ImageReference.TryParse(image, out var reference, out _))
+            if (CliReference.TryParse(image, out var reference, out _))
                 return reference.Tag is null ? reference.FamiliarName : reference.FamiliarName + ":" + reference.Tag;
             return image;
         }

@@ -1,6 +1,7 @@
 using Berth.Api;
 using Berth.Cli.Options;
 using Berth.Cli.Templates;
+using Berth.Common;
 
 namespace Berth.Cli.Output;
 
@@ -118,7 +119,7 @@ internal sealed class ImageRow
         var groups = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (string text in references)
         {
-            if (!ImageReference.TryParse(text, out var reference, out _) || part(reference) is not { } value)
+            if (!CliReference.TryParse(text, out var reference, out _) || part(reference) is not { } value)
                 continue;
             if (!groups.TryGetValue(reference.FamiliarName, out var values))
                 groups[reference.FamiliarName] = values = [];

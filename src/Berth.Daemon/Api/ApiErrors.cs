@@ -15,6 +15,7 @@ public static class ApiErrors
         // A registry's answer keeps its status (401 unauthorized, 404 unknown manifest), as dockerd passes it on.
         Berth.Registry.RegistryException registry => (registry.StatusCode, registry.Message, true),
         InvalidFilterException => (400, e.Message, true),
+        Berth.Common.InvalidImageReferenceException => (400, e.Message, true),
         Berth.Network.NetworkException network => (StatusOf(network.Kind), e.Message, true),
         _ => (500, e.Message, false),
     };

@@ -1,4 +1,5 @@
 using Berth.Api;
+using Berth.Common;
 using Berth.Engine.Commit;
 using Berth.Engine.Images;
 using Berth.Http;
@@ -40,8 +41,6 @@ public sealed class CommitRoutes(ApiServices services)
             Pause = query["pause"] is not { Length: > 0 } || QueryValues.Bool(context.Request, "pause"),
         };
         var image = await services.Engine.Commits.CommitAsync(container, options, context.RequestAborted);
-        if (tag is not null)
-            ImageEvents.Publish(services, image, "tag", tag.FamiliarString);
         services.Logger.LogInformation("Committed container {Container} as image {Id}", container, image.ShortId);
         context.Response.StatusCode = 201;
         await context.Response.SendJsonAsync(new IdResponse { Id = image.Id }, ApiJsonContext.Default.IdResponse, context.RequestAborted);

@@ -129,7 +129,7 @@ public sealed class ContainerListFilter
         {
             return images.Find(reference);
         }
-        catch (ImageException)
+        catch (Exception e) when (e is ImageException or Berth.Common.InvalidImageReferenceException)
         {
             return null;
         }

@@ -69,7 +69,7 @@ public sealed class ContainerRoutes(ApiServices services)
     private Task InspectAsync(HttpContext context)
     {
         var container = Containers.Get(context.RouteValue("id"));
-        var inspect = ContainerViews.Inspect(container, ContainerViews.LayerDirectories(services.Engine.Images, container), services.Networks);
+        var inspect = ContainerViews.Inspect(container, services.Engine.Containers.StorageLayout(container), services.Networks);
         if (QueryValues.Bool(context.Request, "size"))
         {
             inspect.SizeRw = container.WritableLayerSize();

@@ -39,7 +39,7 @@ public static class ContainerViews
     public static string Command(ContainerRecord record) =>
         record.Args.Count > 0 ? record.Path + " " + string.Join(' ', record.Args) : record.Path;
 
-    public static Wire.ContainerInspectResponse Inspect(Container container, IReadOnlyList<string>? layerDirectories, NetworkManager? networks = null)
+    public static Wire.ContainerInspectResponse Inspect(Container container, Dictionary<string, string> storageLayout, NetworkManager? networks = null)
     {
         var attachments = Attachments(container, networks);
         var record = container.Record;
@@ -74,13 +74,7 @@ public static class ContainerViews
             GraphDriver = new Wire.DriverData
             {
                 Name = "overlay2",
-                Data = new Dictionary<string, string>
-                {
-                    ["LowerDir"] = string.Join(':', layerDirectories ?? []),
-                    ["MergedDir"] = Path.Combine(container.Directory, "merged"),
-                    ["UpperDir"] = Path.Combine(container.Directory, "upper"),
-                    ["WorkDir"] = Path.Combine(container.Directory, "work"),
-                },
+                Data = storageLayout,
             },
             Mounts = Mounts(record),
             Config = new Wire.ContainerConfig
@@ -275,8 +269,4 @@ public static class ContainerViews
             return null;
         return new Wire.Port { PrivatePort = port, Type = parts.Length > 1 ? parts[1] : "tcp" };
     }
-
-    /// <summary>The layer directories of a container's image, for GraphDriver.LowerDir; null when the image is gone.</summary>
-    public static IReadOnlyList<string>? LayerDirectories(ImageStore images, Container container) =>
-        images.Find(container.Record.ImageId) is { } image ? images.GetLayerDirectories(image) : null;
 }

@@ -1,4 +1,5 @@
 using Berth.Api;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Http;
 using Microsoft.Extensions.Logging;
@@ -44,8 +45,6 @@ public sealed class ImageArchiveRoutes(ApiServices services)
         var body = new BufferedStream(context.Response.Body, TarBatchSize);
         await export.WriteToAsync(body, context.RequestAborted);
         await body.FlushAsync(context.RequestAborted);
-        foreach (var (image, tags) in export.Images)
-            ImageEvents.Publish(services, image, "save", tags.Count > 0 ? tags[0].FamiliarString : image.Id);
         services.Logger.LogInformation("Saved {Count} image(s): {Names}", export.Images.Count, string.Join(' ', names));
     }
 
@@ -70,10 +69,7 @@ public sealed class ImageArchiveRoutes(ApiServices services)
         string comment = query["message"] is { Length: > 0 } message ? message : "Imported from " + source;
         var ct = context.RequestAborted;
         await using var layer = source == "-" ? context.Request.Body : await DownloadAsync(source, ct);
-        var image = await Images.CreateImageAsync(new NewImage { Layer = layer, Config = config, Comment = comment, Tag = tag }, ct);
-        ImageEvents.Publish(services, image, "import", image.Id);
-        if (tag is not null)
-            ImageEvents.Publish(services, image, "tag", tag.FamiliarString);
+        var image = await Images.ImportAsync(new NewImage { Layer = layer, Config = config, Comment = comment, Tag = tag }, ct);
         services.Logger.LogInformation("Imported image {Id} from {Source}", image.ShortId, source);
         var output = new JsonMessageWriter(context.Response);
         await output.WriteAsync(new JsonMessage { Status = image.Id }, ct);

@@ -39,17 +39,11 @@ public sealed class ImageMaintenanceRoutes(ApiServices services)
         var filter = ImagePruneFilter.Parse(context.Request.Query["filters"]);
         var result = Images.Prune(filter.All, filter.Matches, services.Engine.Containers.IsImageInUse);
         var deleted = new List<ImageDeleteResponseItem>();
-        foreach (var (image, removal) in result.Removed)
+        foreach (var (_, removal) in result.Removed)
         {
-            foreach (string untagged in removal.Untagged)
-            {
-                ImageEvents.Publish(services, image, "untag", untagged);
-                deleted.Add(new ImageDeleteResponseItem { Untagged = untagged });
-            }
-            ImageEvents.Publish(services, image, "delete", image.Id);
+            deleted.AddRange(removal.Untagged.Select(u => new ImageDeleteResponseItem { Untagged = u }));
             deleted.AddRange(removal.Deleted.Select(d => new ImageDeleteResponseItem { Deleted = d }));
         }
-        services.Engine.Events.Publish("image", "prune", "", new Dictionary<string, string> { ["reclaimed"] = result.SpaceReclaimed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         services.Logger.LogInformation("Pruned {Count} image(s), {Bytes} bytes", result.Removed.Count, result.SpaceReclaimed);
         var response = new ImagePruneResponse { ImagesDeleted = deleted.Count > 0 ? deleted : null, SpaceReclaimed = result.SpaceReclaimed };
         return context.Response.SendJsonAsync(response, ApiJsonContext.Default.ImagePruneResponse, context.RequestAborted);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Berth.Api;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Http;
 using Microsoft.Extensions.Logging;
@@ -56,15 +57,9 @@ public sealed class ImageRoutes(ApiServices services)
         {
             services.Logger.LogInformation("Loaded image {Id} {Tags}", image.ShortId, string.Join(' ', image.RepoTags));
             if (image.RepoTags.Count == 0)
-            {
-                PublishImageEvent(image, "load", image.Id);
                 await output.WriteAsync(new JsonMessage { Stream = $"Loaded image ID: {image.Id}\n" }, ct);
-            }
             foreach (string tag in image.RepoTags)
-            {
-                PublishImageEvent(image, "load", tag);
                 await output.WriteAsync(new JsonMessage { Stream = $"Loaded image: {tag}\n" }, ct);
-            }
         }
         await output.EndAsync(ct);
     }
@@ -84,7 +79,7 @@ public sealed class ImageRoutes(ApiServices services)
     {
         string name = context.RouteValue("name");
         var image = Images.Find(name) ?? throw new ImageNotFoundException(name);
-        return context.Response.SendJsonAsync(ImageViews.Inspect(image, Images.GetLayerDirectories(image)), ApiJsonContext.Default.ImageInspect, context.RequestAborted);
+        return context.Response.SendJsonAsync(ImageViews.Inspect(image, Images.StorageLayout(image)), ApiJsonContext.Default.ImageInspect, context.RequestAborted);
     }
 
     private Task TagAsync(HttpContext context)
@@ -98,7 +93,6 @@ public sealed class ImageRoutes(ApiServices services)
             throw new ApiException(400, "refusing to create a tag with a digest reference");
         var tagged = reference.WithTag(tag);
         Images.Tag(image, tagged);
-        PublishImageEvent(image, "tag", tagged.FamiliarString);
         context.Response.StatusCode = 201;
         return Task.CompletedTask;
     }
@@ -107,27 +101,12 @@ public sealed class ImageRoutes(ApiServices services)
     {
         string name = context.RouteValue("name");
         bool force = QueryValues.Bool(context.Request, "force");
-        var image = Images.Find(name);
         var result = Images.Remove(name, force, services.Engine.Containers.IsImageInUse);
-        if (image is not null)
-        {
-            foreach (string untagged in result.Untagged)
-                PublishImageEvent(image, "untag", untagged);
-            if (result.Deleted.Contains(image.Id))
-                PublishImageEvent(image, "delete", image.Id);
-        }
         var items = result.Untagged.Select(u => new ImageDeleteResponseItem { Untagged = u })
             .Concat(result.Deleted.Select(d => new ImageDeleteResponseItem { Deleted = d }))
             .ToList();
         services.Logger.LogInformation("Removed image {Name}: {Count} untagged, {Deleted} deleted", name, result.Untagged.Count, result.Deleted.Count);
         return context.Response.SendJsonAsync(items, ApiJsonContext.Default.ListImageDeleteResponseItem, context.RequestAborted);
-    }
-
-    /// <summary>moby's LogImageEvent: the actor is the image id; its attributes are the image's labels and <c>name</c>.</summary>
-    private void PublishImageEvent(Image image, string action, string name)
-    {
-        var attributes = new Dictionary<string, string>(image.Config.Config?.Labels ?? new Dictionary<string, string>()) { ["name"] = name };
-        services.Engine.Events.Publish("image", action, image.Id, attributes);
     }
 
     /// <summary>docker import (fromSrc); docker pull and the pull of docker run (<see cref="RegistryRoutes.PullAsync"/>).</summary>

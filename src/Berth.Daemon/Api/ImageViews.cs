@@ -19,7 +19,7 @@ public static class ImageViews
         Containers = containers,
     };
 
-    public static Wire.ImageInspect Inspect(Image image, IReadOnlyList<string> layerDirectories)
+    public static Wire.ImageInspect Inspect(Image image, Dictionary<string, string> storageLayout)
     {
         var config = image.Config;
         var execution = config.Config;
@@ -55,21 +55,11 @@ public static class ImageViews
             GraphDriver = new Wire.DriverData
             {
                 Name = "overlay2",
-                Data = GraphDriverData(layerDirectories),
+                Data = storageLayout,
             },
             RootFS = new Wire.ImageRootFS { Type = config.RootFs?.Type ?? "layers", Layers = [.. image.DiffIds] },
             Metadata = new Wire.ImageMetadata { LastTagTime = image.LastTagTime is { } tagged ? Wire.ApiTimestamp.Format(tagged) : "0001-01-01T00:00:00Z" },
         };
     }
 
-    /// <summary>overlay2's image data: the top layer is UpperDir, the ones below it (top-most first) LowerDir.</summary>
-    private static Dictionary<string, string> GraphDriverData(IReadOnlyList<string> layerDirectories)
-    {
-        var data = new Dictionary<string, string>();
-        if (layerDirectories.Count > 0)
-            data["UpperDir"] = layerDirectories[0];
-        if (layerDirectories.Count > 1)
-            data["LowerDir"] = string.Join(':', layerDirectories.Skip(1));
-        return data;
-    }
 }

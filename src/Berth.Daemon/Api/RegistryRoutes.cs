@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Berth.Api;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Http;
 using Berth.Registry;
@@ -35,8 +36,6 @@ public sealed class RegistryRoutes(ApiServices services)
         await StreamAsync(context, progress => puller.PullAsync(reference, credentials, platform, progress, context.RequestAborted), result =>
         {
             services.Logger.LogInformation("Pulled {Reference} ({Digest}) as image {Id}", reference, result.Digest, result.Image.ShortId);
-            var attributes = new Dictionary<string, string>(result.Image.Config.Config?.Labels ?? new Dictionary<string, string>()) { ["name"] = reference.FamiliarString };
-            services.Engine.Events.Publish("image", "pull", reference.FamiliarString, attributes);
             return null;
         });
     }

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Interop;
 using Microsoft.Win32.SafeHandles;

@@ -1,3 +1,4 @@
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Interop;
 using Microsoft.Win32.SafeHandles;

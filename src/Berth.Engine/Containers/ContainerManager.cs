@@ -124,6 +124,10 @@ public sealed class ContainerManager
         return container;
     }
 
+    /// <summary>The container's overlay directories (inspect's GraphDriver.Data).</summary>
+    public Dictionary<string, string> StorageLayout(Container container) =>
+        container.Rootfs.Describe(_images.Find(container.Record.ImageId) is { } image ? _images.GetLayerDirectories(image) : null);
+
     /// <summary>Fills the container's empty volumes with the image's files at their destinations (moby does it at create).</summary>
     private void CopyUp(Container container, Image image)
     {

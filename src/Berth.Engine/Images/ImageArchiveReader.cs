@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Microsoft.Extensions.Logging;
 using SharpCompress.Common;
 using SharpCompress.Compressors.ZStandard;
+using Berth.Common;
 
 namespace Berth.Engine.Images;
 

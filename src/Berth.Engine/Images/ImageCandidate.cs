@@ -1,3 +1,5 @@
+using Berth.Common;
+
 namespace Berth.Engine.Images;
 
 /// <summary>An image a manifest of the archive describes, before any of its digests are checked.</summary>

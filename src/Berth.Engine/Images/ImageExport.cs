@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json;
+using Berth.Common;
 using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Engine.Images;
@@ -22,10 +23,13 @@ public sealed class ImageExport : IDisposable
     private readonly List<Item> _items;
     private readonly Dictionary<string, SafeFileHandle> _layers;
 
-    private ImageExport(List<Item> items, Dictionary<string, SafeFileHandle> layers)
+    private readonly Action<ImageExport> _written;
+
+    private ImageExport(List<Item> items, Dictionary<string, SafeFileHandle> layers, Action<ImageExport> written)
     {
         _items = items;
         _layers = layers;
+        _written = written;
     }
 
     /// <summary>The images in the archive, in the order asked, with the tags written for each.</summary>
@@ -33,7 +37,8 @@ public sealed class ImageExport : IDisposable
 
     internal sealed record Item(Image Image, List<ImageReference> Tags, byte[] Config, List<(LayerBlobRecord Blob, string Path)> Layers);
 
-    internal static ImageExport Open(List<Item> items)
+    /// <summary>Opens every layer blob now (a later rmi cannot cut the archive short); <paramref name="written"/> runs after each complete write.</summary>
+    internal static ImageExport Open(List<Item> items, Action<ImageExport> written)
     {
         var layers = new Dictionary<string, SafeFileHandle>(StringComparer.Ordinal);
         try
@@ -48,7 +53,7 @@ public sealed class ImageExport : IDisposable
                 handle.Dispose();
             throw;
         }
-        return new ImageExport(items, layers);
+        return new ImageExport(items, layers, written);
     }
 
     public async Task WriteToAsync(Stream destination, CancellationToken ct = default)
@@ -96,6 +101,8 @@ public sealed class ImageExport : IDisposable
         await WriteFileAsync(writer, "oci-layout", new MemoryStream("{\"imageLayoutVersion\":\"1.0.0\"}"u8.ToArray()), ct);
         if (repositories.Count > 0)
             await WriteFileAsync(writer, "repositories", new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(repositories, ImageJsonContext.Default.DictionaryStringDictionaryStringString)), ct);
+        await writer.DisposeAsync();
+        _written(this);
     }
 
     public void Dispose()

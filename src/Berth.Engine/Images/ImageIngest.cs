@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Berth.Common;
 
 namespace Berth.Engine.Images;
 

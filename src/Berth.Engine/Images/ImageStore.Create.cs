@@ -16,8 +16,21 @@ public sealed partial class ImageStore
     /// and the tag. Nothing is stored when the layer is not a valid tar (<see cref="ImageFormatException"/>) or the
     /// parent was removed meanwhile (<see cref="ImageNotFoundException"/>).
     /// </summary>
-    public Task<Image> CreateImageAsync(NewImage request, CancellationToken ct = default) =>
-        Task.Factory.StartNew(() => Create(request, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public async Task<Image> CreateImageAsync(NewImage request, CancellationToken ct = default)
+    {
+        var image = await Task.Factory.StartNew(() => Create(request, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        if (request.Tag is { } tag)
+            Publish(image, "tag", tag.FamiliarString);
+        return image;
+    }
+
+    /// <summary>`docker import`: <see cref="CreateImageAsync"/> of a root filesystem, then moby's import event (after its tag event).</summary>
+    public async Task<Image> ImportAsync(NewImage request, CancellationToken ct = default)
+    {
+        var image = await CreateImageAsync(request, ct);
+        Publish(image, "import", image.Id);
+        return image;
+    }
 
     private Image Create(NewImage request, CancellationToken ct)
     {

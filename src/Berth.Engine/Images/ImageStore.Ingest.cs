@@ -1,3 +1,5 @@
+using Berth.Common;
+
 namespace Berth.Engine.Images;
 
 /// <summary>The image store's narrow API for a registry client: pulls stage into an <see cref="ImageIngest"/>, pushes read <see cref="ImageContent"/>.</summary>
@@ -28,9 +30,11 @@ public sealed partial class ImageStore
     /// </summary>
     internal (Image Image, bool Changed) CommitIngest(VerifiedImage image, StagingArea staging, IReadOnlyList<ImageReference> references, CancellationToken ct)
     {
+        Image pulled;
+        bool changed;
         lock (_lock)
         {
-            bool changed = !_images.ContainsKey(image.Id);
+            changed = !_images.ContainsKey(image.Id);
             if (changed)
                 CommitContent(image, staging, ct);
             foreach (var reference in references)
@@ -41,8 +45,12 @@ public sealed partial class ImageStore
             _repositories.Save();
             Interop.Sys.FsyncDirectory(_blobs.Directory);
             Interop.Sys.FsyncDirectory(_layers.Directory);
-            return (ToImage(_images[image.Id]), changed);
+            pulled = ToImage(_images[image.Id]);
         }
+        // moby's pull event: the actor and the name are the reference asked for (the first one here).
+        string name = references[0].FamiliarString;
+        Publish(pulled, "pull", name, actor: name);
+        return (pulled, changed);
     }
 
     /// <summary>What a push needs of a stored image: its config, its layer blobs as stored, and its manifest if it has one.</summary>

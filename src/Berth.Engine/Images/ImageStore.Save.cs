@@ -1,3 +1,5 @@
+using Berth.Common;
+
 namespace Berth.Engine.Images;
 
 /// <summary>`docker save`: which images and tags a list of names means, with their blobs held open.</summary>
@@ -42,7 +44,8 @@ public sealed partial class ImageStore
             }
             return ImageExport.Open(order.Select(id => (Stored: _images[id], Tags: tags[id])).Select(pair => new ImageExport.Item(
                 ToImage(pair.Stored), pair.Tags, _blobs.Read(pair.Stored.Id),
-                pair.Stored.Record.LayerBlobs.Select(blob => (blob, _blobs.PathOf(blob.Digest))).ToList())).ToList());
+                pair.Stored.Record.LayerBlobs.Select(blob => (blob, _blobs.PathOf(blob.Digest))).ToList())).ToList(),
+                export => PublishSaved(export.Images));
         }
     }
 

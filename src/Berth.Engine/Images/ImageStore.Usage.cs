@@ -57,6 +57,9 @@ public sealed partial class ImageStore
                 removed.Add((image, new ImageDeleteResult { Untagged = references.Select(r => r.FamiliarString).ToList(), Deleted = deleted }));
             }
         }
+        foreach (var (image, result) in removed)
+            PublishRemoval(image, result);
+        Events.Publish("image", "prune", "", new Dictionary<string, string> { ["reclaimed"] = reclaimed.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         return new ImagePruneResult(removed, reclaimed);
     }
 

@@ -1,3 +1,4 @@
+using Berth.Common;
 using Berth.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -91,6 +92,18 @@ public sealed partial class ImageStore
     public IReadOnlyList<string> GetLayerDirectories(Image image) =>
         image.ChainIds.Reverse().Select(_layers.DiffOf).ToList();
 
+    /// <summary>overlay2's image data (inspect's GraphDriver.Data): the top layer is UpperDir, the ones below it (top-most first) LowerDir.</summary>
+    public Dictionary<string, string> StorageLayout(Image image)
+    {
+        var layers = GetLayerDirectories(image);
+        var data = new Dictionary<string, string>();
+        if (layers.Count > 0)
+            data["UpperDir"] = layers[0];
+        if (layers.Count > 1)
+            data["LowerDir"] = string.Join(':', layers.Skip(1));
+        return data;
+    }
+
     /// <summary>Points a tag at an image (moving it from another image, as `docker tag` does).</summary>
     public void Tag(Image image, ImageReference reference)
     {
@@ -98,6 +111,7 @@ public sealed partial class ImageStore
             throw new InvalidImageReferenceException(reference.ToString(), "refusing to create a tag with a digest reference");
         lock (_lock)
             TagLocked(_images.GetValueOrDefault(image.Id) ?? throw new ImageNotFoundException(image.Id), reference);
+        Publish(image, "tag", reference.FamiliarString);
     }
 
     /// <summary>Points the tag and records the time (inspect's Metadata.LastTagTime), under the lock.</summary>
@@ -118,15 +132,20 @@ public sealed partial class ImageStore
     /// </summary>
     public ImageDeleteResult Remove(string nameOrId, bool force, Func<string, bool> isImageInUse)
     {
+        Image removed;
+        ImageDeleteResult result;
         lock (_lock)
         {
             var image = FindStored(nameOrId, out var reference) ?? throw new ImageNotFoundException(nameOrId);
+            removed = ToImage(image);
             var references = _repositories.ReferencesTo(image.Id);
             bool inUse = isImageInUse(image.Id);
-            return reference is not null
+            result = reference is not null
                 ? RemoveReference(image, reference, references, force, inUse)
                 : RemoveById(image, references, force, inUse);
         }
+        PublishRemoval(removed, result);
+        return result;
     }
 
     /// <summary>
@@ -198,7 +217,11 @@ public sealed partial class ImageStore
             loaded = verified.Select(image => ToImage(_images[image.Id])).ToList();
         }
         foreach (var image in loaded)
+        {
             ReportLoaded(image, progress);
+            foreach (string name in image.RepoTags.Count > 0 ? image.RepoTags : [image.Id])
+                Publish(image, "load", name);
+        }
         return loaded;
     }
 

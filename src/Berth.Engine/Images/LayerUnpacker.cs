@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text;
+using Berth.Common;
 using Berth.Interop;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Berth.Common;
 
 namespace Berth.Engine.Images;
 

@@ -1,3 +1,5 @@
+using Berth.Common;
+
 namespace Berth.Engine.Images;
 
 /// <summary>

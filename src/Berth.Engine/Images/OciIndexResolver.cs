@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Berth.Common;
 
 namespace Berth.Engine.Images;
 

@@ -1,3 +1,4 @@
+using Berth.Common;
 using Berth.Interop;
 
 namespace Berth.Engine.Images;

@@ -1,3 +1,5 @@
+using Berth.Common;
+
 namespace Berth.Engine.Images;
 
 /// <summary>An image of the archive whose every digest checked out, ready to commit.</summary>

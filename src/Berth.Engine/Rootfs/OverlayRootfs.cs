@@ -90,6 +90,15 @@ public sealed class OverlayRootfs(string containerDirectory)
 
     public bool IsMounted() => MountTable.IsMountPoint(MergedDirectory);
 
+    /// <summary>The layout as docker inspect's overlay2 GraphDriver.Data shows it (LowerDir empty when the image is gone).</summary>
+    public Dictionary<string, string> Describe(IReadOnlyList<string>? lowerDirectories) => new()
+    {
+        ["LowerDir"] = string.Join(':', lowerDirectories ?? []),
+        ["MergedDir"] = MergedDirectory,
+        ["UpperDir"] = UpperDirectory,
+        ["WorkDir"] = WorkDirectory,
+    };
+
     private void MountLayerByLayer(IReadOnlyList<string> lowerDirectories)
     {
         using var context = Sys.FsOpen("overlay");

@@ -53,15 +53,15 @@ public sealed class OptionValueTests
     [TestCase("docker.io/library/busybox:latest", "docker.io/library/busybox", "latest", "busybox:latest")]
     public void ReferencesNormalizeLikeDistribution(string text, string name, string tag, string familiar)
     {
-        var reference = ImageReference.Parse(text);
+        var reference = CliReference.Parse(text);
         Assert.That(reference.Name, Is.EqualTo(name));
-        Assert.That(reference.ApiTag, Is.EqualTo(tag));
+        Assert.That(CliReference.ApiTag(reference), Is.EqualTo(tag));
         Assert.That(reference.WithDefaultTag().FamiliarString, Is.EqualTo(familiar));
     }
 
     [Test]
     public void UppercaseRepositoriesAreInvalid() =>
-        Assert.That(Assert.Throws<FormatException>(() => ImageReference.Parse("Busybox"))!.Message,
+        Assert.That(Assert.Throws<FormatException>(() => CliReference.Parse("Busybox"))!.Message,
             Is.EqualTo("invalid reference format: repository name (library/Busybox) must be lowercase"));
 
     [Test]

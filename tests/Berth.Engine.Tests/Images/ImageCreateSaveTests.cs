@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.Text.Json;
+using Berth.Common;
 using Berth.Engine.Images;
 using Berth.Interop;
 using NUnit.Framework;

@@ -1,13 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Berth.Engine.Images;
+namespace Berth.Common;
 
 /// <summary>
 /// Normalises tar entry names to a relative path without "." or empty components ("" is the root).
 /// Absolute names and any ".." component are refused outright rather than cleaned: a well-formed
 /// image never has them, and a cleaned "../x" would silently land somewhere the author did not mean.
 /// </summary>
-internal static class EntryPath
+public static class EntryPath
 {
     public static bool TryNormalise(string name, out string path, [NotNullWhen(false)] out string? problem)
     {

@@ -3,7 +3,7 @@ using System.Text;
 using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 
-namespace Berth.Daemon;
+namespace Berth.Engine;
 
 /// <summary>
 /// One berthd per data root: an exclusive lock (open file description lock) on <c>&lt;data-root&gt;/berthd.lock</c>, which holds the owner's pid.

@@ -1,4 +1,4 @@
-namespace Berth.Daemon;
+namespace Berth.Engine;
 
 /// <summary>Another berthd holds the data root's lock.</summary>
 public sealed class DataRootInUseException(string dataRoot, int? pid)

@@ -1,11 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
 
-namespace Berth.Engine.Images;
+namespace Berth.Common;
 
 /// <summary>
-/// An image reference normalised the way Docker does it (distribution/reference, ParseNormalizedNamed
-/// followed by TagNameOnly): <c>busybox</c> is <c>docker.io/library/busybox:latest</c>.
+/// An image reference normalised the way Docker does it (distribution/reference): <see cref="Parse"/> is
+/// ParseNormalizedNamed followed by TagNameOnly (<c>busybox</c> is <c>docker.io/library/busybox:latest</c>), as the
+/// engine stores and looks up images; <see cref="TryParseNamed"/> keeps a missing tag missing, as the CLI needs for
+/// its messages ("Unable to find image 'busybox:latest' locally" comes from <see cref="WithDefaultTag"/>).
 /// </summary>
 public sealed partial class ImageReference : IEquatable<ImageReference>
 {
@@ -63,6 +65,20 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
     public static bool TryParse(string? reference, [NotNullWhen(true)] out ImageReference? result) =>
         TryParse(reference ?? "", out result, out _);
 
+    /// <summary>ParseNormalizedNamed alone: no tag stays no tag. <paramref name="error"/> is distribution/reference's reason.</summary>
+    public static bool TryParseNamed(string reference, [NotNullWhen(true)] out ImageReference? result, [NotNullWhen(false)] out string? error)
+    {
+        result = null;
+        error = Validate(reference, out string domain, out string path, out string? tag, out string? digest);
+        if (error is not null)
+            return false;
+        result = new ImageReference(domain, path, tag, digest);
+        return true;
+    }
+
+    /// <summary>The same reference with ":latest" when it has neither tag nor digest (TagNameOnly).</summary>
+    public ImageReference WithDefaultTag() => Tag is null && Digest is null ? new ImageReference(Domain, Path, DefaultTag, null) : this;
+
     /// <summary>The same repository with another tag and no digest.</summary>
     public ImageReference WithTag(string tag) =>
         TagPattern().IsMatch(tag) ? new ImageReference(Domain, Path, tag, null) : throw new InvalidImageReferenceException(tag, "invalid tag");
@@ -79,13 +95,9 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
 
     private static bool TryParse(string s, [NotNullWhen(true)] out ImageReference? result, [NotNullWhen(false)] out string? error)
     {
-        result = null;
-        error = Validate(s, out string domain, out string path, out string? tag, out string? digest);
-        if (error is not null)
-            return false;
-        // TagNameOnly: a reference without tag or digest means ":latest".
-        result = new ImageReference(domain, path, tag ?? (digest is null ? DefaultTag : null), digest);
-        return true;
+        bool valid = TryParseNamed(s, out result, out error);
+        result = result?.WithDefaultTag();
+        return valid;
     }
 
     private static string? Validate(string s, out string domain, out string path, out string? tag, out string? digest)
@@ -136,7 +148,7 @@ public sealed partial class ImageReference : IEquatable<ImageReference>
     private static string? ValidateName(string domain, string path)
     {
         if (path.ToLowerInvariant() != path)
-            return "repository name must be lowercase";
+            return $"repository name ({path}) must be lowercase";
         if (!DomainPattern().IsMatch(domain))
             return "invalid registry domain";
         if (!PathPattern().IsMatch(path))
