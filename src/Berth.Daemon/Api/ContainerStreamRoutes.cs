@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Berth.Api;
@@ -16,7 +15,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
     internal const string RawStream = "application/vnd.docker.raw-stream";
     private static readonly Version MultiplexedContentTypeSince = new(1, 42);
     private static readonly TimeSpan FollowPollInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(10);
+    internal static readonly TimeSpan OutputDrainTimeout = TimeSpan.FromSeconds(10);
 
     private ContainerManager Containers => services.Engine.Containers;
 
@@ -180,25 +179,8 @@ public sealed class ContainerStreamRoutes(ApiServices services)
 
     private static async Task PumpInputAsync(Stream input, ContainerAttachment attachment, bool stdin, DetachScanner? tty, CancellationToken ct)
     {
-        var buffer = new byte[32 * 1024];
-        var forward = new ArrayBufferWriter<byte>(buffer.Length);
-        int read;
-        while ((read = await input.ReadAsync(buffer, ct)) > 0)
-        {
-            if (!stdin)
-                continue;
-            if (tty is null)
-            {
-                await attachment.WriteStdinAsync(buffer.AsMemory(0, read), ct);
-                continue;
-            }
-            forward.ResetWrittenCount();
-            bool detach = tty.Scan(buffer.AsSpan(0, read), forward);
-            await attachment.WriteStdinAsync(forward.WrittenMemory, ct);
-            if (detach)
-                return;
-        }
-        if (stdin)
+        bool ended = await DetachScanner.CopyAsync(input, stdin ? attachment.WriteStdinAsync : static (_, _) => ValueTask.CompletedTask, tty, ct);
+        if (stdin && ended)
             attachment.CloseStdin();
     }
 

@@ -51,4 +51,29 @@ internal sealed class DetachScanner(byte[] keys)
             forward.Write(input[run..]);
         return false;
     }
+
+    /// <summary>
+    /// Copies a client's input to <paramref name="write"/> until its end (true) or, through <paramref name="tty"/>
+    /// when there is one, until the detach keys (false; nothing after them is written).
+    /// </summary>
+    public static async Task<bool> CopyAsync(Stream input, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> write, DetachScanner? tty, CancellationToken ct)
+    {
+        var buffer = new byte[32 * 1024];
+        var forward = new ArrayBufferWriter<byte>(buffer.Length);
+        int read;
+        while ((read = await input.ReadAsync(buffer, ct)) > 0)
+        {
+            if (tty is null)
+            {
+                await write(buffer.AsMemory(0, read), ct);
+                continue;
+            }
+            forward.ResetWrittenCount();
+            bool detach = tty.Scan(buffer.AsSpan(0, read), forward);
+            await write(forward.WrittenMemory, ct);
+            if (detach)
+                return false;
+        }
+        return true;
+    }
 }

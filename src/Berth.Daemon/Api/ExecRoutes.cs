@@ -28,13 +28,24 @@ public sealed class ExecRoutes(ApiServices services)
         router.MapGet("/exec/{id}/json", InspectAsync);
     }
 
-    /// <summary>201 <c>{"Id"}</c>; 404 for an unknown container, 409 when it is not running or paused, 400 without a command.</summary>
+    /// <summary>201 <c>{"Id"}</c>; 404 for an unknown container, 409 when it is not running or paused, 400 without a command or with bad detach keys.</summary>
     private async Task CreateAsync(HttpContext context)
     {
         var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.ExecCreateRequest, context.RequestAborted)
             ?? throw new ApiException(400, "No exec command specified");
         if (request.Cmd is not { Count: > 0 })
             throw new ApiException(400, "No exec command specified");
+        byte[]? detachKeys = null;
+        try
+        {
+            if (!string.IsNullOrEmpty(request.DetachKeys))
+                detachKeys = DetachKeys.Parse(request.DetachKeys);
+        }
+        catch (FormatException)
+        {
+            // moby's words (it answers them with a 500; the keys are the client's mistake, so 400 here).
+            throw new ApiException(400, $"Invalid escape keys ({request.DetachKeys}) provided");
+        }
         var session = Execs.Create(context.RouteValue("id"), new ExecConfig
         {
             Cmd = request.Cmd,
@@ -47,6 +58,7 @@ public sealed class ExecRoutes(ApiServices services)
             AttachStderr = request.AttachStderr,
             Privileged = request.Privileged,
             ConsoleSize = request.ConsoleSize is [int rows, int columns] ? [rows, columns] : null,
+            DetachKeys = detachKeys,
         });
         services.Logger.LogDebug("Created exec {Exec} in {Container}: {Cmd}", session.Id[..12], session.Container.Id[..12], string.Join(' ', request.Cmd));
         context.Response.StatusCode = 201;
@@ -107,11 +119,19 @@ public sealed class ExecRoutes(ApiServices services)
                 return;
             }
             var output = sink.PumpToAsync(connection.Output, aborted);
-            var input = PumpInputAsync(connection.Input, session, config.AttachStdin, aborted);
+            var scanner = config.Tty ? new DetachScanner(config.DetachKeys ?? DetachKeys.Default) : null;
+            var input = PumpInputAsync(connection.Input, session, config.AttachStdin, scanner, aborted);
             ContainerStreamRoutes.Observe(output);
             ContainerStreamRoutes.Observe(input);
-            await Task.WhenAny(output, sink.Overflow);
-            if (sink.Overflowed || output.IsFaulted)
+            // On a terminal, the end of the client's input (or the detach keys) ends the attach and leaves the command
+            // running, as moby's CopyStreams does ("cfg.CloseStdin && !cfg.TTY"): no ^D reaches the shell.
+            await (scanner is not null && config.AttachStdin ? Task.WhenAny(output, sink.Overflow, input) : Task.WhenAny(output, sink.Overflow));
+            if (!output.IsCompleted && !sink.Overflowed)
+            {
+                sink.Complete();
+                await Task.WhenAny(output, sink.Overflow, Task.Delay(ContainerStreamRoutes.OutputDrainTimeout, aborted));
+            }
+            if (sink.Overflowed || !output.IsCompletedSuccessfully)
             {
                 if (sink.Overflowed)
                     services.Logger.LogWarning("Exec client of {Exec} fell more than {Max} bytes behind; disconnected it", session.Id[..12], AttachSink.MaxBacklog);
@@ -128,21 +148,22 @@ public sealed class ExecRoutes(ApiServices services)
         }
     }
 
-    /// <summary>The client's input to the command; its end (half-close) closes the command's stdin (^D on a terminal).</summary>
-    private static async Task PumpInputAsync(Stream input, ExecSession session, bool stdin, CancellationToken ct)
+    /// <summary>
+    /// The client's input to the command. Without a terminal its end (half-close) closes the command's stdin; on a
+    /// terminal it passes the detach scanner and its end or the detach keys only end the pump, never the stdin.
+    /// </summary>
+    private static async Task PumpInputAsync(Stream input, ExecSession session, bool stdin, DetachScanner? tty, CancellationToken ct)
     {
         if (!stdin)
             return;
-        var buffer = new byte[32 * 1024];
         try
         {
-            int read;
-            while ((read = await input.ReadAsync(buffer, ct)) > 0)
-                await session.WriteStdinAsync(buffer.AsMemory(0, read), ct);
+            await DetachScanner.CopyAsync(input, session.WriteStdinAsync, tty, ct);
         }
         finally
         {
-            session.CloseStdin();
+            if (tty is null)
+                session.CloseStdin();
         }
     }
 
@@ -176,7 +197,7 @@ public sealed class ExecRoutes(ApiServices services)
             OpenStdout = config.AttachStdout,
             OpenStderr = config.AttachStderr,
             ContainerId = session.Container.Id,
-            DetachKeys = [],
+            DetachKeys = config.DetachKeys ?? [],
             Pid = session.Pid,
         };
         return context.Response.SendJsonAsync(inspect, ApiJsonContext.Default.ExecInspectResponse, context.RequestAborted);

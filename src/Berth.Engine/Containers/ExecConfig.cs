@@ -25,4 +25,7 @@ public sealed class ExecConfig
 
     /// <summary>Initial terminal size as [rows, columns].</summary>
     public int[]? ConsoleSize { get; set; }
+
+    /// <summary>The key sequence that detaches a client from a TTY exec (null: Ctrl-P Ctrl-Q).</summary>
+    public byte[]? DetachKeys { get; set; }
 }

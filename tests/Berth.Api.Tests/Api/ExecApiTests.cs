@@ -104,6 +104,67 @@ public sealed class ExecApiTests : DaemonFixture
     }
 
     [Test]
+    public async Task OnATerminalTheEndOfTheClientsInputEndsTheAttachAndLeavesTheShellRunning()
+    {
+        // moby's CopyStreams closes a TTY exec's output, not its stdin: no ^D reaches the shell, which keeps running.
+        string exec = await CreateExecAsync(_running, $$"""{"AttachStdin":true,"AttachStdout":true,"Tty":true,"Cmd":{{Command("sh")}}}""");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var stream = await StartHijackedAsync(exec, """{"Detach":false,"Tty":true}""", cts.Token))
+        {
+            await stream.WriteAsync("echo $((6*7))\n"u8.ToArray(), cts.Token);
+            await ReadUntilAsync(stream, "42\r\n", cts.Token);
+            stream.CloseWrite();
+            await stream.CopyToAsync(Stream.Null, cts.Token);
+        }
+        var json = (await Api.GetAsync($"/v1.50/exec/{exec}/json")).Json;
+        Assert.That(json.GetProperty("Running").GetBoolean(), Is.True, "the shell got no ^D");
+        await KillExecAsync(json.GetProperty("Pid").GetInt32());
+    }
+
+    [Test]
+    public async Task OnATerminalTheExecsDetachKeysEndTheAttachAndAreNotForwarded()
+    {
+        string exec = await CreateExecAsync(_running, $$"""{"AttachStdin":true,"AttachStdout":true,"Tty":true,"DetachKeys":"ctrl-x,x","Cmd":{{Command("sh")}}}""");
+        var json = (await Api.GetAsync($"/v1.50/exec/{exec}/json")).Json;
+        Assert.That(json.GetProperty("DetachKeys").GetString(), Is.EqualTo(Convert.ToBase64String([24, (byte)'x'])));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await using (var stream = await StartHijackedAsync(exec, """{"Detach":false,"Tty":true}""", cts.Token))
+        {
+            await stream.WriteAsync("echo $((6*7))\n"u8.ToArray(), cts.Token);
+            await ReadUntilAsync(stream, "42\r\n", cts.Token);
+            await stream.WriteAsync(new byte[] { 24, (byte)'x' }, cts.Token);
+            await stream.CopyToAsync(Stream.Null, cts.Token);
+        }
+        json = (await Api.GetAsync($"/v1.50/exec/{exec}/json")).Json;
+        Assert.That(json.GetProperty("Running").GetBoolean(), Is.True);
+        await KillExecAsync(json.GetProperty("Pid").GetInt32());
+
+        var bad = await Api.PostAsync($"/v1.50/containers/{_running}/exec", """{"Cmd":["true"],"DetachKeys":"ctrl-1"}""");
+        Assert.That(bad.Status, Is.EqualTo(400), bad.ToString());
+        Assert.That(bad.Json.GetProperty("message").GetString(), Is.EqualTo("Invalid escape keys (ctrl-1) provided"));
+    }
+
+    private static async Task ReadUntilAsync(Stream stream, string expected, CancellationToken ct)
+    {
+        var seen = new StringBuilder();
+        var buffer = new byte[256];
+        while (!seen.ToString().Contains(expected, StringComparison.Ordinal))
+        {
+            int read = await stream.ReadAsync(buffer, ct);
+            Assert.That(read, Is.GreaterThan(0), $"the stream ended before \"{expected}\"; got \"{seen}\"");
+            seen.Append(Encoding.UTF8.GetString(buffer, 0, read));
+        }
+    }
+
+    /// <summary>The exec's shell is ours (a child of the test's container): killing it ends the exec.</summary>
+    private static async Task KillExecAsync(int pid)
+    {
+        System.Diagnostics.Process.GetProcessById(pid).Kill();
+        for (int i = 0; i < 100 && Directory.Exists($"/proc/{pid}"); i++)
+            await Task.Delay(50);
+    }
+
+    [Test]
     public async Task AResizeBeforeTheStartIsKeptForIt()
     {
         string exec = await CreateExecAsync(_running, $$"""{"AttachStdout":true,"Tty":true,"Cmd":{{Command("stty", "size")}}}""");
