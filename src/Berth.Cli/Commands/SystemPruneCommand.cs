@@ -39,14 +39,17 @@ public sealed class SystemPruneCommand : Verb
             return 0;
 
         var client = await context.ConnectAsync(cancellationToken);
+        var images = new ImagePruneCommand();
+        var imageFilters = FilterFlags.Parse(parse.GetValue(_filter) ?? [], images.ExtraFilters(all));
         var steps = new List<Func<Task<(long Space, string Output)>>>
         {
-            () => ContainerPruneCommand.RunAsync(client, filters, cancellationToken),
-            () => NetworkPruneCommand.RunAsync(client, filters, cancellationToken),
+            () => new ContainerPruneCommand().PruneAsync(client, filters, cancellationToken),
+            () => new NetworkPruneCommand().PruneAsync(client, filters, cancellationToken),
         };
+        // Docker prunes anonymous volumes only here, whatever -a says.
         if (volumes)
-            steps.Add(() => VolumePruneCommand.RunAsync(client, filters, cancellationToken));
-        steps.Add(() => ImagePruneCommand.RunAsync(client, parse.GetValue(_filter) ?? [], all, cancellationToken));
+            steps.Add(() => new VolumePruneCommand().PruneAsync(client, filters, cancellationToken));
+        steps.Add(() => images.PruneAsync(client, imageFilters, cancellationToken));
         steps.Add(() => BuildCacheAsync(client, filters, all, cancellationToken));
         long total = 0;
         foreach (var step in steps)
