@@ -86,10 +86,13 @@ public sealed class SystemPruneCommand : Verb
         return text.Append("\nAre you sure you want to continue?").ToString();
     }
 
-    /// <summary>docker's builder.CachePrune: POST /build/prune (Berth keeps no build cache, so the list is empty).</summary>
+    /// <summary>
+    /// docker's builder.CachePrune: POST /build/prune, whose filters parameter docker sends even empty (Berth keeps no
+    /// build cache, so the list is empty).
+    /// </summary>
     private static async Task<(long Space, string Output)> BuildCacheAsync(DaemonClient client, FilterArgs filters, bool all, CancellationToken cancellationToken)
     {
-        var response = await PruneReport.PostAsync(client, "/build/prune", new QueryString().Flag("all", all), filters, ApiJsonContext.Default.BuildCachePruneResponse, cancellationToken);
+        var response = await PruneReport.PostAsync(client, "/build/prune", new QueryString().Flag("all", all).Set("filters", ""), filters, ApiJsonContext.Default.BuildCachePruneResponse, cancellationToken);
         return (response.SpaceReclaimed, PruneReport.Deleted("Deleted build cache objects:", response.CachesDeleted));
     }
 }
