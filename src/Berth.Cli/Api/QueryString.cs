@@ -9,16 +9,28 @@ namespace Berth.Cli.Api;
 /// </summary>
 public sealed class QueryString
 {
-    private readonly SortedDictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, List<string>> _values = new(StringComparer.Ordinal);
 
     public QueryString Set(string key, string value)
     {
-        _values[key] = value;
+        _values[key] = [value];
+        return this;
+    }
+
+    /// <summary>One more value of a repeated key (save's names, commit's changes), kept in order as url.Values.Add.</summary>
+    public QueryString Add(string key, string value)
+    {
+        if (!_values.TryGetValue(key, out var values))
+            _values[key] = values = [];
+        values.Add(value);
         return this;
     }
 
     /// <summary>Sets <paramref name="key"/>=1 when <paramref name="condition"/> holds.</summary>
     public QueryString Flag(string key, bool condition) => condition ? Set(key, "1") : this;
+
+    /// <summary>Sets filters=JSON when there is any filter, as the docker client leaves the parameter out otherwise.</summary>
+    public QueryString Filters(Berth.Api.FilterArgs filters) => filters.Names.Count > 0 ? Set("filters", filters.ToJson()) : this;
 
     public bool IsEmpty => _values.Count == 0;
 
@@ -28,12 +40,15 @@ public sealed class QueryString
         if (_values.Count == 0)
             return "";
         var text = new StringBuilder("?");
-        foreach (var (key, value) in _values)
+        foreach (var (key, values) in _values)
         {
-            if (text.Length > 1)
-                text.Append('&');
-            Escape(text, key).Append('=');
-            Escape(text, value);
+            foreach (string value in values)
+            {
+                if (text.Length > 1)
+                    text.Append('&');
+                Escape(text, key).Append('=');
+                Escape(text, value);
+            }
         }
         return text.ToString();
     }

@@ -64,7 +64,28 @@ public sealed class BerthApp
         new StatsCommand(), new EventsCommand(),
         new VolumeCreateCommand(), new VolumeLsCommand(), new VolumeInspectCommand(), new VolumeRmCommand(), new VolumePruneCommand(),
         new NetworkCreateCommand(), new NetworkLsCommand(), new NetworkInspectCommand(), new NetworkRmCommand(), new NetworkConnectCommand(), new NetworkDisconnectCommand(), new TagCommand(),
+        new HistoryCommand(), new SaveCommand(), new ImportCommand(), new CommitCommand(), new SystemDfCommand(),
+        new ImagePruneCommand(), new ContainerPruneCommand(), new NetworkPruneCommand(), new SystemPruneCommand(),
     ];
+
+    /// <summary>
+    /// docker's management-command spellings of the top-level verbs ("image ls" is "images"): the command line is
+    /// rewritten to the verb's own name before it is parsed, so every verb exists once.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string> Spellings = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["image ls"] = "images", ["image list"] = "images", ["image history"] = "history", ["image save"] = "save",
+        ["image import"] = "import", ["image load"] = "load", ["image pull"] = "pull", ["image push"] = "push",
+        ["image rm"] = "rmi", ["image remove"] = "rmi", ["image tag"] = "tag", ["image inspect"] = "inspect",
+        ["container ls"] = "ps", ["container list"] = "ps", ["container ps"] = "ps", ["container run"] = "run",
+        ["container create"] = "create", ["container start"] = "start", ["container stop"] = "stop", ["container kill"] = "kill",
+        ["container rm"] = "rm", ["container remove"] = "rm", ["container logs"] = "logs", ["container wait"] = "wait",
+        ["container inspect"] = "inspect", ["container attach"] = "attach", ["container exec"] = "exec", ["container cp"] = "cp",
+        ["container top"] = "top", ["container pause"] = "pause", ["container unpause"] = "unpause", ["container restart"] = "restart",
+        ["container rename"] = "rename", ["container diff"] = "diff", ["container port"] = "port", ["container export"] = "export",
+        ["container stats"] = "stats", ["container commit"] = "commit",
+        ["system info"] = "info", ["system events"] = "events",
+    };
 
     /// <summary>Parses <paramref name="args"/>; null when it is a usage error, which is printed and counted in <paramref name="exitCode"/>.</summary>
     public ParseResult? Parse(string[] args, out Verb? verb, out int exitCode)
@@ -90,10 +111,16 @@ public sealed class BerthApp
             // `berth volume` alone (or with a flag first) shows the group's commands, as docker does.
             if (next >= args.Length || args[next].StartsWith('-'))
             {
-                _console.Out.Write(HelpWriter.ForGroup(name, _verbs.Values.Where(v => v.Name.StartsWith(name + " ", StringComparison.Ordinal)).Distinct()));
+                _console.Out.Write(HelpWriter.ForGroup(name, GroupCommands(name)));
                 return null;
             }
             name += " " + args[next++];
+            if (Spellings.TryGetValue(name, out string? verbName))
+            {
+                args = [.. args[..root.FlagsEnd], verbName, .. args[next..]];
+                next = root.FlagsEnd + 1;
+                name = verbName;
+            }
         }
         if (!_verbs.TryGetValue(name, out verb))
             return Fail(1, $"berth: unknown command: berth {name}\n\nRun 'berth --help' for more information", out exitCode);
@@ -146,6 +173,15 @@ public sealed class BerthApp
         {
             return Print(1, e.Message);
         }
+    }
+
+    /// <summary>A group's commands for its help: its own verbs and the spellings of top-level ones, by name.</summary>
+    private IEnumerable<(string Name, string Description)> GroupCommands(string group)
+    {
+        string prefix = group + " ";
+        var own = _verbs.Values.Where(v => v.Name.StartsWith(prefix, StringComparison.Ordinal)).Distinct().Select(v => (v.Name[prefix.Length..], v.Description));
+        var spelled = Spellings.Where(s => s.Key.StartsWith(prefix, StringComparison.Ordinal)).Select(s => (s.Key[prefix.Length..], _verbs[s.Value].Description));
+        return own.Concat(spelled).OrderBy(c => c.Item1, StringComparer.Ordinal);
     }
 
     public static string FlagError(Verb verb, string error) =>

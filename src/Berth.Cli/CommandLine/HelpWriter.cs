@@ -28,14 +28,14 @@ public static class HelpWriter
     }
 
     /// <summary>`berth volume`: the group's commands.</summary>
-    public static string ForGroup(string group, IEnumerable<Verb> verbs)
+    public static string ForGroup(string group, IEnumerable<(string Name, string Description)> commands)
     {
         var text = new StringBuilder();
         text.Append($"\nUsage:  berth {group} COMMAND\n\nManage {group}s\n\nCommands:\n");
-        var commands = new TabWriter(0, 3);
-        foreach (var verb in verbs)
-            commands.WriteRow("  " + verb.Name[(group.Length + 1)..], verb.Description);
-        text.Append(commands).Append($"\nRun 'berth {group} COMMAND --help' for more information on a command.\n");
+        var table = new TabWriter(0, 3);
+        foreach (var (name, description) in commands)
+            table.WriteRow("  " + name, description);
+        text.Append(table).Append($"\nRun 'berth {group} COMMAND --help' for more information on a command.\n");
         return text.ToString();
     }
 

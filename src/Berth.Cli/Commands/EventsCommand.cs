@@ -36,9 +36,7 @@ public sealed class EventsCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var filterValues = parse.GetValue(_filter) ?? [];
-        foreach (string value in filterValues)
-            Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
+        var filters = FilterFlags.Read(parse, _filter);
         string format = parse.GetValue(_format) ?? "";
         GoTemplate? template = null;
         if (format is not ("" or "json"))
@@ -67,9 +65,7 @@ public sealed class EventsCommand : Verb
         {
             throw new CliException(1, e.Message);
         }
-        var filters = FilterFlags.Parse(filterValues);
-        if (filters.Names.Count > 0)
-            query.Set("filters", filters.ToJson());
+        query.Filters(filters);
 
         using var response = await client.SendCheckedAsync(new HttpClientRequest("GET", client.Versioned("/events" + query)), cancellationToken);
         using var lines = new StreamReader(response.Body, new UTF8Encoding(false));

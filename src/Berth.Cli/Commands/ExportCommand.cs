@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Berth.Cli.Api;
 using Berth.Cli.CommandLine;
-using Berth.Cli.Files;
-using Berth.Http;
 
 namespace Berth.Cli.Commands;
 
@@ -23,22 +21,8 @@ public sealed class ExportCommand : Verb
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
         string? output = parse.GetValue(_output) is { Length: > 0 } path ? path : null;
-        if (output is null && context.Console.StdoutIsTerminal)
-            throw new CliException(1, "cowardly refusing to save to a terminal. Use the -o flag or redirect");
-        AtomicOutputFile? file = output is null ? null : AtomicOutputFile.Create(output, "failed to export container");
-        try
-        {
-            var client = await context.ConnectAsync(cancellationToken);
-            string name = Positionals(parse)[0];
-            using var response = await client.SendCheckedAsync(
-                new HttpClientRequest("GET", client.Versioned($"/containers/{QueryString.EscapePath(name)}/export")), cancellationToken);
-            await response.Body.CopyToAsync(file?.Stream ?? context.Console.StdoutStream, cancellationToken);
-            file?.Commit();
-        }
-        finally
-        {
-            file?.Dispose();
-        }
+        await TarOutput.WriteAsync(context, output, "failed to export container",
+            $"/containers/{QueryString.EscapePath(Positionals(parse)[0])}/export", cancellationToken);
         return 0;
     }
 }

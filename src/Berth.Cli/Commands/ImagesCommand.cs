@@ -14,9 +14,12 @@ public sealed class ImagesCommand : Verb
     private readonly Option<bool> _all = Flags.Bool("--all", "-a", "Show all images (default hides intermediate images)");
     private readonly Option<bool> _digests = Flags.Bool("--digests", null, "Show digests");
     private readonly Option<string[]> _filter = Flags.List("--filter", "-f", "Filter output based on conditions provided", "filter");
-    private readonly Option<string> _format = Flags.String("--format", null, "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.");
+    private readonly Option<string> _format = Flags.String("--format", null, FormatHelp);
     private readonly Option<bool> _noTrunc = Flags.Bool("--no-trunc", null, "Don't truncate output");
     private readonly Option<bool> _quiet = Flags.Bool("--quiet", "-q", "Only show image IDs");
+
+    /// <summary>docker's flagsHelper.FormatHelp, the --format description of the listing verbs.</summary>
+    internal const string FormatHelp = "Format output using a custom template:\n'table':            Print output in table format with column headers (default)\n'table TEMPLATE':   Print output in table format using the given Go template\n'json':             Print in JSON format\n'TEMPLATE':         Print output using the given Go template.";
 
     public ImagesCommand() : base("images", "images [OPTIONS] [REPOSITORY[:TAG]]", "List images", ArgsRule.AtMost(1))
     {
@@ -30,18 +33,12 @@ public sealed class ImagesCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var filterValues = parse.GetValue(_filter) ?? [];
-        foreach (string value in filterValues)
-            Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
+        var positionals = Positionals(parse);
+        var filters = FilterFlags.Read(parse, _filter, positionals.Length > 0 ? [new("reference", positionals[0])] : null);
         bool digests = parse.GetValue(_digests);
         string format = Resolve(parse.GetValue(_format) ?? "", parse.GetValue(_quiet), digests);
         var template = TemplateFormat.Parse(format);
-        var positionals = Positionals(parse);
-        var extra = positionals.Length > 0 ? new[] { new KeyValuePair<string, string>("reference", positionals[0]) } : null;
-        var filters = FilterFlags.Parse(filterValues, extra);
-        var query = new QueryString().Flag("all", parse.GetValue(_all));
-        if (filters.Names.Count > 0)
-            query.Set("filters", filters.ToJson());
+        var query = new QueryString().Flag("all", parse.GetValue(_all)).Filters(filters);
 
         var client = await context.ConnectAsync(cancellationToken);
         var images = await client.GetJsonAsync("/images/json" + query, ApiJsonContext.Default.ListImageSummary, cancellationToken);

@@ -30,15 +30,10 @@ public sealed class NetworkLsCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var filterValues = parse.GetValue(_filter) ?? [];
-        foreach (string value in filterValues)
-            Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
+        var filters = FilterFlags.Read(parse, _filter);
         string format = Resolve(parse.GetValue(_format) ?? "", parse.GetValue(_quiet));
         TemplateFormat.Parse(format); // a bad template fails before the request
-        var filters = FilterFlags.Parse(filterValues);
-        var query = new QueryString();
-        if (filters.Names.Count > 0)
-            query.Set("filters", filters.ToJson());
+        var query = new QueryString().Filters(filters);
         var client = await context.ConnectAsync(cancellationToken);
         var networks = await client.GetJsonAsync("/networks" + query, ApiJsonContext.Default.ListNetworkResource, cancellationToken);
         var sorted = networks.OrderBy(n => n.Name, StringComparer.Ordinal).ToList();

@@ -32,9 +32,7 @@ public sealed class PsCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var filterValues = parse.GetValue(_filter) ?? [];
-        foreach (string value in filterValues)
-            Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
+        var filters = FilterFlags.Read(parse, _filter);
         string format = parse.GetValue(_format) ?? "";
         bool quiet = parse.GetValue(_quiet);
         if (quiet && format.Length > 0)
@@ -48,9 +46,7 @@ public sealed class PsCommand : Verb
         var query = new QueryString().Flag("all", parse.GetValue(_all)).Flag("size", size);
         if (last > 0)
             query.Set("limit", last.ToString());
-        var filters = FilterFlags.Parse(filterValues);
-        if (filters.Names.Count > 0)
-            query.Set("filters", filters.ToJson());
+        query.Filters(filters);
 
         var client = await context.ConnectAsync(cancellationToken);
         var containers = await client.GetJsonAsync("/containers/json" + query, ApiJsonContext.Default.ListContainerSummary, cancellationToken);

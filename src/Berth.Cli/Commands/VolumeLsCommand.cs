@@ -29,15 +29,10 @@ public sealed class VolumeLsCommand : Verb
 
     public override async Task<int> ExecuteAsync(ParseResult parse, VerbContext context, CancellationToken cancellationToken)
     {
-        var filterValues = parse.GetValue(_filter) ?? [];
-        foreach (string value in filterValues)
-            Flags.Convert(_filter, value, v => { FilterFlags.Validate(v); return 0; });
+        var filters = FilterFlags.Read(parse, _filter);
         string format = Resolve(parse.GetValue(_format) ?? "", parse.GetValue(_quiet));
         TemplateFormat.Parse(format); // a bad template fails before the request
-        var filters = FilterFlags.Parse(filterValues);
-        var query = new QueryString();
-        if (filters.Names.Count > 0)
-            query.Set("filters", filters.ToJson());
+        var query = new QueryString().Filters(filters);
         var client = await context.ConnectAsync(cancellationToken);
         var list = await client.GetJsonAsync("/volumes" + query, ApiJsonContext.Default.VolumeListResponse, cancellationToken);
         var volumes = list.Volumes.OrderBy(v => v.Name, StringComparer.Ordinal).ToList();
@@ -53,8 +48,9 @@ public sealed class VolumeLsCommand : Verb
     private static string Labels(Volume volume) =>
         string.Join(",", (volume.Labels ?? []).OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}"));
 
-    /// <summary>docker's volumeContext: its placeholders and headers, "N/A" for the cluster ones.</summary>
-    private static readonly Placeholders<Volume> Placeholders = new Placeholders<Volume>("*formatter.volumeContext", Json)
+    /// <summary>docker's volumeContext: its placeholders and headers, "N/A" for the cluster ones (and for LINKS and SIZE
+    /// unless the daemon measured them, as system df -v asks it to).</summary>
+    internal static readonly Placeholders<Volume> Placeholders = new Placeholders<Volume>("*formatter.volumeContext", Json)
         .Add("Name", "VOLUME NAME", v => v.Name)
         .Add("Driver", "DRIVER", v => v.Driver)
         .Add("Scope", "SCOPE", v => v.Scope)
@@ -62,11 +58,15 @@ public sealed class VolumeLsCommand : Verb
         .Add("Labels", "LABELS", Labels)
         .AddMethod("Label", 1, (v, a) => (v.Labels ?? []).GetValueOrDefault(a[0] as string ?? throw new TemplateArgumentException(
             $"wrong type for value; expected string; got {TemplateValues.TypeName(a[0])}"), ""), Placeholders<Volume>.LabelHeader)
-        .Add("Links", "LINKS", _ => "N/A")
-        .Add("Size", "SIZE", _ => "N/A")
+        .Add("Links", "LINKS", Links)
+        .Add("Size", "SIZE", Size)
         .Add("Group", "GROUP", _ => "N/A")
         .Add("Availability", "AVAILABILITY", _ => "N/A")
         .Add("Status", "STATUS", _ => "N/A");
+
+    private static string Links(Volume volume) => volume.UsageData is { } usage ? usage.RefCount.ToString(System.Globalization.CultureInfo.InvariantCulture) : "N/A";
+
+    private static string Size(Volume volume) => volume.UsageData is { } usage ? HumanUnits.Size(usage.Size) : "N/A";
 
     /// <summary>docker's `volume ls --format json` line: its placeholders, "N/A" for the cluster ones.</summary>
     private static string Json(Volume volume) => GoJson.Object(
@@ -75,11 +75,11 @@ public sealed class VolumeLsCommand : Verb
         new("Driver", volume.Driver),
         new("Group", "N/A"),
         new("Labels", Labels(volume)),
-        new("Links", "N/A"),
+        new("Links", Links(volume)),
         new("Mountpoint", volume.Mountpoint),
         new("Name", volume.Name),
         new("Scope", volume.Scope),
-        new("Size", "N/A"),
+        new("Size", Size(volume)),
         new("Status", "N/A"),
     ]);
 }

@@ -26,11 +26,12 @@ internal sealed class AtomicOutputFile : IDisposable
     public static AtomicOutputFile Create(string path, string what)
     {
         string target = Path.GetFullPath(path);
+        // docker's atomicwriter words (docker 28.2.2 prints these for save and export alike).
         if (Directory.Exists(target))
-            throw new CliException(1, $"{what}: cannot write to a non-regular file: {path}");
+            throw new CliException(1, $"{what}: cannot write to a directory");
         string directory = Path.GetDirectoryName(target)!;
         if (!Directory.Exists(directory))
-            throw new CliException(1, $"{what}: failed to stat output path: stat {directory}: no such file or directory");
+            throw new CliException(1, $"{what}: invalid output path: stat {(Path.GetDirectoryName(path) is { Length: > 0 } given ? given : ".")}: no such file or directory");
         string temporary = Path.Combine(directory, $".tmp-{Path.GetFileName(target)}{Random.Shared.Next():D9}");
         try
         {

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using Berth.Api;
+using Berth.Cli.CommandLine;
 
 namespace Berth.Cli.Options;
 
@@ -27,6 +29,18 @@ public static class FilterFlags
         foreach (var (key, value) in pairs.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
             filters.Add(key, value);
         return filters;
+    }
+
+    /// <summary>
+    /// A verb's <c>--filter</c> values: each checked first, so that a bad one is docker's flag error (exit 125)
+    /// before any request, then in the wire form with <paramref name="extra"/> pairs (images' REPOSITORY, prune's all).
+    /// </summary>
+    public static FilterArgs Read(ParseResult parse, Option<string[]> option, IEnumerable<KeyValuePair<string, string>>? extra = null)
+    {
+        var values = parse.GetValue(option) ?? [];
+        foreach (string value in values)
+            Flags.Convert(option, value, v => { Validate(v); return 0; });
+        return Parse(values, extra);
     }
 
     /// <summary>Checks one value as the flag is parsed, so that a bad filter is a flag error (exit 125).</summary>

@@ -109,6 +109,14 @@ internal sealed class ImageRow
         }
     }
 
+    /// <summary>The one row system df -v shows for an image: its first tag only, else &lt;none&gt; &lt;none&gt;.</summary>
+    public static ImageRow FirstTag(ImageSummary image, bool truncate, DateTimeOffset now)
+    {
+        if (!IsDangling(image) && image.RepoTags.Count > 0 && ImageReference.TryParse(image.RepoTags[0], out var reference, out _) && reference.Tag is { } tag)
+            return new ImageRow(image, reference.FamiliarName, tag, "<none>", truncate, now);
+        return new ImageRow(image, "<none>", "<none>", "<none>", truncate, now);
+    }
+
     private static bool IsDangling(ImageSummary image) =>
         (image.RepoTags.Count == 0 && image.RepoDigests.Count == 0)
         || (image.RepoTags is ["<none>:<none>"] && image.RepoDigests is ["<none>@<none>"]);

@@ -41,7 +41,8 @@ internal sealed class Berthd : IAsyncDisposable
         }
     }
 
-    public static async Task<Berthd> StartAsync()
+    /// <param name="networkNamespace">Where berthd's networking lives: "none" (no networks), or the path of a namespace the test created.</param>
+    public static async Task<Berthd> StartAsync(string networkNamespace = "none")
     {
         if (Environment.UserName != "root")
             Assert.Ignore("skipped: needs root, berthd creates real containers, mounts and cgroups");
@@ -53,7 +54,7 @@ internal sealed class Berthd : IAsyncDisposable
         string directory = System.IO.Directory.CreateDirectory(Path.Combine("/var/tmp", "berth-cli-test-" + random)).FullName;
         string cgroupParent = "berth-test-" + random;
         var start = new ProcessStartInfo(berthd) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", "none" })
+        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", networkNamespace })
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_HELPER_DIR"] = bin;
         var daemon = new Berthd(Process.Start(start)!, directory, cgroupParent);

@@ -61,6 +61,22 @@ public sealed class RequestSequenceTests
         ["events", "--until", "1700000100", "--format", "json"],
         ["cp", "web:/etc/hostname", "-"],
         ["cp", "web:/nope", "-"],
+        ["history", "busybox"],
+        ["image", "history", "--no-trunc", "-H=false", "busybox"],
+        ["history", "--format", "json", "busybox"],
+        ["save", "busybox", "web:1"],
+        ["commit", "web"],
+        ["commit", "-a", "me", "-m", "msg", "-c", "ENV A=1", "-c", "CMD [\"sh\"]", "--pause=false", "web", "mine:v1"],
+        ["system", "df"],
+        ["system", "df", "-v"],
+        ["system", "df", "--format", "json"],
+        ["container", "prune", "-f", "--filter", "until=1h"],
+        ["image", "prune", "-f"],
+        ["image", "prune", "-a", "-f", "--filter", "label=a"],
+        ["network", "prune", "-f"],
+        ["volume", "prune", "-a", "-f"],
+        ["system", "prune", "-f"],
+        ["system", "prune", "-a", "--volumes", "-f", "--filter", "label=x"],
     ];
 
     /// <summary>Commands whose requests must match; their text differs by design (client name and version).</summary>

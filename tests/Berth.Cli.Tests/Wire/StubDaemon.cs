@@ -235,6 +235,28 @@ internal sealed class StubDaemon : IAsyncDisposable
             c.Response.Headers.Set("Content-Type", "application/octet-stream");
             await c.Response.SendAsync(Tar(("new", "created\n"), ("etc/hostname", "stub\n")), "application/octet-stream", c.RequestAborted);
         });
+        router.MapGet("/images/get", async c =>
+        {
+            Record(c);
+            await c.Response.SendAsync(Tar(("manifest.json", "[]\n")), "application/x-tar", c.RequestAborted);
+        });
+        router.MapGet("/images/{name}/history", c => Json(c, 200,
+            $"[{{\"Id\":\"{ImageId}\",\"Created\":1700000000,\"CreatedBy\":\"/bin/sh -c #(nop)  CMD [\\\"sh\\\"]\",\"Tags\":[\"busybox:latest\"],\"Size\":0,\"Comment\":\"\"}},"
+            + "{\"Id\":\"<missing>\",\"Created\":1700000000,\"CreatedBy\":\"/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef in / \",\"Tags\":null,\"Size\":4261888,\"Comment\":\"\"}]"));
+        router.MapPost("/commit", c => Json(c, 201, $"{{\"Id\":\"{ImageId}\"}}"));
+        router.MapGet("/system/df", c => Json(c, 200,
+            $"{{\"LayersSize\":4261888,\"Images\":[{{\"Id\":\"{ImageId}\",\"ParentId\":\"\",\"RepoTags\":[\"busybox:latest\"],\"RepoDigests\":[],\"Created\":1700000000,"
+            + "\"Size\":4261888,\"SharedSize\":0,\"Labels\":{},\"Containers\":1}],"
+            + $"\"Containers\":[{{\"Id\":\"{ContainerId}\",\"Names\":[\"/web\"],\"Image\":\"busybox\",\"ImageID\":\"{ImageId}\",\"Command\":\"sleep 1000\",\"Created\":1700000000,"
+            + "\"Ports\":[],\"SizeRw\":12000,\"SizeRootFs\":4273888,\"Labels\":{},\"State\":\"exited\",\"Status\":\"Exited (0) 2 minutes ago\",\"HostConfig\":{\"NetworkMode\":\"none\"},"
+            + "\"NetworkSettings\":{\"Networks\":{}},\"Mounts\":[]}],"
+            + "\"Volumes\":[{\"Name\":\"data\",\"Driver\":\"local\",\"Mountpoint\":\"/var/lib/berth/volumes/data/_data\",\"Scope\":\"local\",\"UsageData\":{\"Size\":2048,\"RefCount\":0}}],"
+            + "\"BuildCache\":[]}"));
+        router.MapPost("/containers/prune", c => Json(c, 200, $"{{\"ContainersDeleted\":[\"{ContainerId}\"],\"SpaceReclaimed\":12000}}"));
+        router.MapPost("/images/prune", c => Json(c, 200, $"{{\"ImagesDeleted\":[{{\"Untagged\":\"busybox:latest\"}},{{\"Deleted\":\"{ImageId}\"}}],\"SpaceReclaimed\":4261888}}"));
+        router.MapPost("/networks/prune", c => Json(c, 200, "{\"NetworksDeleted\":[\"backend\"]}"));
+        router.MapPost("/volumes/prune", c => Json(c, 200, "{\"VolumesDeleted\":[\"data\"],\"SpaceReclaimed\":2048}"));
+        router.MapPost("/build/prune", c => Json(c, 200, "{\"CachesDeleted\":null,\"SpaceReclaimed\":0}"));
         router.MapGet("/containers/{id}/stats", c => Json(c, 200,
             $"{{\"name\":\"/web\",\"id\":\"{ContainerId}\",\"read\":\"2024-01-02T03:04:06Z\",\"preread\":\"2024-01-02T03:04:05Z\",\"pids_stats\":{{\"current\":3,\"limit\":100}},"
             + "\"blkio_stats\":{\"io_service_bytes_recursive\":[{\"major\":8,\"minor\":0,\"op\":\"read\",\"value\":4096},{\"major\":8,\"minor\":0,\"op\":\"write\",\"value\":1228800}]},"
