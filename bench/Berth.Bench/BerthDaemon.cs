@@ -39,7 +39,8 @@ public sealed partial class BerthDaemon : IDisposable
 
     /// <param name="name">its directory in the run's directory and the suffix of its cgroup parent</param>
     /// <param name="env">extra environment (a GC setting for the memory experiment)</param>
-    public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="networkNamespace">berthd's --network-namespace: "none" (no networking), or a namespace the caller made</param>
+    public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null, string networkNamespace = "none")
     {
         string directory = context.Dir(name);
         string cgroupParent = context.Prefix + "-" + name;
@@ -48,7 +49,7 @@ public sealed partial class BerthDaemon : IDisposable
         var start = new ProcessStartInfo("sh") { RedirectStandardInput = true };
         foreach (string arg in new[] { "-c", "exec \"$0\" \"$@\" > \"$BERTH_BENCH_LOG\" 2>&1", Path.Combine(BenchPaths.HelperDirectory, "berthd"),
                      "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
-                     "--cgroup-parent", cgroupParent, "--log-level", "debug", "--network-namespace", "none" })
+                     "--cgroup-parent", cgroupParent, "--log-level", "debug", "--network-namespace", networkNamespace })
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_BENCH_LOG"] = log;
         foreach (var (key, value) in env ?? new Dictionary<string, string>())

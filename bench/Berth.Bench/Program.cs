@@ -3,6 +3,7 @@ using Berth.Bench;
 // Usage:
 //   Berth.Bench suite [--quick] [--no-slow-peers] [--output FILE]   benchmarks 1-6 side by side (make bench, make bench-quick)
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
+//   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
 string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
@@ -20,8 +21,17 @@ switch (mode)
         Console.WriteLine(report);
         Console.WriteLine($"written to {output}");
         return 0;
+    case "network":
+    {
+        string networkOutput = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "network.md"));
+        string markdown = "# Networking (issue 12)\n\n" + await new NetworkBenchmark(new BenchContext(args.Contains("--quick"), slowPeers: false)).RunAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(networkOutput)!);
+        File.WriteAllText(networkOutput, markdown);
+        Console.WriteLine(markdown);
+        return 0;
+    }
     default:
-        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start");
+        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start, network");
         return 2;
 }
 

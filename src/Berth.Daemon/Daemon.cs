@@ -75,6 +75,11 @@ public static class Daemon
                 if (dropped + unmounted > 0)
                     logger.LogWarning("Released {Endpoints} endpoints and {Sandboxes} network namespaces of containers that died with the previous berthd", dropped, unmounted);
                 networks.EnableDns(HostResolvers());
+                var events = engine.Events;
+                // dockerd's network events: Actor ID the network's, attributes name and type, and container for (dis)connect.
+                networks.Changed = (action, network, container) => events.Publish("network", action, network.Id,
+                    container is null ? new Dictionary<string, string> { ["name"] = network.Name, ["type"] = network.Driver }
+                        : new Dictionary<string, string> { ["container"] = container, ["name"] = network.Name, ["type"] = network.Driver });
                 string hostNamespace = options.NetworkNamespace == "host" ? $"/proc/{Environment.ProcessId}/ns/net" : options.NetworkNamespace;
                 engine.Containers.Pipeline.Insert(new NetworkStep(networks, sandboxes, hostNamespace, engine.Containers.Get, loggerFactory.CreateLogger<NetworkStep>()), before: "launch");
             }

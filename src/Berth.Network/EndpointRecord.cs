@@ -26,6 +26,9 @@ public sealed class EndpointRecord
     /// <summary>"name:alias" links, served as DNS names on user-defined networks.</summary>
     public List<string> Links { get; init; } = [];
 
+    /// <summary>`--dns` servers: the embedded DNS server forwards this container's other queries to them.</summary>
+    public List<string> Dns { get; init; } = [];
+
     /// <summary>Whether the address was asked for (`--ip`) rather than chosen.</summary>
     public bool StaticAddress { get; init; }
 

@@ -41,6 +41,12 @@ public sealed class NetworkManager
     public NetworkHost Host => _host;
 
     /// <summary>
+    /// Told of every change dockerd reports as a network event: (action, network, container ID or null) for
+    /// create, destroy, connect and disconnect. Called under the manager's lock, so it must not block or call back.
+    /// </summary>
+    public Action<string, NetworkRecord, string?>? Changed { get; set; }
+
+    /// <summary>
     /// Loads the records, creates the predefined networks on the first start (`bridge` on berth0 with a subnet from
     /// the pools, or <paramref name="defaultBridgeSubnet"/> (--bip)), recreates missing bridges and rebuilds the nft
     /// table in one transaction, published ports of the recorded endpoints included. Not yet done: re-taking the
@@ -73,7 +79,7 @@ public sealed class NetworkManager
     {
         lock (_lock)
         {
-            _dns ??= new DnsResponder(Resolve, upstreams);
+            _dns ??= new DnsResponder(Resolve, upstreams, UpstreamsOf);
             foreach (var network in _networks.Values.Where(n => n.IsBridge && !n.IsDefaultBridge))
                 _dns.Listen(network.Id, IPAddress.Parse(network.Gateway!), _host);
         }
@@ -99,7 +105,11 @@ public sealed class NetworkManager
     public NetworkRecord Create(NetworkCreateOptions options)
     {
         lock (_lock)
-            return CreateLocked(options, predefined: false);
+        {
+            var network = CreateLocked(options, predefined: false);
+            Changed?.Invoke("create", network, null);
+            return network;
+        }
     }
 
     public void Remove(string idOrName)
@@ -119,6 +129,7 @@ public sealed class NetworkManager
             RebuildFirewall();
             if (network.BridgeName is not null && _host.Netlink.LinkIndex(network.BridgeName) is int index)
                 _host.Netlink.DeleteLink(index);
+            Changed?.Invoke("destroy", network, null);
         }
     }
 
@@ -127,7 +138,7 @@ public sealed class NetworkManager
     /// before it runs; <see cref="Wire"/> gives it an interface when it starts).
     /// </summary>
     public EndpointRecord Connect(string idOrName, string containerId, string containerName, string? requestedAddress,
-        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true)
+        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true, IReadOnlyList<string>? dns = null)
     {
         lock (_lock)
         {
@@ -170,9 +181,11 @@ public sealed class NetworkManager
                 InterfaceName = interfaceName,
                 Aliases = [.. aliases],
                 Links = [.. links],
+                Dns = [.. dns ?? []],
                 StaticAddress = !string.IsNullOrEmpty(requestedAddress),
             };
             network.Endpoints[containerId] = endpoint;
+            Changed?.Invoke("connect", network, containerId);
             // persist false: the caller Wires (which saves the record) or Disconnects (which saves) right after, under
             // the same in-memory lease table, and recovery drops every endpoint after a kill -9; the saved fsyncs
             // were 1.5-16 ms of the start step on a loaded 2-core host.
@@ -185,6 +198,7 @@ public sealed class NetworkManager
             catch
             {
                 network.Endpoints.Remove(containerId);
+                Changed?.Invoke("disconnect", network, containerId);
                 throw;
             }
             return endpoint;
@@ -205,6 +219,7 @@ public sealed class NetworkManager
             UnwireLocked(network, endpoint, deleteInterface);
             network.Endpoints.Remove(containerId);
             _store.Save(network);
+            Changed?.Invoke("disconnect", network, containerId);
         }
     }
 
@@ -330,10 +345,46 @@ public sealed class NetworkManager
         }
     }
 
-    /// <summary>The names an endpoint answers to on a user-defined network (Docker's DNSNames, plus link aliases).</summary>
+    /// <summary>
+    /// The addresses a name has for the container at <paramref name="client"/> on a network: its own links first (a
+    /// `--link db:mysql` on a user network makes "mysql" resolve to db for that container only, as moby's sandbox
+    /// aliases), then the network's names.
+    /// </summary>
+    public IReadOnlyList<IPAddress> Resolve(string networkId, IPAddress client, string name)
+    {
+        lock (_lock)
+        {
+            if (!_networks.TryGetValue(networkId, out var network))
+                return [];
+            string text = client.ToString();
+            var asker = network.Endpoints.Values.FirstOrDefault(e => e.IPv4Address == text);
+            foreach (string link in asker?.Links ?? [])
+            {
+                string[] parts = link.Split(':');
+                if (string.Equals(parts[^1].TrimStart('/'), name, StringComparison.OrdinalIgnoreCase))
+                {
+                    name = parts[0].TrimStart('/');
+                    break;
+                }
+            }
+            return Resolve(networkId, name);
+        }
+    }
+
+    /// <summary>The `--dns` servers of the container at <paramref name="client"/> on a network (moby's ExtServers), or null: the host's.</summary>
+    public IReadOnlyList<IPEndPoint>? UpstreamsOf(string networkId, IPAddress client)
+    {
+        lock (_lock)
+        {
+            string text = client.ToString();
+            var asker = _networks.TryGetValue(networkId, out var network) ? network.Endpoints.Values.FirstOrDefault(e => e.IPv4Address == text) : null;
+            return asker is { Dns.Count: > 0 } ? [.. asker.Dns.Select(d => new IPEndPoint(IPAddress.Parse(d), 53))] : null;
+        }
+    }
+
+    /// <summary>The names an endpoint answers to on a user-defined network (Docker's DNSNames: name, aliases, short ID).</summary>
     public static IEnumerable<string> DnsNames(EndpointRecord endpoint) =>
         new[] { endpoint.ContainerName }.Concat(endpoint.Aliases).Append(endpoint.ContainerId[..Math.Min(12, endpoint.ContainerId.Length)])
-            .Concat(endpoint.Links.Select(l => l.Split(':') is [_, var alias] ? alias : l))
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
     private static void ConfigureInside(string interfaceName, Ipv4Cidr address, IPAddress? gateway)
@@ -354,6 +405,24 @@ public sealed class NetworkManager
         var resolved = new List<PortMapping>();
         foreach (var port in ports)
         {
+            if (port.HostPortEnd > port.HostPort)
+            {
+                // A host port range for one container port: its first free port, as moby's port allocator picks.
+                for (int candidate = port.HostPort; ; candidate++)
+                {
+                    try
+                    {
+                        var fixedPort = port with { HostPort = candidate, HostPortEnd = 0 };
+                        reserved.Add(Reserve(fixedPort));
+                        resolved.Add(fixedPort);
+                        break;
+                    }
+                    catch (NetworkException e) when (e.Kind == NetworkErrorKind.Conflict && candidate < port.HostPortEnd)
+                    {
+                    }
+                }
+                continue;
+            }
             if (port.HostPort != 0)
             {
                 reserved.Add(Reserve(port));

@@ -42,7 +42,7 @@ public sealed class DnsResponderTests
             Assert.That(Ask(asker, gateway, "web", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("10.60.0.2") }));
             Assert.That(Ask(asker, gateway, "WWW", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("10.60.0.2") }));
             Assert.That(Ask(asker, gateway, "0123456789ab", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("10.60.0.2") }));
-            Assert.That(Ask(web, gateway, "db", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("10.60.0.3") }), "link alias");
+            Assert.That(Ask(asker, gateway, "db", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("10.60.0.2") }), "a link alias, for the container that links (moby's sandbox aliases)");
             Assert.That(Ask(web, gateway, "web", DnsMessage.TypeAaaa), Is.Empty);
             Assert.That(Ask(asker, gateway, "elsewhere.example", DnsMessage.TypeA), Is.EqualTo(new[] { IPAddress.Parse("192.0.2.7") }));
         });

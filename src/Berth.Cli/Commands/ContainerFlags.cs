@@ -13,12 +13,18 @@ namespace Berth.Cli.Commands;
 public sealed class ContainerFlags
 {
     private readonly string _verb;
+    private readonly Option<string[]> _addHost = Flags.List("--add-host", null, "Add a custom host-to-IP mapping (host:ip)");
+    private readonly Option<string[]> _dns = Flags.List("--dns", null, "Set custom DNS servers");
+    private readonly Option<string[]> _dnsOption = Flags.List("--dns-option", null, "Set DNS options");
+    private readonly Option<string[]> _dnsSearch = Flags.List("--dns-search", null, "Set custom DNS search domains");
+    private readonly Option<string[]> _link = Flags.List("--link", null, "Add link to another container");
     private readonly Option<string[]> _capAdd = Flags.List("--cap-add", null, "Add Linux capabilities");
     private readonly Option<string[]> _capDrop = Flags.List("--cap-drop", null, "Drop Linux capabilities");
     private readonly Option<string> _cpus = Flags.String("--cpus", null, "Number of CPUs", "decimal");
     private readonly Option<string> _entrypoint = Flags.String("--entrypoint", null, "Overwrite the default ENTRYPOINT of the image");
     private readonly Option<string[]> _env = Flags.List("--env", "-e", "Set environment variables");
     private readonly Option<string[]> _envFile = Flags.List("--env-file", null, "Read in a file of environment variables");
+    private readonly Option<string[]> _expose = Flags.List("--expose", null, "Expose a port or a range of ports");
     private readonly Option<string> _hostname = Flags.String("--hostname", "-h", "Container host name");
     private readonly Option<bool> _init = Flags.Bool("--init", null, "Run an init inside the container that forwards signals and reaps processes");
     private readonly Option<bool> _interactive = Flags.Bool("--interactive", "-i", "Keep STDIN open even if not attached");
@@ -57,7 +63,7 @@ public sealed class ContainerFlags
     {
         foreach (var option in new Option[]
                  {
-                     _capAdd, _capDrop, _cpus, _entrypoint, _env, _envFile, _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
+                     _addHost, _capAdd, _capDrop, _cpus, _dns, _dnsOption, _dnsSearch, _link, _entrypoint, _env, _envFile, _expose, _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
                      _memory, _mount, _name, _network, _networkAlias, _pidsLimit, _privileged, _publish, _publishAll, _readOnly, _restart, _rm,
                      _securityOpt, _stopSignal, _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
                  })
@@ -123,6 +129,17 @@ public sealed class ContainerFlags
         string network = parse.GetValue(_network) is { Length: > 0 } net ? net : "default";
         var exposed = new Dictionary<string, EmptyObject?>();
         var portBindings = new Dictionary<string, List<PortBinding>?>();
+        foreach (string expose in parse.GetValue(_expose) ?? [])
+        {
+            try
+            {
+                PublishSpec.Expose(expose, exposed);
+            }
+            catch (FormatException e)
+            {
+                throw Invalid(e.Message);
+            }
+        }
         foreach (string publish in parse.GetValue(_publish) ?? [])
         {
             try
@@ -131,11 +148,18 @@ public sealed class ContainerFlags
             }
             catch (FormatException e)
             {
-                throw Invalid($"invalid argument \"{publish}\" for \"-p, --publish\" flag: {e.Message}");
+                throw Invalid(e.Message); // docker/cli returns nat.ParsePortSpecs' error as it is
             }
         }
+        // Checked as docker/cli's opts validators check them (ValidateIPAddress, ValidateExtraHost, ValidateLink): pflag errors.
+        var dns = (parse.GetValue(_dns) ?? []).Select(d => Flags.Convert(_dns, d, v => System.Net.IPAddress.TryParse(v, out var a) ? a.ToString()
+            : throw new FlagValueException($"IP address is not correctly formatted: {v}"))).ToList();
+        var extraHosts = (parse.GetValue(_addHost) ?? []).Select(h => Flags.Convert(_addHost, h, ExtraHost)).ToList();
+        var links = (parse.GetValue(_link) ?? []).Select(l => Flags.Convert(_link, l, v => v.Split(':') is [{ Length: > 0 }] or [{ Length: > 0 }, { Length: > 0 }] ? v
+            : throw new FlagValueException($"bad format for links: {v}"))).ToList();
         var endpoint = new EndpointSettings
         {
+            Links = links.Count > 0 ? links : null,
             Aliases = parse.GetValue(_networkAlias) is { Length: > 0 } aliases ? [.. aliases] : null,
             IPAMConfig = parse.GetValue(_ip) is { Length: > 0 } ip ? new EndpointIpamConfig { IPv4Address = ip } : null,
         };
@@ -181,9 +205,11 @@ public sealed class ContainerFlags
                 ConsoleSize = [consoleSize.Height, consoleSize.Width],
                 CapAdd = Capabilities.Normalize(parse.GetValue(_capAdd) ?? []),
                 CapDrop = Capabilities.Normalize(parse.GetValue(_capDrop) ?? []),
-                Dns = [],
-                DnsOptions = [],
-                DnsSearch = [],
+                Dns = dns,
+                DnsOptions = [.. parse.GetValue(_dnsOption) ?? []],
+                DnsSearch = [.. parse.GetValue(_dnsSearch) ?? []],
+                ExtraHosts = extraHosts.Count > 0 ? extraHosts : null,
+                Links = links.Count > 0 ? links : null,
                 Privileged = parse.GetValue(_privileged),
                 ReadonlyRootfs = parse.GetValue(_readOnly),
                 SecurityOpt = parse.GetValue(_securityOpt) is { Length: > 0 } securityOpt ? securityOpt.ToList() : null,
@@ -206,6 +232,19 @@ public sealed class ContainerFlags
                 EndpointsConfig = network == "none" ? [] : new Dictionary<string, EndpointSettings?> { [network] = endpoint },
             },
         };
+    }
+
+    /// <summary>docker/cli's ValidateExtraHost: NAME:IP or NAME=IP, sent as NAME:IP (IPv6 without its brackets).</summary>
+    private static string ExtraHost(string value)
+    {
+        int separator = value.IndexOf('=') is int eq and >= 0 ? eq : value.IndexOf(':');
+        if (separator <= 0)
+            throw new FlagValueException($"bad format for add-host: \"{value}\"");
+        string address = value[(separator + 1)..];
+        string bare = address.StartsWith('[') && address.EndsWith(']') ? address[1..^1] : address;
+        if (bare != "host-gateway" && !System.Net.IPAddress.TryParse(bare, out _))
+            throw new FlagValueException($"invalid IP address in add-host: \"{address}\"");
+        return value[..separator] + ":" + bare;
     }
 
     private RestartPolicy RestartPolicy(string? text)

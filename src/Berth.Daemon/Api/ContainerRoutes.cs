@@ -36,11 +36,37 @@ public sealed class ContainerRoutes(ApiServices services)
         var (config, hostConfig) = CreateRequestMapper.Map(request, services.Networks is not null);
         if (services.Networks is { } networks && hostConfig.NetworkMode is not ("default" or "none" or "host") && !hostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal))
             ApiErrors.Run(() => networks.Get(hostConfig.NetworkMode));
+        if (hostConfig.Links is { Count: > 0 } links && hostConfig.NetworkMode is "default" or "bridge")
+            hostConfig.Links = [.. links.Select(ResolveLink)];
         string? name = context.Request.Query["name"] is { Length: > 0 } n ? n : null;
         var container = Containers.Create(name, config, hostConfig);
         services.Logger.LogInformation("Created container {Id} ({Name}) from {Image}", container.Id[..12], container.Name, config.Image);
         context.Response.StatusCode = 201;
         await context.Response.SendJsonAsync(new ContainerCreateResponse { Id = container.Id }, ApiJsonContext.Default.ContainerCreateResponse, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A legacy link (default bridge) as moby's registerLinks checks it: the container must exist (a 400, not a 404,
+    /// so the CLI does not report a missing image) and not be on the host's network; kept as "name:alias" with the
+    /// linked container's own name.
+    /// </summary>
+    private string ResolveLink(string link)
+    {
+        string[] parts = link.Split(':');
+        string target = parts[0].TrimStart('/');
+        string alias = parts.Length > 1 ? parts[1].TrimStart('/') : target;
+        Container child;
+        try
+        {
+            child = Containers.Get(target);
+        }
+        catch (ContainerNotFoundException e)
+        {
+            throw new ApiException(400, $"could not get container for {target}: {e.Message}");
+        }
+        if (child.Record.HostConfig.NetworkMode is "host")
+            throw new ApiException(400, "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+        return child.Name.TrimStart('/') + ":" + alias;
     }
 
     private Task ListAsync(HttpContext context)

@@ -70,7 +70,7 @@ public static class ContainerViews
             Name = "/" + container.Name,
             Driver = "overlay2",
             Platform = "linux",
-            HostConfig = HostConfig(record.HostConfig, networks),
+            HostConfig = HostConfig(record.HostConfig, networks, record.Name),
             GraphDriver = new Wire.DriverData
             {
                 Name = "overlay2",
@@ -155,7 +155,8 @@ public static class ContainerViews
     }
 
     /// <summary>The engine's host config in the API's shape, with Docker's defaults for what Berth does not configure.</summary>
-    public static Wire.HostConfig HostConfig(HostConfig host, NetworkManager? networks = null) => new()
+    /// <param name="name">The container's name, for HostConfig.Links as docker shows them ("/db:/web/mysql").</param>
+    public static Wire.HostConfig HostConfig(HostConfig host, NetworkManager? networks = null, string name = "") => new()
     {
         Binds = host.Binds,
         AutoRemove = host.AutoRemove,
@@ -191,9 +192,11 @@ public static class ContainerViews
         BlkioDeviceWriteIOps = [],
         Devices = [],
         Ulimits = [],
-        Dns = [],
-        DnsOptions = [],
-        DnsSearch = [],
+        Dns = host.Dns ?? [],
+        DnsOptions = host.DnsOptions ?? [],
+        DnsSearch = host.DnsSearch ?? [],
+        ExtraHosts = host.ExtraHosts,
+        Links = host.Links?.Select(l => l.Split(':') is var parts ? $"/{parts[0].TrimStart('/')}:/{name}/{parts[^1].TrimStart('/')}" : l).ToList(),
         Isolation = "",
     };
 
@@ -244,6 +247,7 @@ public static class ContainerViews
             result[network.Name] = new Wire.EndpointSettings
             {
                 Aliases = endpoint.Aliases.Count > 0 ? [.. endpoint.Aliases] : null,
+                Links = endpoint.Links.Count > 0 ? [.. endpoint.Links] : null,
                 NetworkID = network.Id,
                 EndpointID = endpoint.EndpointId,
                 Gateway = network.Gateway!,
@@ -257,7 +261,17 @@ public static class ContainerViews
         {
             string name = networks is not null && mode is not (NetworkDrivers.HostNetwork or NetworkDrivers.NoneNetwork)
                 && networks.List().FirstOrDefault(n => n.Name == mode || n.Id == mode) is { } network ? network.Name : mode;
-            result[name] = new Wire.EndpointSettings { Aliases = host.NetworkAliases is { Count: > 0 } a ? [.. a] : null };
+            if (!host.NetworkModeDisconnected)
+                result[name] = new Wire.EndpointSettings { Aliases = host.NetworkAliases is { Count: > 0 } a ? [.. a] : null };
+            // Networks `network connect` recorded for the next start, as dockerd lists them for a created container.
+            foreach (var attachment in host.ConnectedNetworks ?? [])
+                if (networks?.List().FirstOrDefault(n => n.Id == attachment.Network) is { } connected)
+                    result[connected.Name] = new Wire.EndpointSettings
+                    {
+                        NetworkID = connected.Id,
+                        Aliases = attachment.Aliases is { Count: > 0 } aliases ? [.. aliases] : null,
+                        Links = attachment.Links is { Count: > 0 } links ? [.. links] : null,
+                    };
         }
         return result;
     }

@@ -79,7 +79,17 @@ public static class CreateRequestMapper
             ConsoleSize = host.ConsoleSize is [int rows, int columns] ? [rows, columns] : null,
             NetworkMode = host.NetworkMode is "" ? "default" : host.NetworkMode,
             PublishAllPorts = host.PublishAllPorts,
+            Dns = Any(host.Dns) ? [.. host.Dns!] : null,
+            DnsSearch = Any(host.DnsSearch) ? [.. host.DnsSearch!] : null,
+            DnsOptions = Any(host.DnsOptions) ? [.. host.DnsOptions!] : null,
+            ExtraHosts = Any(host.ExtraHosts) ? [.. host.ExtraHosts!] : null,
+            Links = Any(host.Links) ? [.. host.Links!] : null,
         };
+        foreach (string server in hostConfig.Dns ?? [])
+            if (!System.Net.IPAddress.TryParse(server, out _))
+                throw new ApiException(400, $"invalid IP address: {server}");
+        foreach (string extra in hostConfig.ExtraHosts ?? [])
+            CheckExtraHost(extra);
         if (host.PortBindings is { Count: > 0 } bindings)
         {
             hostConfig.PortBindings = [];
@@ -87,6 +97,8 @@ public static class CreateRequestMapper
             {
                 // The key is validated here so a bad spec is a 400 at create, not a failed start.
                 Berth.Engine.Containers.Start.PublishedPorts.ParseKey(key);
+                foreach (var binding in list ?? [])
+                    Berth.Engine.Containers.Start.PublishedPorts.ParseHostPort(binding?.HostPort ?? "");
                 hostConfig.PortBindings[key] = [.. (list ?? []).Select(b => new Core.PortBinding { HostIp = b.HostIp, HostPort = b.HostPort })];
             }
         }
@@ -95,7 +107,14 @@ public static class CreateRequestMapper
         {
             hostConfig.NetworkAliases = endpoint.Aliases is { Count: > 0 } aliases ? aliases : null;
             hostConfig.IPv4Address = endpoint.IPAMConfig?.IPv4Address is { Length: > 0 } ip ? ip : null;
+            // The docker CLI sends --link in both HostConfig.Links and the first endpoint's Links; compose may send
+            // only the endpoint's (a user network's links are DNS aliases there).
+            if (hostConfig.Links is null && Any(endpoint.Links))
+                hostConfig.Links = [.. endpoint.Links!];
         }
+        foreach (string link in hostConfig.Links ?? [])
+            if (link.Length == 0 || link.Split(':') is not ([{ Length: > 0 }] or [{ Length: > 0 }, { Length: > 0 }]))
+                throw new ApiException(400, $"invalid link: {link}");
         return (config, hostConfig);
     }
 
@@ -131,12 +150,9 @@ public static class CreateRequestMapper
         Refuse(refusals, h.VolumeDriver.Length > 0, "HostConfig.VolumeDriver (--volume-driver)");
         Refuse(refusals, Any(h.Annotations), "HostConfig.Annotations (--annotation)");
         Refuse(refusals, h.CgroupnsMode is not ("" or "private"), "HostConfig.CgroupnsMode (--cgroupns)");
-        Refuse(refusals, Any(h.Dns) || Any(h.DnsOptions) || Any(h.DnsSearch), "HostConfig.Dns* (--dns, --dns-option, --dns-search)");
-        Refuse(refusals, Any(h.ExtraHosts), "HostConfig.ExtraHosts (--add-host)");
         Refuse(refusals, Any(h.GroupAdd), "HostConfig.GroupAdd (--group-add)");
         Refuse(refusals, h.IpcMode is not ("" or "private" or "shareable"), "HostConfig.IpcMode (--ipc)");
         Refuse(refusals, h.Cgroup.Length > 0, "HostConfig.Cgroup (--cgroup)");
-        Refuse(refusals, Any(h.Links), "HostConfig.Links (--link)");
         Refuse(refusals, h.OomScoreAdj != 0, "HostConfig.OomScoreAdj (--oom-score-adj)");
         Refuse(refusals, h.PidMode is not ("" or "private"), "HostConfig.PidMode (--pid)");
         Refuse(refusals, Any(h.StorageOpt), "HostConfig.StorageOpt (--storage-opt)");
@@ -156,11 +172,16 @@ public static class CreateRequestMapper
         {
             if (endpoint is null)
                 continue;
-            Refuse(refusals, Any(endpoint.Links) || Any(endpoint.DriverOpts) || endpoint.MacAddress.Length > 0
+            Refuse(refusals, Any(endpoint.DriverOpts) || endpoint.MacAddress.Length > 0
                 || endpoint.IPAMConfig is { } ipam && (ipam.IPv6Address.Length > 0 || Any(ipam.LinkLocalIPs)),
-                $"NetworkingConfig.EndpointsConfig[\"{name}\"] --link, --mac-address, IPv6 and driver options");
+                $"NetworkingConfig.EndpointsConfig[\"{name}\"] --mac-address, IPv6 and driver options");
         }
         bool joins = h.NetworkMode is "host" || h.NetworkMode.StartsWith("container:", StringComparison.Ordinal);
+        // moby's verifyNetworkingConfig / registerLinks wording.
+        if (h.NetworkMode is "host" && Any(h.Links))
+            throw new ApiException(400, "conflicting options: host type networking can't be used with links. This would result in undefined behavior");
+        if (h.NetworkMode.StartsWith("container:", StringComparison.Ordinal) && Any(h.Links))
+            throw new ApiException(400, "conflicting options: container type network can't be used with links. This would result in undefined behavior");
         if (joins && (h.PortBindings?.Values.Any(b => b is { Count: > 0 }) == true || h.PublishAllPorts))
             throw new ApiException(400, "conflicting options: port publishing and the container type network mode");
     }
@@ -170,6 +191,7 @@ public static class CreateRequestMapper
         Refuse(refusals, h.NetworkMode is not ("" or "default" or "bridge" or "none"), $"HostConfig.NetworkMode \"{h.NetworkMode}\" (--network): berthd runs without networking (--network-namespace), so containers get loopback only");
         Refuse(refusals, h.PortBindings?.Values.Any(bindings => bindings is { Count: > 0 }) == true, "HostConfig.PortBindings (-p/--publish) without networking (berthd --network-namespace)");
         Refuse(refusals, h.PublishAllPorts, "HostConfig.PublishAllPorts (-P) without networking (berthd --network-namespace)");
+        Refuse(refusals, Any(h.Links), "HostConfig.Links (--link) without networking (berthd --network-namespace)");
         foreach (var (name, endpoint) in networking?.EndpointsConfig ?? [])
         {
             if (!KnownNetworks.Contains(name))
@@ -181,6 +203,18 @@ public static class CreateRequestMapper
                 || endpoint.MacAddress.Length > 0 || endpoint.IPAddress.Length > 0 || endpoint.GlobalIPv6Address.Length > 0;
             Refuse(refusals, customised, $"NetworkingConfig.EndpointsConfig[\"{name}\"] settings (--ip, --network-alias, --link, --mac-address)");
         }
+    }
+
+    /// <summary>moby's opts.ValidateExtraHost: NAME:IP or NAME=IP, IP an address (brackets allowed) or "host-gateway".</summary>
+    private static void CheckExtraHost(string extra)
+    {
+        int separator = extra.IndexOf('=') is int eq and >= 0 ? eq : extra.IndexOf(':');
+        if (separator <= 0)
+            throw new ApiException(400, $"bad format for add-host: \"{extra}\"");
+        string address = extra[(separator + 1)..];
+        string bare = address.StartsWith('[') && address.EndsWith(']') ? address[1..^1] : address;
+        if (bare != "host-gateway" && !System.Net.IPAddress.TryParse(bare, out _))
+            throw new ApiException(400, $"invalid IP address in add-host: \"{address}\"");
     }
 
     private static bool Any<T>(ICollection<T>? collection) => collection is { Count: > 0 };

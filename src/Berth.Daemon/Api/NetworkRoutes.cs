@@ -24,9 +24,10 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
     }
 
     /// <summary>
-    /// Connects a running container that has its own network namespace (bridge or user network): a new interface
-    /// (eth1, eth2, ...) with an address on the network, no default route (the first network keeps it). Not yet:
-    /// connecting a stopped container (Docker records it for the next start), or one without a namespace of its own.
+    /// Connects a container. A running one with a namespace of its own (bridge or user network) gets a new interface
+    /// (eth1, eth2, ...) with an address on the network, no default route (the first network keeps it). Either way the
+    /// connection is recorded in the container's config, so a created or stopped container joins the network at its
+    /// next start, as dockerd does (docker-compose 1.29 creates, disconnects, connects with aliases, then starts).
     /// </summary>
     private async Task ConnectAsync(HttpContext context)
     {
@@ -34,22 +35,59 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
             ?? throw new ApiException(400, "network connect: body required");
         var network = Get(context.RouteValue("id"));
         var container = services.Engine.Containers.Get(request.Container);
-        string sandbox = Path.Combine(Berth.Engine.Containers.Start.NetworkStep.SandboxDirectory(services.Options.DataRoot), container.Id);
-        if (!container.State.Running || !File.Exists(sandbox))
-            throw new ApiException(400, $"not supported by Berth yet: connecting container {request.Container}, which is not running on a bridge network, to another network");
+        var host = container.Record.HostConfig;
+        CheckSharesNoNamespace(host, network);
         var endpoint = request.EndpointConfig;
-        string name = "eth" + networks.EndpointsOf(container.Id).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        Run(() => networks.Connect(network.Id, container.Id, container.Name, endpoint?.IPAMConfig?.IPv4Address,
-            endpoint?.Aliases ?? [], [], name));
-        try
+        var attachment = new Berth.Engine.Containers.NetworkAttachment
         {
-            Run(() => networks.Wire(network.Id, container.Id, sandbox, [], defaultRoute: false));
-        }
-        catch
+            Network = network.Id,
+            Aliases = endpoint?.Aliases is { Count: > 0 } aliases ? [.. aliases] : null,
+            Links = endpoint?.Links is { Count: > 0 } links ? [.. links] : null,
+            IPv4Address = endpoint?.IPAMConfig?.IPv4Address is { Length: > 0 } ip ? ip : null,
+        };
+        bool primary = PrimaryNetworkId(host) == network.Id;
+        string sandbox = Path.Combine(Berth.Engine.Containers.Start.NetworkStep.SandboxDirectory(services.Options.DataRoot), container.Id);
+        if (container.State.Running)
         {
-            networks.Disconnect(network.Id, container.Id);
-            throw;
+            if (!File.Exists(sandbox))
+                throw new ApiException(400, $"not supported by Berth yet: connecting container {request.Container}, which runs without a network namespace of its own, to another network");
+            string name = "eth" + networks.EndpointsOf(container.Id).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Run(() => networks.Connect(network.Id, container.Id, container.Name, attachment.IPv4Address,
+                attachment.Aliases ?? [], network.IsDefaultBridge ? [] : attachment.Links ?? [], name, dns: host.Dns));
+            try
+            {
+                Run(() => networks.Wire(network.Id, container.Id, sandbox, [], defaultRoute: false));
+            }
+            catch
+            {
+                networks.Disconnect(network.Id, container.Id);
+                throw;
+            }
         }
+        else
+        {
+            // Checked now as the live connect checks them, so the start does not fail later.
+            if (network.IsDefaultBridge && attachment.Aliases is not null)
+                throw new ApiException(400, "network-scoped alias is supported only for containers in user defined networks");
+            if (network.IsDefaultBridge && attachment.IPv4Address is not null)
+                throw new ApiException(400, "user specified IP address is supported on user defined networks only");
+            bool connected = primary ? !host.NetworkModeDisconnected : host.ConnectedNetworks?.Any(n => n.Network == network.Id) == true;
+            if (connected)
+                throw new ApiException(403, $"endpoint with name {container.Name} already exists in network {network.Name}");
+        }
+        services.Engine.Containers.UpdateHostConfig(container.Id, h =>
+        {
+            if (primary)
+            {
+                h.NetworkModeDisconnected = false;
+                h.NetworkAliases = attachment.Aliases;
+                h.IPv4Address = attachment.IPv4Address;
+                if (!network.IsDefaultBridge)
+                    h.Links = attachment.Links;
+            }
+            else
+                h.ConnectedNetworks = [.. (h.ConnectedNetworks ?? []).Where(n => n.Network != network.Id), attachment];
+        });
         context.Response.StatusCode = 200;
     }
 
@@ -59,8 +97,39 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
             ?? throw new ApiException(400, "network disconnect: body required");
         var network = Get(context.RouteValue("id"));
         var container = services.Engine.Containers.Get(request.Container);
-        Run(() => { networks.Disconnect(network.Id, container.Id, deleteInterface: true); return true; });
+        var host = container.Record.HostConfig;
+        CheckSharesNoNamespace(host, network);
+        bool primary = PrimaryNetworkId(host) == network.Id;
+        if (container.State.Running)
+            Run(() => { networks.Disconnect(network.Id, container.Id, deleteInterface: true); return true; });
+        else if (primary ? host.NetworkModeDisconnected : host.ConnectedNetworks?.Any(n => n.Network == network.Id) != true)
+            throw new ApiException(403, $"container {container.Id} is not connected to network {network.Name}");
+        services.Engine.Containers.UpdateHostConfig(container.Id, h =>
+        {
+            if (primary)
+                h.NetworkModeDisconnected = true;
+            else
+                h.ConnectedNetworks = h.ConnectedNetworks?.Where(n => n.Network != network.Id).ToList() is { Count: > 0 } rest ? rest : null;
+        });
         context.Response.StatusCode = 200;
+    }
+
+    /// <summary>The ID of the network NetworkMode names (bridge for "default"), or null for host, none, container: or a deleted one.</summary>
+    private string? PrimaryNetworkId(Berth.Engine.Containers.HostConfig host)
+    {
+        string mode = host.NetworkMode is "" or "default" ? NetworkDrivers.DefaultNetwork : host.NetworkMode;
+        return networks.List().FirstOrDefault(n => n.IsBridge && (n.Name == mode || n.Id == mode))?.Id;
+    }
+
+    /// <summary>moby's runconfig conflicts: a container on host, none or another's namespace joins no bridge network.</summary>
+    private static void CheckSharesNoNamespace(Berth.Engine.Containers.HostConfig host, NetworkRecord network)
+    {
+        if (!network.IsBridge)
+            throw new ApiException(400, "container cannot be disconnected from host network or connected to host network");
+        if (host.NetworkMode is NetworkDrivers.HostNetwork || host.NetworkMode.StartsWith("container:", StringComparison.Ordinal))
+            throw new ApiException(400, "container sharing network namespace with another container or host cannot be connected to any other network");
+        if (host.NetworkMode is NetworkDrivers.NoneNetwork)
+            throw new ApiException(400, "container cannot be connected to multiple networks with one of the networks in private (none) mode");
     }
 
     private Task ListAsync(HttpContext context)

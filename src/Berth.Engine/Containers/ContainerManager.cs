@@ -207,6 +207,20 @@ public sealed class ContainerManager
     public Task<ContainerExit> WaitAsync(string idOrName, WaitCondition condition, CancellationToken ct = default) =>
         _lifecycle.WaitAsync(Get(idOrName), condition, ct);
 
+    /// <summary>
+    /// Changes a container's host config and saves its record (`network connect` and `disconnect`, which a created or
+    /// stopped container keeps for its next start, as dockerd does).
+    /// </summary>
+    public void UpdateHostConfig(string idOrName, Action<HostConfig> change)
+    {
+        var container = Get(idOrName);
+        lock (container.Record)
+        {
+            change(container.Record.HostConfig);
+            _store.SaveRecord(container.Record);
+        }
+    }
+
     public void Rename(string idOrName, string newName)
     {
         var container = Get(idOrName);

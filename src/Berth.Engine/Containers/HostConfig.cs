@@ -66,6 +66,27 @@ public sealed class HostConfig
     /// <summary>`--ip` on the container's network.</summary>
     public string? IPv4Address { get; set; }
 
+    /// <summary>`--dns`: the container's nameservers (on a user network, the embedded DNS server's upstreams for it).</summary>
+    public List<string>? Dns { get; set; }
+
+    /// <summary>`--dns-search`: resolv.conf's search domains ("." alone: none).</summary>
+    public List<string>? DnsSearch { get; set; }
+
+    /// <summary>`--dns-option`: resolv.conf's options.</summary>
+    public List<string>? DnsOptions { get; set; }
+
+    /// <summary>`--add-host NAME:IP` (or NAME=IP; IP "host-gateway" is the default bridge's gateway), into /etc/hosts.</summary>
+    public List<string>? ExtraHosts { get; set; }
+
+    /// <summary>`--link NAME[:ALIAS]` as submitted: legacy links on the default bridge, DNS aliases on a user network.</summary>
+    public List<string>? Links { get; set; }
+
+    /// <summary>`network connect` to further networks (eth1, eth2… at each start), recorded also while the container does not run.</summary>
+    public List<NetworkAttachment>? ConnectedNetworks { get; set; }
+
+    /// <summary>`network disconnect` from NetworkMode's network while the container did not run: it starts without it.</summary>
+    public bool NetworkModeDisconnected { get; set; }
+
     /// <summary>`--security-opt seccomp=unconfined`: no seccomp filter.</summary>
     public bool SeccompUnconfined => SecurityOpt?.Any(o => o is "seccomp=unconfined" or "seccomp:unconfined") == true;
 

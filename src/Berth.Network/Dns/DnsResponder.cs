@@ -16,17 +16,21 @@ public sealed class DnsResponder : IAsyncDisposable
 {
     private static readonly TimeSpan UpstreamTimeout = TimeSpan.FromSeconds(4);
 
-    private readonly Func<string, string, IReadOnlyList<IPAddress>> _resolve;
+    private readonly Func<string, IPAddress, string, IReadOnlyList<IPAddress>> _resolve;
     private readonly IReadOnlyList<IPEndPoint> _upstreams;
+    private readonly Func<string, IPAddress, IReadOnlyList<IPEndPoint>?>? _upstreamsOf;
     private readonly ConcurrentDictionary<string, (Socket Socket, Task Loop)> _listeners = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    /// <param name="resolve">(network ID, name) to the addresses of that name on that network.</param>
+    /// <param name="resolve">(network ID, asking container's address, name) to the addresses of that name for it.</param>
     /// <param name="upstreams">The host's resolvers (at most three are used, as Docker does).</param>
-    public DnsResponder(Func<string, string, IReadOnlyList<IPAddress>> resolve, IReadOnlyList<IPEndPoint> upstreams)
+    /// <param name="upstreamsOf">(network ID, asking container's address) to its own `--dns` servers, or null for the host's.</param>
+    public DnsResponder(Func<string, IPAddress, string, IReadOnlyList<IPAddress>> resolve, IReadOnlyList<IPEndPoint> upstreams,
+        Func<string, IPAddress, IReadOnlyList<IPEndPoint>?>? upstreamsOf = null)
     {
         _resolve = resolve;
         _upstreams = [.. upstreams.Take(3)];
+        _upstreamsOf = upstreamsOf;
     }
 
     /// <summary>Starts answering on <paramref name="address"/>:<paramref name="port"/> for network <paramref name="networkId"/>.</summary>
@@ -93,11 +97,12 @@ public sealed class DnsResponder : IAsyncDisposable
             if (!DnsMessage.TryReadQuestion(query, out var question) || !question.IsQuery)
                 return; // not a standard query: dropped, as a malformed packet deserves no amplification
             byte[] reply;
-            var addresses = question.Class == DnsMessage.ClassIn ? _resolve(networkId, question.Name) : [];
+            var asker = ((IPEndPoint)client).Address;
+            var addresses = question.Class == DnsMessage.ClassIn ? _resolve(networkId, asker, question.Name) : [];
             if (addresses.Count > 0)
                 reply = DnsMessage.Reply(query, question, DnsMessage.NoError, question.Type == DnsMessage.TypeA ? addresses : []);
             else
-                reply = await ForwardAsync(query, cancellation).ConfigureAwait(false)
+                reply = await ForwardAsync(query, _upstreamsOf?.Invoke(networkId, asker) is { Count: > 0 } own ? [.. own.Take(3)] : _upstreams, cancellation).ConfigureAwait(false)
                     ?? DnsMessage.Reply(query, question, DnsMessage.ServerFailure, []);
             await socket.SendToAsync(reply, SocketFlags.None, client, cancellation).ConfigureAwait(false);
         }
@@ -107,9 +112,9 @@ public sealed class DnsResponder : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]?> ForwardAsync(byte[] query, CancellationToken cancellation)
+    private static async Task<byte[]?> ForwardAsync(byte[] query, IReadOnlyList<IPEndPoint> upstreams, CancellationToken cancellation)
     {
-        foreach (var upstream in _upstreams)
+        foreach (var upstream in upstreams)
         {
             using var socket = new Socket(upstream.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellation);

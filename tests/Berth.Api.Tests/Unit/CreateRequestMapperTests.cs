@@ -45,13 +45,26 @@ public sealed class CreateRequestMapperTests
     [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
     [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}""", "SecurityOpt")]
     [TestCase("""{"Image":"busybox","HostConfig":{"MemorySwappiness":10}}""", "MemorySwappiness")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"]}}""", "Dns")]
+    [TestCase("""{"Image":"busybox","HostConfig":{"Links":["db:mysql"]}}""", "Links")]
     [TestCase("""{"Image":"busybox","NetworkingConfig":{"EndpointsConfig":{"default":{"Aliases":["web"]}}}}""", "EndpointsConfig")]
     public void RefusesUnsupportedFieldsThatAreSet(string json, string field)
     {
         var e = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse(json)))!;
         Assert.That(e.StatusCode, Is.EqualTo(400));
         Assert.That(e.Message, Does.StartWith("not supported by Berth yet: ").And.Contain(field));
+    }
+
+    [Test]
+    public void CarriesDnsSettingsAndExtraHostsAndChecksThem()
+    {
+        var (_, host) = CreateRequestMapper.Map(Parse("""
+            {"Image":"busybox","HostConfig":{"Dns":["1.1.1.1"],"DnsSearch":["example.test"],"DnsOptions":["ndots:2"],"ExtraHosts":["db:10.0.0.2","gw=host-gateway"]}}
+            """));
+        Assert.That((host.Dns, host.DnsSearch, host.DnsOptions, host.ExtraHosts), Is.EqualTo((new[] { "1.1.1.1" }, new[] { "example.test" }, new[] { "ndots:2" }, new[] { "db:10.0.0.2", "gw=host-gateway" })));
+        var dns = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"Dns":["one"]}}""")))!;
+        Assert.That((dns.StatusCode, dns.Message), Is.EqualTo((400, "invalid IP address: one")));
+        var extra = Assert.Throws<ApiException>(() => CreateRequestMapper.Map(Parse("""{"Image":"busybox","HostConfig":{"ExtraHosts":["nohost"]}}""")))!;
+        Assert.That((extra.StatusCode, extra.Message), Is.EqualTo((400, "bad format for add-host: \"nohost\"")));
     }
 
     [Test]

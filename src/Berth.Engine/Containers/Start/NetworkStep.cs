@@ -56,42 +56,99 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
         {
             if (networks is null)
                 throw new ContainerStartException(128, $"network {mode}: berthd runs without networking (--network-namespace none)");
-            var network = networks.Get(mode);
+            // NetworkMode's network, unless `network disconnect` took it away, then those `network connect` added.
+            var attachments = new List<NetworkAttachment>();
+            if (!host.NetworkModeDisconnected)
+                attachments.Add(new NetworkAttachment { Network = networks.Get(mode).Id, Aliases = host.NetworkAliases, Links = host.Links, IPv4Address = host.IPv4Address });
+            attachments.AddRange(host.ConnectedNetworks ?? []);
+            if (attachments.Count == 0)
+            {
+                WriteFiles(context, hostname, addresses, resolver, []);
+                return Task.CompletedTask; // no network left: the launcher's empty namespace, as moby's sandbox without endpoints
+            }
             string sandbox = Path.Combine(sandboxDirectory, container.Id);
             long begin = Stopwatch.GetTimestamp();
             NetworkSandbox.Remove(sandbox);
             NetworkSandbox.Create(sandbox);
             context.NetworkSandbox = sandbox;
             long created = Stopwatch.GetTimestamp();
-            var endpoint = networks.Connect(network.Id, container.Id, container.Name, host.IPv4Address, host.NetworkAliases ?? [], [], persist: false);
-            context.NetworkId = network.Id;
-            long connected = Stopwatch.GetTimestamp();
+            TimeSpan connecting = TimeSpan.Zero, wiring = TimeSpan.Zero;
             var ports = PublishedPorts.Of(container.Record);
-            endpoint = networks.Wire(network.Id, container.Id, sandbox, ports, defaultRoute: true);
+            var links = new List<HostsFile.Link>();
+            for (int i = 0; i < attachments.Count; i++)
+            {
+                long before = Stopwatch.GetTimestamp();
+                var network = networks.Get(attachments[i].Network);
+                // On a user network links are DNS aliases of this container's endpoint and --dns its resolver's upstreams.
+                var endpoint = networks.Connect(network.Id, container.Id, container.Name, attachments[i].IPv4Address, attachments[i].Aliases ?? [],
+                    network.IsDefaultBridge ? [] : attachments[i].Links ?? [], "eth" + i.ToString(CultureInfo.InvariantCulture), persist: false, dns: host.Dns);
+                context.NetworkId ??= network.Id;
+                long connected = Stopwatch.GetTimestamp();
+                // The first network has the default route and the published ports, as moby's default gateway endpoint.
+                endpoint = networks.Wire(network.Id, container.Id, sandbox, i == 0 ? ports : Array.Empty<PortMapping>(), defaultRoute: i == 0);
+                connecting += Stopwatch.GetElapsedTime(before, connected);
+                wiring += Stopwatch.GetElapsedTime(connected);
+                addresses.Add(endpoint.IPv4Address);
+                resolver ??= networks.ResolverOf(network);
+                if (network.IsDefaultBridge)
+                    links.AddRange(LegacyLinks(context, network.Id));
+            }
             long wired = Stopwatch.GetTimestamp();
             spec.NetworkNamespace = sandbox;
-            addresses.Add(endpoint.IPv4Address);
-            resolver = networks.ResolverOf(network);
-            WriteFiles(context, hostname, addresses, resolver);
+            WriteFiles(context, hostname, addresses, resolver, links);
             // Per phase, to see where the step's time goes (Wire includes the ports: veth, inside, nft, lease save).
             _logger.LogDebug("Network step of {Container}: sandbox {Sandbox:F2} ms, connect {Connect:F2} ms, wire ({Ports} ports) {Wire:F2} ms, files {Files:F2} ms",
-                container.Id[..12], Stopwatch.GetElapsedTime(begin, created).TotalMilliseconds, Stopwatch.GetElapsedTime(created, connected).TotalMilliseconds,
-                ports.Count, Stopwatch.GetElapsedTime(connected, wired).TotalMilliseconds, Stopwatch.GetElapsedTime(wired).TotalMilliseconds);
+                container.Id[..12], Stopwatch.GetElapsedTime(begin, created).TotalMilliseconds, connecting.TotalMilliseconds,
+                ports.Count, wiring.TotalMilliseconds, Stopwatch.GetElapsedTime(wired).TotalMilliseconds);
             return Task.CompletedTask;
         }
-        WriteFiles(context, hostname, addresses, resolver);
+        WriteFiles(context, hostname, addresses, resolver, []);
         return Task.CompletedTask;
     }
 
-    private static void WriteFiles(StartContext context, string hostname, List<string> addresses, System.Net.IPAddress? resolver)
+    /// <summary>
+    /// `--link NAME:ALIAS` on the default bridge (moby's setupLinkedContainers): each linked container must run; its
+    /// address goes into /etc/hosts and Docker's link variables into the environment, under the container's own.
+    /// </summary>
+    private List<HostsFile.Link> LegacyLinks(StartContext context, string networkId)
+    {
+        var container = context.Container;
+        var result = new List<HostsFile.Link>();
+        foreach (string link in container.Record.HostConfig.Links ?? [])
+        {
+            string[] parts = link.Split(':');
+            string name = parts[0].TrimStart('/'), alias = parts[^1].TrimStart('/');
+            Container child;
+            try
+            {
+                child = findContainer(name);
+            }
+            catch (ContainerNotFoundException)
+            {
+                throw new ContainerStartException(128, $"Cannot link to /{name}, as it does not exist");
+            }
+            var endpoint = networks!.EndpointsOf(child.Id).FirstOrDefault(e => e.Network.Id == networkId).Endpoint;
+            if (!child.State.Running || endpoint is null)
+                throw new ContainerStartException(128, $"Cannot link to a non running container: /{child.Name} AS /{container.Name}/{alias}");
+            result.Add(new HostsFile.Link(alias, endpoint.IPv4Address, ContainerSpecBuilder.Hostname(child.Id, child.Record.Config), child.Name));
+            var env = context.Spec!.Env;
+            foreach (string variable in LinkEnvironment.Of(alias, $"/{container.Name}/{alias}", endpoint.IPv4Address, child.Record))
+                if (!env.Any(e => e.StartsWith(variable[..(variable.IndexOf('=') + 1)], StringComparison.Ordinal)))
+                    env.Add(variable);
+        }
+        return result;
+    }
+
+    private void WriteFiles(StartContext context, string hostname, List<string> addresses, System.Net.IPAddress? resolver, List<HostsFile.Link> links)
     {
         string directory = context.Container.Directory;
         string hostResolvConf = File.Exists("/etc/resolv.conf") ? File.ReadAllText("/etc/resolv.conf") : "";
+        var host = context.Container.Record.HostConfig;
         var contents = new[]
         {
-            HostsFile.Build(hostname, addresses, [], []),
+            HostsFile.Build(hostname, addresses, links, ExtraHosts(host.ExtraHosts)),
             HostsFile.Hostname(hostname),
-            ResolvConf.ForContainer(hostResolvConf, [], [], [], resolver),
+            ResolvConf.ForContainer(hostResolvConf, host.Dns ?? [], host.DnsSearch ?? [], host.DnsOptions ?? [], resolver),
         };
         var spec = context.Spec!;
         for (int i = 0; i < Files.Length; i++)
@@ -102,6 +159,25 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             if (!spec.Mounts.Any(m => m.Destination == destination))
                 spec.Mounts.Add(new InitSpec.InitMount { Source = path, Destination = destination });
         }
+    }
+
+    /// <summary>`--add-host NAME:host-gateway` names the default bridge's gateway, as dockerd's HostGatewayIP defaults to.</summary>
+    private List<string> ExtraHosts(List<string>? extraHosts)
+    {
+        var result = new List<string>();
+        foreach (string extra in extraHosts ?? [])
+        {
+            int separator = extra.IndexOf('=') is int eq and >= 0 ? eq : extra.IndexOf(':');
+            if (separator <= 0 || extra[(separator + 1)..] != "host-gateway")
+            {
+                result.Add(extra);
+                continue;
+            }
+            string gateway = networks?.List().FirstOrDefault(n => n.IsDefaultBridge)?.Gateway
+                ?? throw new ContainerStartException(128, "unable to derive the IP value for host-gateway: berthd runs without networking (--network-namespace none)");
+            result.Add(extra[..separator] + ":" + gateway);
+        }
+        return result;
     }
 
     public Task ReleaseAsync(StartContext context)

@@ -14,7 +14,10 @@ public static class PublishedPorts
         {
             var (port, protocol) = ParseKey(key);
             foreach (var binding in list)
-                ports.Add(new PortMapping(protocol, binding.HostIp, ParseHostPort(binding.HostPort), port));
+            {
+                var (hostPort, hostPortEnd) = ParseHostPort(binding.HostPort);
+                ports.Add(new PortMapping(protocol, binding.HostIp, hostPort, port, hostPortEnd));
+            }
         }
         if (record.HostConfig.PublishAllPorts)
             foreach (string key in record.Config.ExposedPorts ?? [])
@@ -37,12 +40,17 @@ public static class PublishedPorts
         return (port, protocol);
     }
 
-    private static int ParseHostPort(string text)
+    /// <summary>"", "8080" or a range "8000-8010" (for one container port) to the first and last host port (0 when single).</summary>
+    public static (int First, int Last) ParseHostPort(string text)
     {
         if (text.Length == 0)
-            return 0;
-        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-            throw new InvalidParameterException($"invalid host port \"{text}\": ranges are not supported by Berth yet");
-        return port;
+            return (0, 0);
+        string[] parts = text.Split('-');
+        if (parts.Length > 2 || !TryPort(parts[0], out int first) || parts.Length == 2 && (!TryPort(parts[1], out int last) || last < first))
+            throw new InvalidParameterException($"invalid port specification: \"{text}\"");
+        return parts.Length == 2 ? (first, int.Parse(parts[1], CultureInfo.InvariantCulture)) : (first, 0);
     }
+
+    private static bool TryPort(string text, out int port) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port is >= 1 and <= 65535;
 }
