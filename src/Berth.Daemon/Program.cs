@@ -31,7 +31,7 @@ var group = new Option<string>("--group", "-G")
 };
 var logDriver = new Option<string>("--log-driver")
 {
-    Description = "Default log driver of containers: json-file or none",
+    Description = "Default log driver of containers: json-file, local or none",
     DefaultValueFactory = _ => "json-file",
 };
 var logOpts = new Option<string[]>("--log-opt")
