@@ -31,7 +31,7 @@ public sealed class RegistryRoutes(ApiServices services)
         var credentials = Credentials(context.Request);
         var puller = new ImagePuller(services.Registry, services.Engine.Images);
         // A name without tag or digest pulls every tag of the repository, as moby does (docker pull --all-tags).
-        bool allTags = reference.Tag is null && reference.Digest is null;
+        bool allTags = tag is null && !HasTagOrDigest(from);
         await StreamAsync(context, async progress =>
         {
             if (!allTags)
@@ -58,15 +58,17 @@ public sealed class RegistryRoutes(ApiServices services)
     private async Task PushAsync(HttpContext context)
     {
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-        var reference = ImageReference.Parse(context.RouteValue("name"));
-        if (context.Request.Query["tag"] is { Length: > 0 } tag)
+        string name = context.RouteValue("name");
+        var reference = ImageReference.Parse(name);
+        string? tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : null;
+        if (tag is not null)
             reference = reference.WithTag(tag);
         if (reference.Digest is not null)
             throw new ApiException(400, "cannot push a digest reference");
         var credentials = Credentials(context.Request);
         var pusher = new ImagePusher(services.Registry, services.Engine.Images);
         // A name without a tag pushes every local tag of the repository, as moby does (docker push --all-tags).
-        var targets = reference.Tag is not null ? [reference] : LocalTags(reference);
+        var targets = tag is not null || HasTagOrDigest(name) ? [reference] : LocalTags(reference);
         if (targets.Count == 0)
             throw new ApiException(404, $"An image does not exist locally with the tag: {reference.FamiliarName}");
         await StreamAsync(context, async progress =>
@@ -86,6 +88,10 @@ public sealed class RegistryRoutes(ApiServices services)
             return new JsonMessage { Progress = "", Aux = JsonSerializer.SerializeToElement(aux, ApiJsonContext.Default.PushResultAux) };
         });
     }
+
+    /// <summary>Whether a reference as the client wrote it names a tag or digest (Parse adds ":latest" to a bare name).</summary>
+    private static bool HasTagOrDigest(string reference) =>
+        reference.Contains('@') || reference[(reference.LastIndexOf('/') + 1)..].Contains(':');
 
     /// <summary>The local tags of <paramref name="repository"/>'s name, sorted (moby pushes them in its reference store's order).</summary>
     private List<ImageReference> LocalTags(ImageReference repository) =>
