@@ -1,7 +1,9 @@
 using Berth.Bench;
 
 // Usage:
-//   Berth.Bench suite [--quick] [--no-slow-peers] [--output FILE]   benchmarks 1-6 side by side (make bench, make bench-quick)
+//   Berth.Bench suite [--quick] [--no-slow-peers] [--output FILE]   benchmarks 1-9 side by side (make bench, make bench-quick)
+//   Berth.Bench suite --only storage                                 benchmarks 7-9 alone (commit, save, volume write): bench/results/storage.md
+//   Berth.Bench suite --only registry                                benchmark 10 alone (pull and push, local registry): bench/results/registry.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
 //   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
 string mode = args.Length > 0 ? args[0] : "suite";
@@ -11,7 +13,10 @@ switch (mode)
         bool quick = args.Contains("--quick");
         string suiteOutput = StringOption(args, "--output",
             quick ? Path.Combine(BenchPaths.ResultsDirectory, "raw", "quick.md") : Path.Combine(BenchPaths.ResultsDirectory, "latest.md"));
-        return await Suite.RunAsync(quick, slowPeers: !quick && !args.Contains("--no-slow-peers") || args.Contains("--slow-peers"), suiteOutput);
+        string? only = StringOption(args, "--only", "") is { Length: > 0 } selected ? selected : null;
+        if (only is not null && args.Contains("--output") is false)
+            suiteOutput = Path.Combine(BenchPaths.ResultsDirectory, only + ".md");
+        return await Suite.RunAsync(quick, slowPeers: !quick && !args.Contains("--no-slow-peers") || args.Contains("--slow-peers"), suiteOutput, only);
     case "engine-start":
         int iterations = IntOption(args, "--iterations", 50);
         string output = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "engine-start.md"));

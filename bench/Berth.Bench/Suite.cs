@@ -9,7 +9,8 @@ namespace Berth.Bench;
 /// </summary>
 public static class Suite
 {
-    public static async Task<int> RunAsync(bool quick, bool slowPeers, string output)
+    /// <param name="only">"storage": benchmarks 7-9 alone (commit, save, volume write), not 1-6.</param>
+    public static async Task<int> RunAsync(bool quick, bool slowPeers, string output, string? only = null)
     {
         if (!Environment.IsPrivilegedProcess)
         {
@@ -28,21 +29,40 @@ public static class Suite
         MemoryBenchmark? memory = null;
         ImageLoadBenchmark? imageLoad = null;
         ScaleBenchmark? scale = null;
+        CommitBenchmark? commit = null;
+        SaveBenchmark? save = null;
+        VolumeWriteBenchmark? volumeWrite = null;
+        RegistryBenchmark? registry = null;
+        bool all = only is null;
         var failures = new List<string>();
         var teardown = new List<string>();
         try
         {
             peers = Peers.Start(context);
-            memory = new MemoryBenchmark(context, peers);
-            memory.RecordFresh();
-            await Step(context, failures, "1. run --rm", () => { var b = new RunRmBenchmark(context, peers); b.Run(report); runRm = b; return Task.CompletedTask; }, peers);
-            await Step(context, failures, "1b. profile", async () => { var b = new RunProfile(context, peers); await b.RunAsync(report); profile = b; }, peers);
-            await Step(context, failures, "2. density", () => { var b = new DensityBenchmark(context, peers, memory); b.Run(report); density = b; return Task.CompletedTask; }, peers);
-            memory.RecordIdleAfterWork();
-            await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; }, peers);
-            memory.Write(report);
-            await Step(context, failures, "4. image load", () => { var b = new ImageLoadBenchmark(context, peers); b.Run(report); imageLoad = b; return Task.CompletedTask; }, peers);
-            await Step(context, failures, "5+6. API and scale", async () => { var b = new ScaleBenchmark(context, peers); await b.RunAsync(report); scale = b; }, peers);
+            if (all)
+            {
+                memory = new MemoryBenchmark(context, peers);
+                memory.RecordFresh();
+                await Step(context, failures, "1. run --rm", () => { var b = new RunRmBenchmark(context, peers); b.Run(report); runRm = b; return Task.CompletedTask; }, peers);
+                await Step(context, failures, "1b. profile", async () => { var b = new RunProfile(context, peers); await b.RunAsync(report); profile = b; }, peers);
+                await Step(context, failures, "2. density", () => { var b = new DensityBenchmark(context, peers, memory); b.Run(report); density = b; return Task.CompletedTask; }, peers);
+                memory.RecordIdleAfterWork();
+                await Step(context, failures, "3b. GC experiment", () => { memory.RunGcExperiment(); return Task.CompletedTask; }, peers);
+                memory.Write(report);
+                await Step(context, failures, "4. image load", () => { var b = new ImageLoadBenchmark(context, peers); b.Run(report); imageLoad = b; return Task.CompletedTask; }, peers);
+                await Step(context, failures, "5+6. API and scale", async () => { var b = new ScaleBenchmark(context, peers); await b.RunAsync(report); scale = b; }, peers);
+            }
+            if (all || only == "storage")
+            {
+                await Step(context, failures, "7. commit", () => { var b = new CommitBenchmark(context, peers); b.Run(report); commit = b; return Task.CompletedTask; }, peers);
+                await Step(context, failures, "8. save", () => { var b = new SaveBenchmark(context, peers); b.Run(report); save = b; return Task.CompletedTask; }, peers);
+            }
+            if (all || only is "storage" or "volume")
+                await Step(context, failures, "9. volume write", () => { var b = new VolumeWriteBenchmark(context, peers); b.Run(report); volumeWrite = b; return Task.CompletedTask; }, peers);
+            if ((all || only == "registry") && BenchRegistry.IsInstalled)
+                await Step(context, failures, "10. registry", () => { var b = new RegistryBenchmark(context, peers); b.Run(report); registry = b; return Task.CompletedTask; }, peers);
+            else if (all || only == "registry")
+                failures.Add("10. registry: docker-registry or skopeo not installed (apt-get install docker-registry skopeo)");
         }
         catch (Exception e)
         {
@@ -62,11 +82,16 @@ public static class Suite
         string loadAfter = File.ReadAllText("/proc/loadavg").Trim();
 
         if (peers is not null)
-            Judge(report, peers, runRm, profile, density, memory, imageLoad);
+        {
+            if (all)
+                Judge(report, peers, runRm, profile, density, memory, imageLoad);
+            JudgeStorage(report, commit, save, volumeWrite);
+            JudgeRegistry(report, registry);
+        }
         string markdown = Write(context, report, peers, failures, teardown, leaks, janitor, loadBefore, loadAfter, scale);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         File.WriteAllText(output, markdown);
-        string chartNote = DrawChart(context, output, runRm, density, memory);
+        string chartNote = all ? DrawChart(context, output, runRm, density, memory) : "";
         if (chartNote.Length > 0)
             context.Log(chartNote);
         Exec.Cleanup();
@@ -164,6 +189,52 @@ public static class Suite
                 $"{Report.F(ratio.Median)}x (median per-pair; berth {Report.F(imageLoad.Berth.Median / 1000)} s, floor {Report.F(imageLoad.Floor.Median / 1000)} s)", ratio.Median <= 1.2,
                 $"costliest stage (section 4's profile): creating the layer's files — {strace}; ext4's inode allocator {perf} (it skips the inodes the previous run deleted seconds before; the floor pays that too). What berth does beyond the floor: it also writes the layer blob (a second copy of the layer's {Report.F(imageLoad.LayerMiB, 0)} MiB: the pwrite64 calls) and hashes it twice (libcrypto)"));
         }
+    }
+
+    /// <summary>Issue 13's targets: commit and save at most 1.0x docker's time, a volume write within 5% of the host's throughput.</summary>
+    private static void JudgeStorage(Report report, CommitBenchmark? commit, SaveBenchmark? save, VolumeWriteBenchmark? volumeWrite)
+    {
+        void AtMostDocker(string goal, Samples? berth, Samples? docker)
+        {
+            if (berth is not { Count: > 0 })
+                return;
+            if (docker is not { Count: > 0 })
+            {
+                report.Targets.Add(new Target(goal, "dockerd not measured in this run", null));
+                return;
+            }
+            var ratio = Samples.Ratio("", berth, docker);
+            report.Targets.Add(new Target(goal, $"{Report.F(ratio.Median)}x (median per-pair; berthd {Report.F(berth.Median / 1000)} s, dockerd {Report.F(docker.Median / 1000)} s)", ratio.Median <= 1.0));
+        }
+        AtMostDocker("`commit` of 100 MB of changes at most 1.0x docker", commit?.Berth, commit?.Docker);
+        AtMostDocker("`save` of the Debian minbase image at most 1.0x docker", save?.Berth, save?.Docker);
+        if (volumeWrite?.BerthVolume is { Count: > 0 } volume && volumeWrite.Host is { Count: > 0 } host)
+        {
+            var ratio = Samples.Ratio("", volume, host);
+            report.Targets.Add(new Target("volume write throughput within 5% of the host filesystem",
+                $"{Report.F(ratio.Median)}x (median per-pair; volume {Report.F(volume.Median, 0)} MiB/s, host {Report.F(host.Median, 0)} MiB/s)", ratio.Median >= 0.95));
+        }
+    }
+
+    /// <summary>Issue 14's targets: cold pull at most 0.8x docker and 1.3x the floor; a pull of a present image under 30 ms.</summary>
+    private static void JudgeRegistry(Report report, RegistryBenchmark? registry)
+    {
+        if (registry is null)
+            return;
+        foreach (string image in new[] { "Debian minbase", "5 layers" })
+        {
+            if (!registry.Cold.TryGetValue($"{image}/berth", out var berth))
+                continue;
+            if (registry.Cold.TryGetValue($"{image}/docker", out var docker))
+            {
+                var ratio = Samples.Ratio("", berth, docker);
+                report.Targets.Add(new Target($"cold pull of {image} at most 0.8x docker", $"{Report.F(ratio.Median)}x (median per-pair; berth {Report.F(berth.Median, 0)} ms, docker {Report.F(docker.Median, 0)} ms)", ratio.Median <= 0.8));
+            }
+            var floor = Samples.Ratio("", berth, registry.Cold[$"{image}/floor"]);
+            report.Targets.Add(new Target($"cold pull of {image} at most 1.3x the floor (skopeo copy + tar -x)", $"{Report.F(floor.Median)}x (median per-pair; floor {Report.F(registry.Cold[$"{image}/floor"].Median, 0)} ms)", floor.Median <= 1.3));
+        }
+        if (registry.BerthWarm is { Count: > 0 } warm)
+            report.Targets.Add(new Target("`berth pull` of an image already present under 30 ms", $"{Report.F(warm.Median, 1)} ms (median, berth CLI process included)", warm.Median < 30));
     }
 
     private static string FirstRow(string table)

@@ -31,7 +31,7 @@ var group = new Option<string>("--group", "-G")
 };
 var logDriver = new Option<string>("--log-driver")
 {
-    Description = "Default log driver of containers: json-file or none",
+    Description = "Default log driver of containers: json-file, local or none",
     DefaultValueFactory = _ => "json-file",
 };
 var logOpts = new Option<string[]>("--log-opt")
@@ -42,6 +42,11 @@ var logOpts = new Option<string[]>("--log-opt")
 var insecureRegistries = new Option<string[]>("--insecure-registry")
 {
     Description = "Registry (host:port or CIDR) reached without verified TLS, or over plain HTTP; loopback always is",
+    AllowMultipleArgumentsPerToken = false,
+};
+var registryMirrors = new Option<string[]>("--registry-mirror")
+{
+    Description = "Registry mirror (http:// or https:// URL) tried first for docker.io pulls, in order, before Docker Hub; repeatable",
     AllowMultipleArgumentsPerToken = false,
 };
 var maxDownloads = new Option<int>("--max-concurrent-downloads")
@@ -73,7 +78,7 @@ var networkNamespace = new Option<string>("--network-namespace")
 
 var root = new RootCommand("berthd: the Berth container engine daemon (Docker Engine API 1.50)")
 {
-    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, maxDownloads, maxUploads, certsDirectory, maxUnpacked, networkNamespace,
+    host, dataRoot, cgroupParent, logLevel, group, logDriver, logOpts, insecureRegistries, registryMirrors, maxDownloads, maxUploads, certsDirectory, maxUnpacked, networkNamespace,
 };
 root.SetAction(async (parse, _) =>
 {
@@ -97,6 +102,17 @@ root.SetAction(async (parse, _) =>
         Console.Error.WriteLine($"berthd: invalid default log config: {e.Message}");
         return 1;
     }
+    var mirrors = new List<Uri>();
+    foreach (string mirror in parse.GetValue(registryMirrors) ?? [])
+    {
+        // moby's ValidateMirror: an http or https URL with nothing after the host but an optional "/".
+        if (!Uri.TryCreate(mirror, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || uri.Query.Length > 0)
+        {
+            Console.Error.WriteLine($"berthd: invalid --registry-mirror '{mirror}': expected http(s)://host[:port] with no path");
+            return 1;
+        }
+        mirrors.Add(uri);
+    }
     var options = new DaemonOptions
     {
         DefaultLogConfig = logConfig,
@@ -109,6 +125,7 @@ root.SetAction(async (parse, _) =>
         Registry = new Berth.Registry.RegistryOptions
         {
             InsecureRegistries = parse.GetValue(insecureRegistries) ?? [],
+            Mirrors = mirrors,
             MaxConcurrentDownloads = Math.Max(1, parse.GetValue(maxDownloads)),
             MaxConcurrentUploads = Math.Max(1, parse.GetValue(maxUploads)),
             CertsDirectory = parse.GetValue(certsDirectory),

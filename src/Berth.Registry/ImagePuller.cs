@@ -1,5 +1,6 @@
 using Berth.Common;
 using Berth.Engine.Images;
+using Microsoft.Extensions.Logging;
 
 namespace Berth.Registry;
 
@@ -15,8 +16,7 @@ public sealed class ImagePuller(RegistryService service, ImageStore store)
         IProgress<RegistryProgress> progress, CancellationToken ct)
     {
         string tagOrDigest = reference.Digest ?? reference.Tag ?? ImageReference.DefaultTag;
-        var client = service.Open(reference, credentials, push: false);
-        var (bytes, mediaType, digest) = await client.GetManifestAsync(tagOrDigest, ct);
+        var (client, bytes, mediaType, digest) = await ResolveAsync(reference, credentials, tagOrDigest, ct);
         var top = digest;
         if (MediaTypes.IsIndex(mediaType))
         {
@@ -52,6 +52,29 @@ public sealed class ImagePuller(RegistryService service, ImageStore store)
             ? $"Status: Downloaded newer image for {reference.FamiliarString}"
             : $"Status: Image is up to date for {reference.FamiliarString}"));
         return new PullResult(image, top, changed);
+    }
+
+    /// <summary>
+    /// The manifest from the first endpoint that has it: the mirrors of docker.io in order, then the Hub (moby falls back
+    /// the same way while nothing is downloaded yet). A mirror that is down or lacks the image is logged and skipped;
+    /// the last endpoint's error is the pull's.
+    /// </summary>
+    private async Task<(RegistryClient Client, byte[] Bytes, string MediaType, string Digest)> ResolveAsync(
+        ImageReference reference, RegistryCredentials? credentials, string tagOrDigest, CancellationToken ct)
+    {
+        var clients = service.OpenForPull(reference, credentials).ToList();
+        for (int i = 0; ; i++)
+        {
+            try
+            {
+                var (bytes, mediaType, digest) = await clients[i].GetManifestAsync(tagOrDigest, ct);
+                return (clients[i], bytes, mediaType, digest);
+            }
+            catch (Exception e) when (i < clients.Count - 1 && e is RegistryException or HttpRequestException && !ct.IsCancellationRequested)
+            {
+                service.Logger.LogInformation("Mirror {Mirror} did not serve {Reference}, trying the next: {Error}", clients[i].Endpoint.Host, reference, e.Message);
+            }
+        }
     }
 
     /// <summary>

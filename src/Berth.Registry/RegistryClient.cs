@@ -98,6 +98,36 @@ public sealed class RegistryClient
         return (bytes, mediaType ?? "", digest);
     }
 
+    /// <summary>
+    /// Every tag of the repository (GET tags/list, pages followed through their <c>Link: &lt;...&gt;; rel="next"</c>), in the
+    /// registry's order; for <c>pull --all-tags</c>.
+    /// </summary>
+    public async Task<List<string>> ListTagsAsync(CancellationToken ct)
+    {
+        var tags = new List<string>();
+        string? next = $"v2/{Repository}/tags/list";
+        for (int page = 0; next is not null && page < 1000; page++)
+        {
+            using var response = await SendAsync(HttpMethod.Get, next, null, retry: true, ct);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                throw new RegistryException(RegistryErrorKind.NotFound, $"repository {Endpoint.Domain}/{Repository} not found: {await ErrorTextAsync(response, ct)}");
+            await EnsureSuccessAsync(response, ct);
+            byte[] body = await ReadBoundedAsync(response, MaxManifestBytes, "tag list", ct);
+            tags.AddRange(RegistryJsonContext.Parse(body, RegistryJsonContext.Default.TagList, "tag list").Tags ?? []);
+            next = response.Headers.TryGetValues("Link", out var links) ? NextPage(links.FirstOrDefault()) : null;
+        }
+        return tags;
+    }
+
+    /// <summary><c>&lt;/v2/x/tags/list?last=a&amp;n=100&gt;; rel="next"</c> → the path and query, relative to the registry's base.</summary>
+    private static string? NextPage(string? link)
+    {
+        if (link is null || !link.Contains("rel=\"next\"", StringComparison.Ordinal))
+            return null;
+        int open = link.IndexOf('<'), close = link.IndexOf('>');
+        return open < 0 || close <= open ? null : link[(open + 1)..close].TrimStart('/');
+    }
+
     /// <summary>A small blob (a config), read whole and checked against its digest and size.</summary>
     public async Task<byte[]> GetBlobBytesAsync(string digest, long size, CancellationToken ct)
     {

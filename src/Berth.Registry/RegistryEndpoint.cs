@@ -22,6 +22,13 @@ public sealed record RegistryEndpoint(string Domain, string Host, bool Insecure)
         return new RegistryEndpoint(domain, host, IsInsecure(host, options));
     }
 
+    /// <summary>
+    /// A `--registry-mirror` for docker.io: its host, plain HTTP allowed when the URL says http (as moby's
+    /// ValidateMirror accepts it) or the host is insecure anyway.
+    /// </summary>
+    public static RegistryEndpoint ForMirror(Uri mirror, RegistryOptions options) =>
+        new(HubDomain, mirror.Authority, mirror.Scheme == "http" || IsInsecure(mirror.Authority, options));
+
     /// <summary>The key the credential store uses: Docker Hub's is its historical index URL, others the domain.</summary>
     public static string CredentialKey(string domain) =>
         domain is HubDomain or "index.docker.io" or HubHost ? "https://index.docker.io/v1/" : domain;

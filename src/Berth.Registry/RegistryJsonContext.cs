@@ -8,6 +8,7 @@ namespace Berth.Registry;
 [JsonSerializable(typeof(ManifestDocument))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(RegistryErrors))]
+[JsonSerializable(typeof(TagList))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext
 {
     /// <summary>Parses registry JSON; malformed input is the registry's fault, reported as such.</summary>

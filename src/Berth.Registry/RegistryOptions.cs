@@ -16,6 +16,9 @@ public sealed class RegistryOptions
     public string? CertsDirectory { get; init; }
 
     /// <summary>Layers downloaded at once per pull (dockerd's max-concurrent-downloads, 3).</summary>
+    /// <summary>`--registry-mirror`: base URLs (http or https) tried in order for docker.io pulls before Docker Hub itself.</summary>
+    public IReadOnlyList<Uri> Mirrors { get; init; } = [];
+
     public int MaxConcurrentDownloads { get; init; } = 3;
 
     /// <summary>Layers uploaded at once per push (dockerd's max-concurrent-uploads, 5).</summary>

@@ -33,6 +33,19 @@ public sealed class RegistryService : IDisposable
         return new RegistryClient(this, RegistryEndpoint.For(reference.Domain, Options), reference.Path, credentials, scopes);
     }
 
+    /// <summary>
+    /// Clients for a pull: for docker.io, one per <see cref="RegistryOptions.Mirrors"/> entry (the same repository path,
+    /// as Docker's pull-through mirrors serve it) and then Docker Hub; for any other registry, that registry alone.
+    /// </summary>
+    public IEnumerable<RegistryClient> OpenForPull(ImageReference reference, RegistryCredentials? credentials)
+    {
+        if (RegistryEndpoint.For(reference.Domain, Options).Host == RegistryEndpoint.HubHost)
+            foreach (var mirror in Options.Mirrors)
+                yield return new RegistryClient(this, RegistryEndpoint.ForMirror(mirror, Options), reference.Path, credentials,
+                    [$"repository:{reference.Path}:pull"]);
+        yield return Open(reference, credentials, push: false);
+    }
+
     /// <summary>POST /auth: checks credentials against <paramref name="server"/> (a host, or a URL as the CLI may send).</summary>
     public Task LoginAsync(string server, RegistryCredentials credentials, CancellationToken ct)
     {

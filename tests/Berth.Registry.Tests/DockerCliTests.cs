@@ -121,6 +121,38 @@ public sealed class DockerCliTests
     }
 
     [Test]
+    public async Task Push_and_pull_all_tags_carry_every_tag_of_the_repository()
+    {
+        string source = $"{_registry.Host}/cli/bb:v1";
+        Assert.That((await _docker.RunAsync("pull", source)).ExitCode, Is.Zero);
+        string repository = $"{_registry.Host}/cli/alltags";
+        foreach (string tag in new[] { "one", "two", "three" })
+            Assert.That((await _docker.RunAsync("tag", source, $"{repository}:{tag}")).ExitCode, Is.Zero);
+
+        var push = await _docker.RunAsync("push", "--all-tags", repository);
+        Assert.That(push.ExitCode, Is.Zero, push.ToString());
+        Assert.That(push.Stdout, Does.Contain("one: digest: sha256:").And.Contain("three: digest: sha256:").And.Contain("two: digest: sha256:"));
+        string tags = RegistryServer.Skopeo(["list-tags", "--tls-verify=false", $"docker://{repository}"]);
+        Assert.That(tags, Does.Contain("\"one\"").And.Contain("\"two\"").And.Contain("\"three\""));
+
+        foreach (string tag in new[] { "one", "two", "three" })
+            Assert.That((await _docker.RunAsync("rmi", $"{repository}:{tag}")).ExitCode, Is.Zero);
+        var pull = await _docker.RunAsync("pull", "--all-tags", repository);
+        Assert.That(pull.ExitCode, Is.Zero, pull.ToString());
+        var images = await _docker.RunAsync("images", "--format", "{{.Tag}}", repository);
+        // berth's `images REPO` also lists the repo digest as a `<none>` row: not what this test is about.
+        Assert.That(images.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(t => t != "<none>").Order(), Is.EqualTo(new[] { "one", "three", "two" }), images.ToString());
+
+        var tagged = await _docker.RunAsync("pull", "--all-tags", $"{repository}:one");
+        Assert.That(tagged.ExitCode, Is.Not.Zero);
+        Assert.That(tagged.Stderr, Does.Contain("tag can't be used with --all-tags/-a"));
+        var missing = await _docker.RunAsync("pull", "--all-tags", $"{_registry.Host}/cli/nothing-here");
+        Assert.That(missing.ExitCode, Is.Not.Zero, missing.ToString());
+        foreach (string tag in new[] { "one", "two", "three" })
+            await _docker.RunAsync("rmi", $"{repository}:{tag}");
+    }
+
+    [Test]
     public async Task Login_WrongPasswordIsUnauthorized_RightOnePulls_LogoutForgets()
     {
         string server = _authRegistry.Host;

@@ -49,7 +49,7 @@ public sealed class CommitCommand : Verb
     /// <summary>docker's client: the full repository name and the tag ("latest" when none); a digest is refused.</summary>
     internal static (string Repository, string Tag) RepositoryAndTag(string text)
     {
-        if (!ImageReference.TryParse(text, out var reference, out string? error))
+        if (!CliReference.TryParse(text, out var reference, out string? error))
             throw new CliException(1, error ?? "invalid reference format");
         if (reference.Digest is not null)
             throw new CliException(1, "refusing to create a tag with a digest reference");

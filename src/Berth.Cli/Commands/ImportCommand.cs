@@ -35,7 +35,7 @@ public sealed class ImportCommand : Verb
         var query = new QueryString();
         if (args.Length > 1)
         {
-            if (!ImageReference.TryParse(args[1], out _, out string? error))
+            if (!CliReference.TryParse(args[1], out _, out string? error))
                 throw new CliException(1, error ?? "invalid reference format");
             query.Set("repo", args[1]);
         }

@@ -9,11 +9,13 @@ using Berth.Http;
 namespace Berth.Cli.Commands;
 
 /// <summary>
-/// <c>berth pull [-q] [--platform P] NAME[:TAG|@DIGEST]</c>: POST /images/create with the fully qualified name and the
+/// <c>berth pull [-a] [-q] [--platform P] NAME[:TAG|@DIGEST]</c>: POST /images/create with the fully qualified name and the
 /// stored credentials in X-Registry-Auth; Docker's progress bars on a terminal, plain lines otherwise; -q prints the reference.
+/// With -a the tag is left empty, and berthd pulls every tag of the repository.
 /// </summary>
 public sealed class PullCommand : Verb
 {
+    private readonly Option<bool> _allTags = Flags.Bool("--all-tags", "-a", "Download all tagged images in the repository");
     private readonly Option<bool> _quiet = Flags.Bool("--quiet", "-q", "Suppress verbose output");
     private readonly Option<string> _platform = Flags.String("--platform", null, "Set platform if server is multi-platform capable");
 
@@ -23,6 +25,7 @@ public sealed class PullCommand : Verb
 
     protected override void AddOptions(Command command)
     {
+        command.Options.Add(_allTags);
         command.Options.Add(_quiet);
         command.Options.Add(_platform);
     }
@@ -32,8 +35,12 @@ public sealed class PullCommand : Verb
         string text = Positionals(parse)[0];
         if (!CliReference.TryParse(text, out var reference, out string? error))
             throw new CliException(1, error ?? "invalid reference format");
-        reference = reference.WithDefaultTag();
-        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", CliReference.ApiTag(reference));
+        bool allTags = parse.GetValue(_allTags);
+        if (allTags && (reference.Tag is not null || reference.Digest is not null))
+            throw new CliException(1, "tag can't be used with --all-tags/-a");
+        if (!allTags)
+            reference = reference.WithDefaultTag();
+        var query = new QueryString().Set("fromImage", reference.Name).Set("tag", allTags ? "" : CliReference.ApiTag(reference));
         if (parse.GetValue(_platform) is { Length: > 0 } platform)
             query.Set("platform", platform);
         var client = await context.ConnectAsync(cancellationToken);
@@ -44,7 +51,7 @@ public sealed class PullCommand : Verb
         var console = context.Console;
         var output = quiet ? TextWriter.Null : console.Out;
         await new JsonMessageRenderer(output, !quiet && console.StdoutIsTerminal, console.TerminalSize().Width).RenderAsync(response.Body, cancellationToken);
-        await console.Out.WriteLineAsync(reference.ToString());
+        await console.Out.WriteLineAsync(allTags ? reference.Name : reference.ToString());
         return 0;
     }
 }

@@ -112,7 +112,7 @@ internal sealed class ImageRow
     /// <summary>The one row system df -v shows for an image: its first tag only, else &lt;none&gt; &lt;none&gt;.</summary>
     public static ImageRow FirstTag(ImageSummary image, bool truncate, DateTimeOffset now)
     {
-        if (!IsDangling(image) && image.RepoTags.Count > 0 && ImageReference.TryParse(image.RepoTags[0], out var reference, out _) && reference.Tag is { } tag)
+        if (!IsDangling(image) && image.RepoTags.Count > 0 && CliReference.TryParse(image.RepoTags[0], out var reference, out _) && reference.Tag is { } tag)
             return new ImageRow(image, reference.FamiliarName, tag, "<none>", truncate, now);
         return new ImageRow(image, "<none>", "<none>", "<none>", truncate, now);
     }

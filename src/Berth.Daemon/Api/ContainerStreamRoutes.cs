@@ -118,7 +118,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
             {
                 if (ReadsLog(container))
                 {
-                    using var reader = new JsonFileLogReader(container.LogPath);
+                    using var reader = new LogFileReader(container.LogPath, driver: LogDriverOf(container));
                     await DrainAsync(reader, connection.Output, new LogOptions(stdout, stderr, false, null, null, multiplexed), context.RequestAborted);
                 }
                 if (stream)
@@ -185,7 +185,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
     }
 
     /// <summary>
-    /// The json-file log as stdcopy frames (one per entry), optionally prefixed with timestamps; with follow, new
+    /// The container's log (json-file or local) as stdcopy frames (one per entry), optionally prefixed with timestamps; with follow, new
     /// entries are streamed until the container's run ends or the client goes away.
     /// </summary>
     private async Task LogsAsync(HttpContext context)
@@ -205,7 +205,7 @@ public sealed class ContainerStreamRoutes(ApiServices services)
         if (!ReadsLog(container))
             throw new ApiException(501, "configured logging driver does not support reading");
         Task? runEnd = follow && container.State.Running ? Containers.WaitAsync(container.Id, WaitCondition.NotRunning, ct) : null;
-        using var reader = new JsonFileLogReader(container.LogPath, tail);
+        using var reader = new LogFileReader(container.LogPath, tail, LogDriverOf(container));
         context.Response.StatusCode = 200;
         context.Response.Headers.Set("Content-Type", ContentType(context, multiplexed));
         await context.Response.StartAsync(ct);
@@ -225,8 +225,11 @@ public sealed class ContainerStreamRoutes(ApiServices services)
     private static bool ReadsLog(Container container) =>
         container.Record.HostConfig.LogConfig?.Type != LogSettings.None;
 
+    private static string LogDriverOf(Container container) =>
+        container.Record.HostConfig.LogConfig?.Type is { Length: > 0 } type ? type : LogSettings.JsonFile;
+
     /// <summary>Streams what the reader has now, a bounded batch at a time; false once an entry is past <c>until</c>.</summary>
-    private static async Task<bool> DrainAsync(JsonFileLogReader reader, Stream output, LogOptions options, CancellationToken ct)
+    private static async Task<bool> DrainAsync(LogFileReader reader, Stream output, LogOptions options, CancellationToken ct)
     {
         while (reader.ReadAvailable() is { Count: > 0 } batch)
             if (!await WriteEntriesAsync(output, batch, options, ct))

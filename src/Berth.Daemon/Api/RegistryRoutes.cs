@@ -28,35 +28,80 @@ public sealed class RegistryRoutes(ApiServices services)
         string from = context.Request.Query["fromImage"] ?? "";
         string? tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : null;
         var reference = ImageReference.Parse(tag is null ? from : tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{from}@{tag}" : $"{from}:{tag}");
-        if (reference.Tag is null && reference.Digest is null)
-            reference = reference.WithTag(ImageReference.DefaultTag);
         var platform = PlatformMatcher.Parse(context.Request.Query["platform"]);
         var credentials = Credentials(context.Request);
         var puller = new ImagePuller(services.Registry, services.Engine.Images);
-        await StreamAsync(context, progress => puller.PullAsync(reference, credentials, platform, progress, context.RequestAborted), result =>
+        // A name without tag or digest pulls every tag of the repository, as moby does (docker pull --all-tags).
+        bool allTags = tag is null && !HasTagOrDigest(from);
+        await StreamAsync(context, async progress =>
         {
-            services.Logger.LogInformation("Pulled {Reference} ({Digest}) as image {Id}", reference, result.Digest, result.Image.ShortId);
-            return null;
-        });
+            if (!allTags)
+            {
+                Pulled(reference, await puller.PullAsync(reference, credentials, platform, progress, context.RequestAborted));
+                return 0;
+            }
+            var tags = await services.Registry.Open(reference, credentials, push: false).ListTagsAsync(context.RequestAborted);
+            if (tags.Count == 0)
+                throw new RegistryException(RegistryErrorKind.NotFound, $"no tags found for {reference.FamiliarName}");
+            foreach (string each in tags)
+                Pulled(reference.WithTag(each), await puller.PullAsync(reference.WithTag(each), credentials, platform, progress, context.RequestAborted));
+            return tags.Count;
+        }, _ => null);
+    }
+
+    private void Pulled(ImageReference reference, PullResult result)
+    {
+        services.Logger.LogInformation("Pulled {Reference} ({Digest}) as image {Id}", reference, result.Digest, result.Image.ShortId);
     }
 
     private async Task PushAsync(HttpContext context)
     {
         await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-        var reference = ImageReference.Parse(context.RouteValue("name"));
-        if (context.Request.Query["tag"] is { Length: > 0 } tag)
+        string name = context.RouteValue("name");
+        var reference = ImageReference.Parse(name);
+        string? tag = context.Request.Query["tag"] is { Length: > 0 } t ? t : null;
+        if (tag is not null)
             reference = reference.WithTag(tag);
         if (reference.Digest is not null)
             throw new ApiException(400, "cannot push a digest reference");
         var credentials = Credentials(context.Request);
         var pusher = new ImagePusher(services.Registry, services.Engine.Images);
-        await StreamAsync(context, progress => pusher.PushAsync(reference, credentials, progress, context.RequestAborted), result =>
+        // A name without a tag pushes every local tag of the repository, as moby does (docker push --all-tags).
+        var targets = tag is not null || HasTagOrDigest(name) ? [reference] : LocalTags(reference);
+        if (targets.Count == 0)
+            throw new ApiException(404, $"An image does not exist locally with the tag: {reference.FamiliarName}");
+        await StreamAsync(context, async progress =>
         {
-            services.Logger.LogInformation("Pushed {Reference} as {Digest}", reference, result.Digest);
-            var aux = new PushResultAux { Tag = result.Tag, Digest = result.Digest, Size = result.Size };
+            var results = new List<PushResult>();
+            foreach (var target in targets)
+            {
+                var result = await pusher.PushAsync(target, credentials, progress, context.RequestAborted);
+                services.Logger.LogInformation("Pushed {Reference} as {Digest}", target, result.Digest);
+                results.Add(result);
+            }
+            return results;
+        }, results =>
+        {
+            var last = results[^1];
+            var aux = new PushResultAux { Tag = last.Tag, Digest = last.Digest, Size = last.Size };
             return new JsonMessage { Progress = "", Aux = JsonSerializer.SerializeToElement(aux, ApiJsonContext.Default.PushResultAux) };
         });
     }
+
+    /// <summary>Whether a reference as the client wrote it names a tag or digest (Parse adds ":latest" to a bare name).</summary>
+    private static bool HasTagOrDigest(string reference) =>
+        reference.Contains('@') || reference[(reference.LastIndexOf('/') + 1)..].Contains(':');
+
+    /// <summary>The local tags of <paramref name="repository"/>'s name, sorted (moby pushes them in its reference store's order).</summary>
+    private List<ImageReference> LocalTags(ImageReference repository) =>
+        services.Engine.Images.List()
+            .SelectMany(image => image.RepoTags)
+            .Select(tag => ImageReference.TryParse(tag, out var parsed) ? parsed : null)
+            .OfType<ImageReference>()
+            .Where(tag => tag.Name == repository.Name && tag.Tag is not null)
+            .DistinctBy(tag => tag.Tag)
+            .OrderBy(tag => tag.Tag, StringComparer.Ordinal)
+            .ToList();
 
     /// <summary>POST /auth: the credentials are checked against the registry; 401 with its message when refused.</summary>
     private async Task AuthAsync(HttpContext context)

@@ -104,7 +104,7 @@ public sealed class ContainerManager
             Path = command.Path,
             Args = [.. command.Args],
         };
-        var container = _index.Reserve(name, record, r => new Container(r, new ContainerState(), _store.DirectoryOf(id), _store.LogPathOf(id)));
+        var container = _index.Reserve(name, record, r => new Container(r, new ContainerState(), _store.DirectoryOf(id), _store.LogPathOf(r)));
         try
         {
             record.Mounts = _mounts.Resolve(hostConfig, merged.Volumes, Get);

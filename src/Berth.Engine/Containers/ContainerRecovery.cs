@@ -21,7 +21,7 @@ internal sealed class ContainerRecovery(ContainerStore store, ContainerIndex ind
             await RemoveIncompleteAsync(id, ct);
         foreach (var (record, state) in store.LoadAll())
         {
-            var container = new Container(record, state, store.DirectoryOf(record.Id), store.LogPathOf(record.Id));
+            var container = new Container(record, state, store.DirectoryOf(record.Id), store.LogPathOf(record));
             index.Add(container);
             if (state.Running || state.Status == ContainerStatus.Removing)
                 await RecoverAsync(container, ct);

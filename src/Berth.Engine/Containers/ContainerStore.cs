@@ -17,7 +17,11 @@ public sealed class ContainerStore(string root, ILogger logger)
 
     public string DirectoryOf(string id) => Path.Combine(Root, id);
 
-    public string LogPathOf(string id) => Path.Combine(Root, id, id + "-json.log");
+    /// <summary>Where the container's log driver writes: json-file's `&lt;id&gt;-json.log`, local's `local-logs/container.log` (as moby).</summary>
+    public string LogPathOf(ContainerRecord record) =>
+        record.HostConfig.LogConfig?.Type == Logs.LogSettings.Local
+            ? Path.Combine(Root, record.Id, "local-logs", "container.log")
+            : Path.Combine(Root, record.Id, record.Id + "-json.log");
 
     public void Create(ContainerRecord record, ContainerState state)
     {

@@ -6,25 +6,25 @@ namespace Berth.Engine.Logs;
 
 /// <summary>
 /// Reads a container's stdout and stderr pipes as they become readable (on the <see cref="EpollLoop"/>),
-/// writes every byte to the json-file log and hands it to attached sinks. The container never waits
+/// writes every byte to the container's log and hands it to attached sinks. The container never waits
 /// for a reader: the pipes are drained whether or not anyone is attached.
 /// </summary>
 public sealed class ContainerOutput : IDisposable
 {
     private readonly EpollLoop _loop;
-    private readonly JsonFileLogWriter? _log;
+    private readonly LogFileWriter? _log;
     private readonly List<IOutputSink> _sinks = [];
     private readonly Lock _gate = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly byte[] _buffer = new byte[64 * 1024];
     private int _openStreams;
 
-    /// <param name="logPath">The json-file log to write, or null for output that is not logged (an exec's).</param>
+    /// <param name="logPath">The log file to write, or null for output that is not logged (an exec's).</param>
     /// <param name="settings">The log driver and its rotation; the `none` driver writes nothing.</param>
     public ContainerOutput(EpollLoop loop, string? logPath, LogSettings? settings = null)
     {
         _loop = loop;
-        _log = logPath is null || settings?.Driver == LogSettings.None ? null : new JsonFileLogWriter(logPath, settings);
+        _log = logPath is null || settings?.Driver == LogSettings.None ? null : new LogFileWriter(logPath, settings);
     }
 
     /// <summary>Completes when every added stream has reached end of file and the log is flushed.</summary>

@@ -4,13 +4,16 @@ namespace Berth.Engine.Logs;
 
 /// <summary>
 /// A container's log driver, checked and with its options parsed: <c>json-file</c> (Docker's format; by default one
-/// file that never rotates) or <c>none</c>. Options are moby's json-file ones: <c>max-size</c> (go-units RAMInBytes),
-/// <c>max-file</c> (at least 1, more only with max-size) and <c>compress</c> (rotated files gzipped, only with max-size).
+/// file that never rotates), <c>local</c> (compact records, <see cref="LocalLogRecordFormat"/>; Docker's defaults:
+/// 20m x 5 files, rotated ones gzipped) or <c>none</c>. Options are moby's: <c>max-size</c> (go-units RAMInBytes),
+/// <c>max-file</c> (at least 1; for json-file more only with max-size) and <c>compress</c> (rotated files gzipped;
+/// json-file: only with max-size; local: not with max-file 1).
 /// </summary>
 public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool Compress)
 {
     public const string JsonFile = "json-file";
     public const string None = "none";
+    public const string Local = "local";
 
     public static LogSettings Default { get; } = new(JsonFile, -1, 1, false);
 
@@ -38,15 +41,15 @@ public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool 
                     throw new InvalidParameterException($"unknown log opt '{key}' for none log driver");
                 return new LogSettings(None, -1, 1, false);
             case JsonFile:
+            case Local:
                 break;
-            case "local":
-                throw new InvalidParameterException("logger: the local log driver is not supported by Berth yet; use json-file with --log-opt max-size and compress");
             default:
                 throw new InvalidParameterException($"logger: no log driver named '{driver}' is registered");
         }
-        long maxSize = -1;
-        int maxFile = 1;
-        bool compress = false;
+        bool local = driver == Local;
+        long maxSize = local ? 20L * 1024 * 1024 : -1;
+        int maxFile = local ? 5 : 1;
+        bool compress = local;
         foreach (var (key, value) in config.Config)
         {
             switch (key)
@@ -67,8 +70,19 @@ public sealed record LogSettings(string Driver, long MaxSize, int MaxFile, bool 
                     };
                     break;
                 default:
-                    throw new InvalidParameterException($"unknown log opt '{key}' for json-file log driver");
+                    throw new InvalidParameterException($"unknown log opt '{key}' for {driver} log driver");
             }
+        }
+        if (local)
+        {
+            // moby's local driver (daemon/logger/local/config.go): always rotates; compress needs a rotated file to keep.
+            if (maxSize <= 0)
+                throw new InvalidParameterException("max-size must be a positive number");
+            if (maxFile < 1)
+                throw new InvalidParameterException("max-file cannot be less than 1");
+            if (maxFile == 1 && config.Config.ContainsKey("compress") && compress)
+                throw new InvalidParameterException("compression cannot be enabled when max file count is 1");
+            return new LogSettings(Local, maxSize, maxFile, compress && maxFile > 1);
         }
         if (maxFile < 1)
             throw new InvalidParameterException("max-file cannot be less than 1");

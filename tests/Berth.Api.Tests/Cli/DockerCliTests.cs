@@ -238,6 +238,37 @@ public sealed class DockerCliTests : DaemonFixture
     }
 
     [Test]
+    public async Task The_local_log_driver_rotates_compressed_and_logs_reads_tail_since_and_until_across_files()
+    {
+        string name = UniqueName("local-log");
+        var run = await _docker.RunAsync("run", "--name", name, "--log-driver", "local", "--log-opt", "max-size=10k", "--log-opt", "max-file=3",
+            "busybox", "sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo line $i; i=$((i+1)); done; sleep 1; echo late 1; echo late 2 >&2");
+        Assert.That(run.ExitCode, Is.Zero, run.ToString());
+        string id = (await _docker.RunAsync("inspect", "--format", "{{.Id}}", name)).Stdout.Trim();
+        string logs = Path.Combine(Daemon.DataRoot, "containers", id, "local-logs");
+        Assert.That(Directory.GetFiles(logs).Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "container.log", "container.log.1.gz", "container.log.2.gz" }));
+        foreach (string file in Directory.GetFiles(logs))
+            Assert.That(new FileInfo(file).Length, Is.LessThan(10 * 1024 + 100), file);
+
+        var tail = await _docker.RunAsync("logs", "--tail", "3", name);
+        Assert.That((tail.Stdout, tail.Stderr), Is.EqualTo(("line 2999\nlate 1\n", "late 2\n")), tail.ToString());
+        var all = await _docker.RunAsync("logs", name);
+        var lines = all.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        int first = int.Parse(lines[0].Split(' ')[1]);
+        Assert.That(lines, Is.EqualTo(Enumerable.Range(first, 3000 - first).Select(i => $"line {i}").Append("late 1")), "every kept line, in order, across the gzipped files");
+        Assert.That(first, Is.GreaterThan(0), "the oldest lines were rotated away");
+
+        var stamped = await _docker.RunAsync("logs", "-t", "--tail", "2", name);
+        string late1 = stamped.Stdout.Split(' ')[0];
+        var since = await _docker.RunAsync("logs", "--since", late1, name);
+        Assert.That((since.Stdout, since.Stderr), Is.EqualTo(("late 1\n", "late 2\n")), since.ToString());
+        string before = DateTime.Parse(late1, null, System.Globalization.DateTimeStyles.AdjustToUniversal).AddMilliseconds(-500).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'");
+        var until = await _docker.RunAsync("logs", "--until", before, name);
+        Assert.That(until.Stdout, Does.EndWith("line 2999\n").And.Not.Contain("late"), until.ToString());
+        Assert.That((await _docker.RunAsync("rm", name)).ExitCode, Is.Zero);
+    }
+
+    [Test]
     public async Task LogsFollowStreamsARunningContainer()
     {
         string name = UniqueName("ticker");

@@ -18,8 +18,8 @@ public sealed class JsonFileLogReaderTests
     public void ReadsWhatTheWriterWroteThenWhatItAppends()
     {
         var t0 = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc);
-        using var writer = new JsonFileLogWriter(_path);
-        using var reader = new JsonFileLogReader(_path);
+        using var writer = new LogFileWriter(_path);
+        using var reader = new LogFileReader(_path);
         writer.Write(LogStream.Stdout, "one\ntw"u8, t0);
         writer.Write(LogStream.Stderr, "err\n"u8, t0.AddSeconds(1));
         writer.Flush();
@@ -38,7 +38,7 @@ public sealed class JsonFileLogReaderTests
     public void KeepsAHalfWrittenLineUntilItsNewline()
     {
         File.WriteAllText(_path, "{\"log\":\"a\\n\",\"stream\":\"stdout\",\"time\":\"2025-01-02T03:04:05Z\"}\n{\"log\":\"b");
-        using var reader = new JsonFileLogReader(_path);
+        using var reader = new LogFileReader(_path);
         Assert.That(reader.ReadAvailable(), Has.Count.EqualTo(1));
         File.AppendAllText(_path, "\\n\",\"stream\":\"stderr\",\"time\":\"2025-01-02T03:04:06Z\"}\nnot json\n");
         var rest = reader.ReadAvailable();
@@ -50,7 +50,7 @@ public sealed class JsonFileLogReaderTests
     [Test]
     public void AMissingFileReadsAsEmptyUntilItAppears()
     {
-        using var reader = new JsonFileLogReader(_path);
+        using var reader = new LogFileReader(_path);
         Assert.That(reader.ReadAvailable(), Is.Empty);
         File.WriteAllText(_path, "{\"log\":\"late\\n\",\"stream\":\"stdout\",\"time\":\"2025-01-02T03:04:05Z\"}\n");
         Assert.That(reader.ReadAvailable().Select(e => Encoding.UTF8.GetString(e.Line)), Is.EqualTo(new[] { "late\n" }));

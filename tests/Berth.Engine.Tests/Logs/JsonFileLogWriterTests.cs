@@ -26,7 +26,7 @@ public sealed class JsonFileLogWriterTests
     public void One_entry_per_line_with_stream_and_rfc3339nano_time()
     {
         var time = new DateTime(2025, 1, 2, 3, 4, 5, DateTimeKind.Utc).AddTicks(1234560);
-        using (var log = new JsonFileLogWriter(_path))
+        using (var log = new LogFileWriter(_path))
         {
             log.Write(LogStream.Stdout, "a\nb"u8, time);
             log.Write(LogStream.Stderr, "err\n"u8, time);
@@ -41,7 +41,7 @@ public sealed class JsonFileLogWriterTests
     [Test]
     public void A_partial_last_line_is_written_without_newline_at_the_end()
     {
-        using (var log = new JsonFileLogWriter(_path))
+        using (var log = new LogFileWriter(_path))
         {
             log.Write(LogStream.Stdout, "no newline"u8, DateTime.UtcNow);
             log.Complete(LogStream.Stdout, DateTime.UtcNow);
@@ -54,7 +54,7 @@ public sealed class JsonFileLogWriterTests
     public void Long_lines_are_cut_into_16k_pieces()
     {
         byte[] line = Encoding.ASCII.GetBytes(new string('x', 40_000) + "\n");
-        using (var log = new JsonFileLogWriter(_path))
+        using (var log = new LogFileWriter(_path))
             log.Write(LogStream.Stdout, line, DateTime.UtcNow);
         var pieces = Entries().Select(e => e.Log).ToList();
         Assert.That(pieces.Select(p => p.Length), Is.EqualTo(new[] { 16384, 16384, 40_001 - 32768 }));
@@ -64,7 +64,7 @@ public sealed class JsonFileLogWriterTests
     [Test]
     public void Invalid_utf8_and_control_characters_stay_valid_json()
     {
-        using (var log = new JsonFileLogWriter(_path))
+        using (var log = new LogFileWriter(_path))
             log.Write(LogStream.Stdout, new byte[] { 0xff, (byte)'"', 0x01, (byte)'\n' }, DateTime.UtcNow);
         Assert.That(Entries().Single().Log, Is.EqualTo("\ufffd\"\u0001\n"));
     }

@@ -22,14 +22,14 @@ public sealed class LogRotationTests
     [TearDown]
     public void DeleteDirectory() => Directory.Delete(_dir, recursive: true);
 
-    private static void WriteLines(JsonFileLogWriter writer, int from, int count)
+    private static void WriteLines(LogFileWriter writer, int from, int count)
     {
         for (int i = from; i < from + count; i++)
             writer.Write(LogStream.Stdout, Encoding.UTF8.GetBytes($"line {i}\n"), T0.AddMilliseconds(i));
         writer.Flush();
     }
 
-    private static List<string> ReadAll(JsonFileLogReader reader)
+    private static List<string> ReadAll(LogFileReader reader)
     {
         var lines = new List<string>();
         while (reader.ReadAvailable(100) is { Count: > 0 } batch)
@@ -41,7 +41,7 @@ public sealed class LogRotationTests
     public void Rotation_keeps_at_most_max_file_files_of_about_max_size_and_logs_reads_across_them()
     {
         var settings = LogSettings.Parse(new LogConfig { Type = "json-file", Config = new() { ["max-size"] = "1k", ["max-file"] = "3" } });
-        using (var writer = new JsonFileLogWriter(_path, settings))
+        using (var writer = new LogFileWriter(_path, settings))
             WriteLines(writer, 0, 200);
         var files = Directory.GetFiles(_dir).Select(Path.GetFileName).Order().ToList();
         Assert.That(files, Is.EqualTo(new[] { "c-json.log", "c-json.log.1", "c-json.log.2" }));
@@ -49,13 +49,13 @@ public sealed class LogRotationTests
         foreach (string? file in files)
             Assert.That(new FileInfo(Path.Combine(_dir, file ?? "")).Length, Is.LessThan(1024 + 100), file);
 
-        using var reader = new JsonFileLogReader(_path);
+        using var reader = new LogFileReader(_path);
         var lines = ReadAll(reader);
         Assert.That(lines[^1], Is.EqualTo("line 199"));
         Assert.That(lines, Is.EqualTo(Enumerable.Range(200 - lines.Count, lines.Count).Select(i => $"line {i}")), "in order, none missing between files");
         Assert.That(lines.Count, Is.GreaterThan(20));
 
-        using var tail = new JsonFileLogReader(_path, tail: lines.Count - 3);
+        using var tail = new LogFileReader(_path, tail: lines.Count - 3);
         Assert.That(ReadAll(tail), Is.EqualTo(lines.Skip(3)), "a tail that starts in a rotated file");
     }
 
@@ -63,7 +63,7 @@ public sealed class LogRotationTests
     public void Compressed_rotations_are_gzip_and_read_back_with_a_tail()
     {
         var settings = LogSettings.Parse(new LogConfig { Type = "json-file", Config = new() { ["max-size"] = "2k", ["max-file"] = "4", ["compress"] = "true" } });
-        using (var writer = new JsonFileLogWriter(_path, settings))
+        using (var writer = new LogFileWriter(_path, settings))
             WriteLines(writer, 0, 150);
         var files = Directory.GetFiles(_dir).Select(Path.GetFileName).Order().ToList();
         Assert.That(files, Is.EqualTo(new[] { "c-json.log", "c-json.log.1.gz", "c-json.log.2.gz", "c-json.log.3.gz" }));
@@ -71,10 +71,10 @@ public sealed class LogRotationTests
         using (var text = new StreamReader(gzip))
             Assert.That(text.ReadLine(), Does.StartWith("{\"log\":\"line "));
 
-        using var all = new JsonFileLogReader(_path);
+        using var all = new LogFileReader(_path);
         var lines = ReadAll(all);
         Assert.That(lines[^1], Is.EqualTo("line 149"));
-        using var tail = new JsonFileLogReader(_path, tail: lines.Count - 1);
+        using var tail = new LogFileReader(_path, tail: lines.Count - 1);
         Assert.That(ReadAll(tail), Is.EqualTo(lines.Skip(1)), "a tail that starts in a gzipped file");
     }
 
@@ -82,8 +82,8 @@ public sealed class LogRotationTests
     public void Max_file_one_truncates_and_a_follower_goes_on_in_the_new_file()
     {
         var settings = LogSettings.Parse(new LogConfig { Type = "json-file", Config = new() { ["max-size"] = "1k" } });
-        using var writer = new JsonFileLogWriter(_path, settings);
-        using var follower = new JsonFileLogReader(_path);
+        using var writer = new LogFileWriter(_path, settings);
+        using var follower = new LogFileReader(_path);
         WriteLines(writer, 0, 5);
         Assert.That(ReadAll(follower), Has.Count.EqualTo(5));
         WriteLines(writer, 5, 100);
@@ -98,10 +98,10 @@ public sealed class LogRotationTests
     [TestCase(50, null)]
     public void Tail_counts_complete_lines_from_the_end(int tail, string[]? expected)
     {
-        using (var writer = new JsonFileLogWriter(_path))
+        using (var writer = new LogFileWriter(_path))
             WriteLines(writer, 0, 10);
         File.AppendAllText(_path, "{\"log\":\"unfinis"); // the writer is mid-entry
-        using var reader = new JsonFileLogReader(_path, tail);
+        using var reader = new LogFileReader(_path, tail);
         Assert.That(ReadAll(reader), Is.EqualTo(expected ?? Enumerable.Range(0, 10).Select(i => $"line {i}").ToArray()));
     }
 
@@ -119,7 +119,7 @@ public sealed class LogRotationTests
                 file.Write(block);
         }
         long before = GC.GetAllocatedBytesForCurrentThread();
-        using (var reader = new JsonFileLogReader(_path, tail: 10))
+        using (var reader = new LogFileReader(_path, tail: 10))
             Assert.That(ReadAll(reader), Has.Count.EqualTo(10));
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
         Assert.That(allocated, Is.LessThan(1 << 20), "a tail allocates a small constant, not the log's size");
@@ -128,7 +128,7 @@ public sealed class LogRotationTests
         // is live is measured after a full collection (every 64th batch): uncollected garbage, and other tests'
         // allocations in this process, made the peak of GC.GetTotalMemory(false) a coin toss.
         long peak = 0;
-        using (var reader = new JsonFileLogReader(_path))
+        using (var reader = new LogFileReader(_path))
         {
             long count = 0;
             int batches = 0;

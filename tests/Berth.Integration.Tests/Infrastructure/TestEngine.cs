@@ -66,8 +66,10 @@ public sealed class TestEngine : IAsyncDisposable
         await Containers.StartAsync(container.Id);
         _pids.Add(container.State.Pid);
         var result = await exit.WaitAsync(timeout ?? TimeSpan.FromSeconds(60));
-        return new RunResult(container, result, ReadLog(container.LogPath, LogStream.Stdout), ReadLog(container.LogPath, LogStream.Stderr));
+        return new RunResult(container, result, ReadLog(container.LogPath, LogStream.Stdout, DriverOf(container)), ReadLog(container.LogPath, LogStream.Stderr, DriverOf(container)));
     }
+
+    private static string DriverOf(Container container) => container.Record.HostConfig.LogConfig?.Type ?? LogSettings.JsonFile;
 
     public Task<RunResult> RunAsync(params string[] cmd) => RunAsync(new ContainerConfig { Image = "busybox", Cmd = [.. cmd] });
 
@@ -80,17 +82,13 @@ public sealed class TestEngine : IAsyncDisposable
         return container;
     }
 
-    public static string ReadLog(string path, LogStream stream)
+    public static string ReadLog(string path, LogStream stream, string driver = LogSettings.JsonFile)
     {
-        if (!File.Exists(path))
-            return "";
         var text = new System.Text.StringBuilder();
-        foreach (string line in File.ReadLines(path))
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(line);
-            if (json.RootElement.GetProperty("stream").GetString() == (stream == LogStream.Stderr ? "stderr" : "stdout"))
-                text.Append(json.RootElement.GetProperty("log").GetString());
-        }
+        using var reader = new LogFileReader(path, driver: driver);
+        while (reader.ReadAvailable() is { Count: > 0 } entries)
+            foreach (var entry in entries.Where(e => e.Stream == stream))
+                text.Append(System.Text.Encoding.UTF8.GetString(entry.Line));
         return text.ToString();
     }
 

@@ -23,9 +23,26 @@ public sealed class LogDriverTests : EngineFixture
         foreach (string log in logs)
             Assert.That(new FileInfo(log).Length, Is.LessThan(4096 + 200), log);
 
-        using var reader = new JsonFileLogReader(run.Container.LogPath, tail: 2);
+        using var reader = new LogFileReader(run.Container.LogPath, tail: 2);
         Assert.That(reader.ReadAvailable().Select(e => System.Text.Encoding.UTF8.GetString(e.Line)), Is.EqualTo(new[] { "line 2998\n", "line 2999\n" }));
         Assert.That(run.Container.Record.HostConfig.LogConfig!.Config["max-file"], Is.EqualTo("3"), "inspect shows the options in effect");
+    }
+
+    [Test]
+    public async Task The_local_driver_keeps_compact_records_within_its_rotation_limit()
+    {
+        var run = await Engine.RunAsync(
+            new ContainerConfig { Image = "busybox", Cmd = ["sh", "-c", "i=0; while [ $i -lt 3000 ]; do echo $((i%10)); i=$((i+1)); done"] },
+            new HostConfig { LogConfig = new LogConfig { Type = "local", Config = new() { ["max-size"] = "8k", ["max-file"] = "2", ["compress"] = "false" } } });
+        Assert.That(run.ExitCode, Is.EqualTo(0));
+        Assert.That(run.Container.LogPath, Is.EqualTo(Path.Combine(run.Container.Directory, "local-logs", "container.log")));
+        var files = Directory.GetFiles(Path.GetDirectoryName(run.Container.LogPath)!);
+        Assert.That(files.Select(Path.GetFileName).Order(), Is.EqualTo(new[] { "container.log", "container.log.1" }));
+        Assert.That(new FileInfo(run.Container.LogPath + ".1").Length, Is.InRange(8192, 8192 + 12), "12 bytes per 2-byte line: json-file's would be 72");
+
+        using var reader = new LogFileReader(run.Container.LogPath, tail: 3, driver: "local");
+        Assert.That(reader.ReadAvailable().Select(e => System.Text.Encoding.UTF8.GetString(e.Line)), Is.EqualTo(new[] { "7\n", "8\n", "9\n" }));
+        Assert.That(Directory.GetFiles(run.Container.Directory, "*-json.log*"), Is.Empty, "no json-file log beside it");
     }
 
     [Test]

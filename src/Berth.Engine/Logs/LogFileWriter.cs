@@ -1,19 +1,18 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Text.Json;
 
 namespace Berth.Engine.Logs;
 
 /// <summary>
-/// Docker's json-file log format: one JSON object per line, {"log":"text\n","stream":"stdout","time":"RFC3339Nano"}.
-/// Output is cut into entries at newlines; a line longer than <see cref="MaxLineBytes"/> is written in
+/// A container's log file, one record per entry in its driver's <see cref="ILogRecordFormat"/> (json-file's JSON
+/// lines, or local's compact binary records). Output is cut into entries at newlines; a line longer than <see cref="MaxLineBytes"/> is written in
 /// pieces, and whatever is left when a stream ends is written without a newline, as Docker does.
 /// With a max size the file rotates as moby's loggerutils.LogFile does: once it has reached max-size, before the
 /// next entry, <c>log.1</c> becomes <c>log.2</c>… (the oldest beyond max-file is deleted), the log becomes
 /// <c>log.1</c> (gzipped to <c>log.1.gz</c> with compress) and a new log starts; with max-file 1 it is truncated.
 /// Not thread-safe: the owner serialises calls (all output of a container is read on one thread).
 /// </summary>
-public sealed class JsonFileLogWriter : IDisposable
+public sealed class LogFileWriter : IDisposable
 {
     public const int MaxLineBytes = 16 * 1024;
 
@@ -21,24 +20,25 @@ public sealed class JsonFileLogWriter : IDisposable
     private readonly LogSettings _settings;
     private readonly ArrayBufferWriter<byte> _pendingStdout = new();
     private readonly ArrayBufferWriter<byte> _pendingStderr = new();
+    private readonly ILogRecordFormat _format;
+    private readonly ArrayBufferWriter<byte> _record = new();
     private FileStream _file;
-    private Utf8JsonWriter _json;
     private Task _compression = Task.CompletedTask;
 
-    public JsonFileLogWriter(string path, LogSettings? settings = null)
+    public LogFileWriter(string path, LogSettings? settings = null)
     {
         _path = path;
         _settings = settings ?? LogSettings.Default;
-        (_file, _json) = Open(path);
+        _format = ILogRecordFormat.For(_settings.Driver);
+        if (System.IO.Path.GetDirectoryName(path) is { Length: > 0 } directory)
+            Directory.CreateDirectory(directory);
+        _file = Open(path);
     }
 
     public string Path => _path;
 
-    private static (FileStream, Utf8JsonWriter) Open(string path)
-    {
-        var file = new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
-        return (file, new Utf8JsonWriter(file, new JsonWriterOptions { SkipValidation = true }));
-    }
+    private static FileStream Open(string path) =>
+        new(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
 
     public void Write(LogStream stream, ReadOnlySpan<byte> data, DateTime utcNow)
     {
@@ -70,20 +70,14 @@ public sealed class JsonFileLogWriter : IDisposable
     {
         if (_settings.Rotates && _file.Position >= _settings.MaxSize)
             Rotate();
-        _json.Reset();
-        _json.WriteStartObject();
-        _json.WriteString("log"u8, System.Text.Encoding.UTF8.GetString(line.WrittenSpan));
-        _json.WriteString("stream"u8, stream == LogStream.Stderr ? "stderr"u8 : "stdout"u8);
-        _json.WriteString("time"u8, LogTimestamp.Format(utcNow));
-        _json.WriteEndObject();
-        _json.Flush();
-        _file.WriteByte((byte)'\n');
+        _record.Clear();
+        _format.Encode(_record, stream, line.WrittenSpan, utcNow);
+        _file.Write(_record.WrittenSpan);
         line.Clear();
     }
 
     private void Rotate()
     {
-        _json.Dispose();
         _file.Dispose();
         // A compression still running owns log.1: the shift below must not move it meanwhile.
         _compression.Wait();
@@ -102,7 +96,7 @@ public sealed class JsonFileLogWriter : IDisposable
         {
             File.Delete(_path);
         }
-        (_file, _json) = Open(_path);
+        _file = Open(_path);
     }
 
     /// <summary>log.1 → log.1.gz, written to a temp name and renamed, so a reader sees one or the other, never half.</summary>
@@ -119,7 +113,6 @@ public sealed class JsonFileLogWriter : IDisposable
 
     public void Dispose()
     {
-        _json.Dispose();
         _file.Dispose();
         _compression.Wait();
     }

@@ -1,14 +1,12 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Text;
-using System.Text.Json;
 using Berth.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Berth.Engine.Logs;
 
 /// <summary>
-/// Reads a container's json-file log (<see cref="JsonFileLogWriter"/>'s format) across its rotated files, oldest first,
+/// Reads a container's log (<see cref="LogFileWriter"/>'s files, json-file or local records) across its rotated files, oldest first,
 /// then what is appended later (for <c>docker logs -f</c>), with memory bounded whatever the log's size: every
 /// <see cref="ReadAvailable"/> returns at most a given number of entries, read through one 64 KiB buffer.
 /// <para>
@@ -21,10 +19,10 @@ namespace Berth.Engine.Logs;
 /// Rotated files are opened when the reader is made (a later rotation renames them, the open handles stay valid);
 /// the live file is followed through rotations: at its end, if the path names another file now, the old one is
 /// read to its end and the new one from its start. A line the writer has not finished is kept until its newline;
-/// a line that is not valid JSON, or longer than <see cref="MaxLineBytes"/>, is skipped.
+/// a record its format cannot parse, or longer than <see cref="MaxLineBytes"/>, is skipped.
 /// </para>
 /// </summary>
-public sealed class JsonFileLogReader : IDisposable
+public sealed class LogFileReader : IDisposable
 {
     /// <summary>The longest line kept: an entry of 16 KiB escaped as \u00XX is 96 KiB; anything far beyond is not the writer's.</summary>
     public const int MaxLineBytes = 1 << 20;
@@ -32,6 +30,7 @@ public sealed class JsonFileLogReader : IDisposable
     private const int BufferBytes = 64 * 1024;
 
     private readonly string _path;
+    private readonly ILogRecordFormat _format;
     private readonly Queue<Stream> _rotated = new();
     private readonly ArrayBufferWriter<byte> _partial = new();
     private readonly byte[] _buffer = new byte[BufferBytes];
@@ -42,9 +41,11 @@ public sealed class JsonFileLogReader : IDisposable
     private FileStream? _live;
 
     /// <param name="tail">Start at the last <paramref name="tail"/> complete lines; negative: from the start of the oldest file.</param>
-    public JsonFileLogReader(string path, int tail = -1)
+    /// <param name="driver">The log driver that wrote the files (json-file or local).</param>
+    public LogFileReader(string path, int tail = -1, string driver = LogSettings.JsonFile)
     {
         _path = path;
+        _format = ILogRecordFormat.For(driver);
         var files = OpenFiles(path);
         try
         {
@@ -215,7 +216,7 @@ public sealed class JsonFileLogReader : IDisposable
             bool skip = _skipLines > 0 || _discarding;
             if (_skipLines > 0)
                 _skipLines--;
-            if (!skip && Parse(line) is { } entry)
+            if (!skip && _format.Parse(line) is { } entry)
                 entries.Add(entry);
             _partial.Clear();
             _discarding = false;
@@ -292,49 +293,6 @@ public sealed class JsonFileLogReader : IDisposable
     {
         _partial.Clear();
         _discarding = false;
-    }
-
-    private static LogEntry? Parse(ReadOnlySpan<byte> line)
-    {
-        if (line.IsEmpty)
-            return null;
-        try
-        {
-            var reader = new Utf8JsonReader(line);
-            string? log = null;
-            LogStream stream = LogStream.Stdout;
-            DateTime time = default;
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-                return null;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("log"u8))
-                {
-                    reader.Read();
-                    log = reader.GetString();
-                }
-                else if (reader.ValueTextEquals("stream"u8))
-                {
-                    reader.Read();
-                    stream = reader.ValueTextEquals("stderr"u8) ? LogStream.Stderr : LogStream.Stdout;
-                }
-                else if (reader.ValueTextEquals("time"u8))
-                {
-                    reader.Read();
-                    time = LogTimestamp.Parse(reader.GetString() ?? "");
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-            return log is null ? null : new LogEntry(stream, time, Encoding.UTF8.GetBytes(log));
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException)
-        {
-            return null;
-        }
     }
 
     public void Dispose()
