@@ -200,7 +200,15 @@ internal sealed class ContainerLifecycle(
     {
         if (container.State.Status != ContainerStatus.Paused)
             return;
-        runtime.Cgroup.Thaw();
+        try
+        {
+            runtime.Cgroup.Thaw();
+        }
+        catch (CgroupException e) when (e.InnerException is Berth.Interop.SyscallException { Errno: Berth.Interop.Errno.ENOENT })
+        {
+            // cgroup v2 delivers SIGKILL to frozen tasks: the container may already have exited and its cgroup been
+            // removed by the exit path (seen in the cgroup v2 lane), so there is nothing left to thaw.
+        }
         store.SaveState(container.Id, container.UpdateState(s =>
         {
             if (s.Status == ContainerStatus.Paused)
