@@ -95,17 +95,10 @@ public sealed class EndToEndTests
             "--add-host", "db.local:10.1.2.3", "--add-host", "cache=10.1.2.4", "busybox", "sh", "-c", "cat /etc/resolv.conf; grep -E 'db.local|cache' /etc/hosts"];
         var berth = await Expect(0, "nameserver 192.0.2.53\nsearch example.test\noptions ndots:3\n10.1.2.3\tdb.local\n10.1.2.4\tcache\n", args);
         await ExpectSameAsDocker(berth, args);
-        foreach (string[] wrong in new string[][]
-                 {
-                     ["run", "--rm", "--add-host", "db.local:not-an-ip", "busybox", "true"],
-                     ["run", "--rm", "--dns", "nowhere", "busybox", "true"],
-                     ["run", "--rm", "--link", "a:b:c", "busybox", "true"],
-                 })
-        {
-            var bad = await Berth(wrong);
-            Assert.That(bad.ExitCode, Is.EqualTo(125), bad.ToString());
-            await ExpectSameAsDocker(bad, wrong);
-        }
+        await ExpectRefusedAsDocker(
+            ["run", "--rm", "--add-host", "db.local:not-an-ip", "busybox", "true"],
+            ["run", "--rm", "--dns", "nowhere", "busybox", "true"],
+            ["run", "--rm", "--link", "a:b:c", "busybox", "true"]);
     }
 
     [Test]
@@ -115,16 +108,20 @@ public sealed class EndToEndTests
         Assert.That((mismatch.ExitCode, mismatch.Stderr), Is.EqualTo((125,
             "berth: invalid ranges specified for container and host Ports: 80-82 and 8000-8001\n\nRun 'berth run --help' for more information\n")));
         await ExpectSameAsDocker(mismatch, "run", "--rm", "-p", "8000-8001:80-82", "busybox", "true");
-        foreach (string[] wrong in new string[][]
-                 {
-                     ["run", "--rm", "-p", "abc", "busybox", "true"],
-                     ["run", "--rm", "--expose", "5:6", "busybox", "true"],
-                     ["run", "--rm", "--expose", "9-5", "busybox", "true"],
-                 })
+        await ExpectRefusedAsDocker(
+            ["run", "--rm", "-p", "abc", "busybox", "true"],
+            ["run", "--rm", "--expose", "5:6", "busybox", "true"],
+            ["run", "--rm", "--expose", "9-5", "busybox", "true"]);
+    }
+
+    /// <summary>Each command fails with exit 125 and exactly the docker CLI's output.</summary>
+    private async Task ExpectRefusedAsDocker(params string[][] commands)
+    {
+        foreach (string[] command in commands)
         {
-            var bad = await Berth(wrong);
+            var bad = await Berth(command);
             Assert.That(bad.ExitCode, Is.EqualTo(125), bad.ToString());
-            await ExpectSameAsDocker(bad, wrong);
+            await ExpectSameAsDocker(bad, command);
         }
     }
 
