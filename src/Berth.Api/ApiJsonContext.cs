@@ -9,6 +9,7 @@ namespace Berth.Api;
 [JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(ContainerCreateRequest))]
 [JsonSerializable(typeof(List<ImageHistoryResponseItem>))]
+[JsonSerializable(typeof(List<ImageSearchResponseItem>))]
 [JsonSerializable(typeof(ImagePruneResponse))]
 [JsonSerializable(typeof(BuildCachePruneResponse))]
 [JsonSerializable(typeof(SystemDataUsageResponse))]

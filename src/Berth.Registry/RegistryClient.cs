@@ -102,21 +102,63 @@ public sealed class RegistryClient
     /// Every tag of the repository (GET tags/list, pages followed through their <c>Link: &lt;...&gt;; rel="next"</c>), in the
     /// registry's order; for <c>pull --all-tags</c>.
     /// </summary>
-    public async Task<List<string>> ListTagsAsync(CancellationToken ct)
+    public Task<List<string>> ListTagsAsync(CancellationToken ct) =>
+        ListPagesAsync($"v2/{Repository}/tags/list", "tag list", body => RegistryJsonContext.Parse(body, RegistryJsonContext.Default.TagList, "tag list").Tags,
+            int.MaxValue, $"repository {Endpoint.Domain}/{Repository} not found", ct);
+
+    /// <summary>
+    /// The registry's repositories (GET /v2/_catalog, 100 a page), at most <paramref name="max"/>; for search. Registries
+    /// may refuse the catalog (Docker Hub, most hosted ones): a 404 or 401 then says so.
+    /// </summary>
+    public async Task<List<string>> ListRepositoriesAsync(int max, CancellationToken ct)
     {
-        var tags = new List<string>();
-        string? next = $"v2/{Repository}/tags/list";
-        for (int page = 0; next is not null && page < 1000; page++)
+        try
+        {
+            return await ListPagesAsync("v2/_catalog?n=100", "catalog", body => RegistryJsonContext.Parse(body, RegistryJsonContext.Default.RepositoryCatalog, "catalog").Repositories,
+                max, $"{Endpoint.Domain} does not list its repositories (GET /v2/_catalog is not offered)", ct);
+        }
+        catch (RegistryException e) when (e.Kind == RegistryErrorKind.Unauthorized)
+        {
+            throw new RegistryException(RegistryErrorKind.Unauthorized, $"{Endpoint.Domain} refused to list its repositories (GET /v2/_catalog): {e.Message}", e);
+        }
+    }
+
+    /// <summary>A paginated list (tags, catalog): pages followed through their Link header, at most <paramref name="max"/> entries.</summary>
+    private async Task<List<string>> ListPagesAsync(string first, string what, Func<byte[], List<string>?> entries, int max, string notFound, CancellationToken ct)
+    {
+        var all = new List<string>();
+        string? next = first;
+        for (int page = 0; next is not null && page < 1000 && all.Count < max; page++)
         {
             using var response = await SendAsync(HttpMethod.Get, next, null, retry: true, ct);
             if (response.StatusCode == HttpStatusCode.NotFound)
-                throw new RegistryException(RegistryErrorKind.NotFound, $"repository {Endpoint.Domain}/{Repository} not found: {await ErrorTextAsync(response, ct)}");
+                throw new RegistryException(RegistryErrorKind.NotFound, $"{notFound}: {await ErrorTextAsync(response, ct)}");
             await EnsureSuccessAsync(response, ct);
-            byte[] body = await ReadBoundedAsync(response, MaxManifestBytes, "tag list", ct);
-            tags.AddRange(RegistryJsonContext.Parse(body, RegistryJsonContext.Default.TagList, "tag list").Tags ?? []);
+            all.AddRange(entries(await ReadBoundedAsync(response, MaxManifestBytes, what, ct)) ?? []);
             next = response.Headers.TryGetValues("Link", out var links) ? NextPage(links.FirstOrDefault()) : null;
         }
-        return tags;
+        return all.Count > max ? all[..max] : all;
+    }
+
+    /// <summary>
+    /// GET /v1/search?q=&amp;n= as dockerd searches an index: Docker Hub's, or a registry that kept the v1 search API
+    /// (found at the base the /v2/ ping settled on). Null when the registry has no such API (404), as registry 2.x.
+    /// </summary>
+    public async Task<List<SearchResult>?> SearchV1Async(string query, int limit, bool ping, CancellationToken ct)
+    {
+        Uri root = Endpoint.HttpsUri;
+        if (ping)
+        {
+            await PingAsync(ct);
+            root = _base!;
+        }
+        var uri = new Uri(root, $"v1/search?q={Uri.EscapeDataString(query)}&n={limit}");
+        using var response = await SendRawAsync(() => new HttpRequestMessage(HttpMethod.Get, uri), retry: true, ct);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+            return null;
+        await EnsureSuccessAsync(response, ct);
+        byte[] body = await ReadBoundedAsync(response, MaxManifestBytes, "search result", ct);
+        return RegistryJsonContext.Parse(body, RegistryJsonContext.Default.SearchResponse, "search result").Results ?? [];
     }
 
     /// <summary><c>&lt;/v2/x/tags/list?last=a&amp;n=100&gt;; rel="next"</c> → the path and query, relative to the registry's base.</summary>

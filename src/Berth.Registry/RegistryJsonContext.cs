@@ -9,6 +9,8 @@ namespace Berth.Registry;
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(RegistryErrors))]
 [JsonSerializable(typeof(TagList))]
+[JsonSerializable(typeof(RepositoryCatalog))]
+[JsonSerializable(typeof(SearchResponse))]
 internal sealed partial class RegistryJsonContext : JsonSerializerContext
 {
     /// <summary>Parses registry JSON; malformed input is the registry's fault, reported as such.</summary>

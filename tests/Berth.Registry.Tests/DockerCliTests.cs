@@ -219,7 +219,7 @@ public sealed class DockerCliTests
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static string Run(string file, params string[] args)
+    internal static string Run(string file, params string[] args)
     {
         using var process = Process.Start(new ProcessStartInfo(file, args) { RedirectStandardOutput = true })!;
         string output = process.StandardOutput.ReadToEnd();

@@ -20,6 +20,56 @@ public sealed class RegistryRoutes(ApiServices services)
     {
         router.MapPost("/images/{name*}/push", PushAsync);
         router.MapPost("/auth", AuthAsync);
+        router.MapGet("/images/search", SearchAsync);
+    }
+
+    /// <summary>
+    /// GET /images/search?term=&amp;limit=&amp;filters=: <see cref="ImageSearcher"/>, then moby's filters (is-official,
+    /// is-automated, stars: the least number of stars) on what the registry returned.
+    /// </summary>
+    private async Task SearchAsync(HttpContext context)
+    {
+        string term = context.Request.Query["term"] ?? "";
+        if (term.Length == 0)
+            throw new ApiException(400, "a search term is required");
+        int limit = QueryValues.Int(context.Request, "limit") is { } given and not 0 ? given : ImageSearcher.DefaultLimit;
+        var filters = FilterArgs.Parse(context.Request.Query["filters"]);
+        foreach (string name in filters.Names)
+            if (name is not ("is-official" or "is-automated" or "stars"))
+                throw new InvalidFilterException($"invalid filter '{name}'");
+        bool? official = BoolFilter(filters, "is-official"), automated = BoolFilter(filters, "is-automated");
+        int stars = 0;
+        foreach (string value in filters.Get("stars"))
+            stars = Math.Max(stars, int.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out int n) ? n : throw new InvalidFilterException($"invalid filter 'stars={value}'"));
+
+        var found = await new ImageSearcher(services.Registry).SearchAsync(term, limit, Credentials(context.Request), context.RequestAborted);
+        var results = found
+            .Where(r => r.StarCount >= stars && (official is null || r.IsOfficial == official) && (automated is null || r.IsAutomated == automated))
+            .Select(r => new ImageSearchResponseItem { Name = r.Name, Description = r.Description, StarCount = r.StarCount, IsOfficial = r.IsOfficial, IsAutomated = r.IsAutomated })
+            .ToList();
+        await context.Response.SendJsonAsync(results, ApiJsonContext.Default.ListImageSearchResponseItem, context.RequestAborted);
+    }
+
+    /// <summary>A boolean filter as moby's GetBoolOrDefault: absent is null; "true"/"1" or "false"/"0", anything else a 400.</summary>
+    private static bool? BoolFilter(FilterArgs filters, string name)
+    {
+        var values = filters.Get(name);
+        if (values.Count == 0)
+            return null;
+        bool? result = null;
+        foreach (string value in values)
+        {
+            bool parsed = value.ToLowerInvariant() switch
+            {
+                "true" or "1" => true,
+                "false" or "0" => false,
+                _ => throw new InvalidFilterException($"invalid filter '{name}={value}'"),
+            };
+            if (result is not null && result != parsed)
+                throw new InvalidFilterException($"invalid filter '{name}': conflicting values");
+            result = parsed;
+        }
+        return result;
     }
 
     public async Task PullAsync(HttpContext context)

@@ -3,8 +3,11 @@ using NUnit.Framework;
 
 namespace Berth.Api.Tests.Infrastructure;
 
-/// <summary>The real docker CLI against a berthd socket, with a private config directory and a timeout: never hangs.</summary>
-public sealed class DockerCli(string socketPath, string configDirectory)
+/// <summary>
+/// The real docker CLI against a berthd socket, with a private config directory and a timeout: never hangs. Given
+/// another <paramref name="executable"/> (the berth CLI, which reads the same DOCKER_HOST and DOCKER_CONFIG), the same.
+/// </summary>
+public sealed class DockerCli(string socketPath, string configDirectory, string? executable = null)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 
@@ -22,7 +25,7 @@ public sealed class DockerCli(string socketPath, string configDirectory)
 
     public ProcessStartInfo StartInfo(params string[] args)
     {
-        var start = new ProcessStartInfo(Executable!)
+        var start = new ProcessStartInfo(executable ?? Executable!)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
