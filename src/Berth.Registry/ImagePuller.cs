@@ -37,7 +37,7 @@ public sealed class ImagePuller(RegistryService service, ImageStore store)
             throw new RegistryException(RegistryErrorKind.Unavailable, $"the manifest of {reference.FamiliarString} is invalid: a config or layer descriptor is missing or malformed");
         // As moby: nothing is streamed before the manifest is resolved, so a missing tag is a plain 404.
         progress.Report(new RegistryProgress(tagOrDigest, $"Pulling from {reference.Path}"));
-        byte[] config = await client.GetBlobBytesAsync(configDescriptor.Digest, configDescriptor.Size, ct);
+        byte[] config = store.TryReadConfig(configDescriptor.Digest) ?? await client.GetBlobBytesAsync(configDescriptor.Digest, configDescriptor.Size, ct);
 
         using var ingest = store.BeginIngest(config);
         if (ingest.DiffIds.Count != layers.Count)

@@ -16,6 +16,16 @@ public sealed partial class ImageStore
         return new ImageIngest(this, configBytes, config, new StagingArea(_blobs.Directory, _layers.Directory, MaxUnpackedSize), _logger);
     }
 
+    /// <summary>
+    /// The config of a stored image, by its ID (the config's digest), or null: a pull of an image already present
+    /// reads it here instead of fetching the blob again (moby's pull skips the config of a known image too).
+    /// </summary>
+    public byte[]? TryReadConfig(string id)
+    {
+        lock (_lock)
+            return _images.ContainsKey(id) && _blobs.Exists(id) ? _blobs.Read(id) : null;
+    }
+
     /// <summary>True when the layer at this chain position is unpacked and its blob (as the registry serves it) is stored.</summary>
     internal bool HasLayer(string chainId, string blobDigest) => _layers.Exists(chainId) && _blobs.Exists(blobDigest);
 
@@ -42,9 +52,14 @@ public sealed partial class ImageStore
                 changed |= _repositories.Lookup(reference) != image.Id;
                 SetReference(reference, image.Id);
             }
-            _repositories.Save();
-            Interop.Sys.FsyncDirectory(_blobs.Directory);
-            Interop.Sys.FsyncDirectory(_layers.Directory);
+            // A pull of an image already here with its tags in place writes nothing (and fsyncs nothing): the
+            // common "Image is up to date" pull then costs only its requests.
+            if (changed)
+            {
+                _repositories.Save();
+                Interop.Sys.FsyncDirectory(_blobs.Directory);
+                Interop.Sys.FsyncDirectory(_layers.Directory);
+            }
             pulled = ToImage(_images[image.Id]);
         }
         // moby's pull event: the actor and the name are the reference asked for (the first one here).
