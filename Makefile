@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 bench bench-quick bench-deps clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 bench bench-quick bench-start bench-deps clean
 
 all: build
 
@@ -118,10 +118,17 @@ test-cgroup2: deps build fixtures
 # Benchmarks side by side with docker (a private dockerd), podman, runc, crun and the floor (bench/, about 20 min):
 # writes bench/results/latest.md and latest.png. bench-quick: fewer rounds, no dockerd or podman, ~2 min, writes
 # bench/results/raw/quick.md. Both run as root and leave nothing behind (the results file says so).
-bench bench-quick: export BERTH_BENCH_MAKE_START := $(shell date +%s)
+bench bench-quick bench-start: export BERTH_BENCH_MAKE_START := $(shell date +%s)
+# BASELINE=rev: an older build measured beside this one (bench/baseline.sh builds it; a failed build stops the bench).
+BENCH_BASELINE = $(if $(BASELINE),bin=$$(bench/baseline.sh $(BASELINE)) && BERTH_BENCH_BASELINE=$$bin ,)
 
 bench: deps bench-deps build fixtures
-	$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite
+	$(BENCH_BASELINE)$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite
+
+# Benchmark 1 alone (run --rm beside docker, podman, runc, crun), with BASELINE=rev an older build of Berth beside it:
+# `make bench-start BASELINE=009af56` judges a start-latency regression since that commit (bench/results/start.md).
+bench-start: deps bench-deps build fixtures
+	$(BENCH_BASELINE)$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite --only start
 
 bench-quick: deps bench-deps build fixtures
 	$(DOTNET) run --project bench/Berth.Bench -c $(CONFIG) --no-build -- suite --quick

@@ -39,18 +39,26 @@ public sealed partial class BerthDaemon : IDisposable
 
     /// <param name="name">its directory in the run's directory and the suffix of its cgroup parent</param>
     /// <param name="env">extra environment (a GC setting for the memory experiment)</param>
-    /// <param name="networkNamespace">berthd's --network-namespace: "none" (no networking), or a namespace the caller made</param>
-    public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null, string networkNamespace = "none")
+    /// <param name="networkNamespace">berthd's --network-namespace: "none" (no networking), or a namespace the caller made;
+    /// null leaves the flag out (a baseline build older than networking has no such flag and no networking)</param>
+    /// <param name="binDirectory">where berthd and its helpers are: this checkout's artifacts/bin unless a baseline build's</param>
+    public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null,
+        string? networkNamespace = "none", string? binDirectory = null)
     {
         string directory = context.Dir(name);
         string cgroupParent = context.Prefix + "-" + name;
         string log = Path.Combine(directory, "berthd.log");
         // berthd writes its log to a file, not to a pipe the harness must keep draining (a full pipe would stall it).
         var start = new ProcessStartInfo("sh") { RedirectStandardInput = true };
-        foreach (string arg in new[] { "-c", "exec \"$0\" \"$@\" > \"$BERTH_BENCH_LOG\" 2>&1", Path.Combine(BenchPaths.HelperDirectory, "berthd"),
+        foreach (string arg in new[] { "-c", "exec \"$0\" \"$@\" > \"$BERTH_BENCH_LOG\" 2>&1", Path.Combine(binDirectory ?? BenchPaths.HelperDirectory, "berthd"),
                      "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
-                     "--cgroup-parent", cgroupParent, "--log-level", "debug", "--network-namespace", networkNamespace })
+                     "--cgroup-parent", cgroupParent, "--log-level", "debug" })
             start.ArgumentList.Add(arg);
+        if (networkNamespace is not null)
+        {
+            start.ArgumentList.Add("--network-namespace");
+            start.ArgumentList.Add(networkNamespace);
+        }
         start.Environment["BERTH_BENCH_LOG"] = log;
         foreach (var (key, value) in env ?? new Dictionary<string, string>())
             start.Environment[key] = value;

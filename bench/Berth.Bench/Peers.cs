@@ -28,6 +28,14 @@ public sealed class Peers
 
     public CliEngine BerthCli { get; private set; } = null!;
 
+    /// <summary>
+    /// An older build of Berth (berth, berthd and helpers from BERTH_BENCH_BASELINE, which `make bench BASELINE=rev`
+    /// builds), run beside this one to show a start-latency regression or gain in the same run; null without one.
+    /// </summary>
+    public CliEngine? BaselineCli { get; private set; }
+
+    public BerthDaemon? BaselineBerthd { get; private set; }
+
     public CliEngine DockerToBerthd { get; private set; } = null!;
 
     public CliEngine? DockerToDockerd { get; private set; }
@@ -74,6 +82,7 @@ public sealed class Peers
         BerthCli.Cli("load", "-i", Images.BusyboxDockerArchive).Check();
         Versions.Add(("berth, berthd", Exec.Output(berth, "--version") + $" (NativeAOT, commit {Exec.Output("git", "-C", BenchPaths.RepositoryRoot, "rev-parse", "--short", "HEAD")})"));
         Versions.Add(("docker CLI", $"{Exec.VersionOf(DockerCli, "--version")} ({DockerCli})"));
+        StartBaseline(none);
 
         if (!_context.SlowPeers)
             Skipped.Add("dockerd and podman: not measured in a quick run (`make bench` measures them)");
@@ -118,6 +127,24 @@ public sealed class Peers
         Versions.Add(("floor: unshare, chroot", Exec.VersionOf("unshare", "--version")));
     }
 
+    private void StartBaseline(string[] none)
+    {
+        if (Environment.GetEnvironmentVariable("BERTH_BENCH_BASELINE") is not { Length: > 0 } bin)
+            return;
+        string berth = Path.Combine(bin, "berth"), berthd = Path.Combine(bin, "berthd");
+        if (!File.Exists(berth) || !File.Exists(berthd))
+            throw new InvalidOperationException($"BERTH_BENCH_BASELINE={bin} has no berth and berthd (make bench BASELINE=rev builds one)");
+        _context.Log("starting the baseline berthd from " + bin);
+        // A build from before networking (issue 12) has no --network-namespace flag and no networking: the same as "none".
+        var help = Exec.Run([berthd, "--help"], captureStdout: true);
+        bool hasNetworking = (help.Stdout + help.Stderr).Contains("--network-namespace", StringComparison.Ordinal);
+        BaselineBerthd = BerthDaemon.Start(_context, "berthd-baseline", networkNamespace: hasNetworking ? "none" : null, binDirectory: bin);
+        string version = Exec.Output(berth, "--version");
+        BaselineCli = new CliEngine($"baseline berth → berthd ({version.Split(' ')[^1]})", [berth, "-H", BaselineBerthd.Host], none);
+        BaselineCli.Cli("load", "-i", Images.BusyboxDockerArchive).Check();
+        Versions.Add(("baseline berth, berthd", $"{version} (from {bin})"));
+    }
+
     /// <summary>Stops everything started, in reverse; returns notes on what had to be cleaned up.</summary>
     public List<string> Stop()
     {
@@ -132,6 +159,13 @@ public sealed class Peers
             string said = Dockerd.Stop();
             if (said.Length > 0)
                 _teardown.Add("dockerd.sh stop: " + said);
+        }
+        if (BaselineBerthd is not null)
+        {
+            _context.Log("stopping the baseline berthd");
+            if (!BaselineBerthd.Stop() || BaselineBerthd.ExitCode != 0)
+                _teardown.Add($"the baseline berthd did not stop cleanly on SIGTERM: {BaselineBerthd.LogTail(10)}");
+            BaselineBerthd.Dispose();
         }
         _context.Log("stopping berthd");
         bool stopped = Berthd.Stop();

@@ -2,6 +2,7 @@ using Berth.Bench;
 
 // Usage:
 //   Berth.Bench suite [--quick] [--no-slow-peers] [--output FILE]   benchmarks 1-9 side by side (make bench, make bench-quick)
+//   Berth.Bench suite --only start                                   benchmark 1 alone (run --rm; with BERTH_BENCH_BASELINE, an older build beside): bench/results/start.md
 //   Berth.Bench suite --only storage                                 benchmarks 7-9 alone (commit, save, volume write): bench/results/storage.md
 //   Berth.Bench suite --only registry                                benchmark 10 alone (pull and push, local registry): bench/results/registry.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun

@@ -13,6 +13,9 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
 
     public Samples Berth { get; private set; } = null!;
     public Samples DockerToBerthd { get; private set; } = null!;
+
+    /// <summary>The same `berth run --rm` with an older build (<see cref="Peers.BaselineCli"/>); null without one.</summary>
+    public Samples? Baseline { get; private set; }
     public Samples? DockerToDockerd { get; private set; }
     public Samples? Podman { get; private set; }
     public Samples? Runc { get; private set; }
@@ -33,6 +36,8 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
             return v;
         }
         Berth = Add("berth run --rm (berth CLI → berthd)", _ => peers.BerthCli.RunRm("true")).Samples;
+        if (peers.BaselineCli is { } baseline)
+            Baseline = Add($"berth run --rm ({baseline.Name})", _ => baseline.RunRm("true")).Samples;
         DockerToBerthd = Add("docker run --rm (docker CLI → berthd)", _ => peers.DockerToBerthd.RunRm("true"), peers.DockerToBerthd.Env).Samples;
         if (peers.DockerToDockerd is { } dd)
             DockerToDockerd = Add("docker run --rm (docker CLI → dockerd)", _ => dd.RunRm("true"), dd.Env).Samples;
@@ -49,8 +54,11 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
         Floor = Add("floor: unshare 6 ns + mount proc + chroot + true", _ => peers.FloorArgs).Samples;
         var spawn = Add("spawn + wait of /bin/true (harness overhead, in every row)", _ => ["true"]).Samples;
 
+        var measuredSince = DateTime.UtcNow;
         for (int i = -warmup; i < rounds; i++)
         {
+            if (i == 0)
+                measuredSince = DateTime.UtcNow;
             foreach (var v in variants)
             {
                 var r = Exec.Run(v.Argv(i), captureStdout: true, v.Env).Check();
@@ -63,6 +71,8 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
             CrunNet = Samples.Minus("crun run, minus nsenter's median", Crun, nsenter.Median);
 
         var ratios = new List<Samples>();
+        if (Baseline is not null)
+            ratios.Add(Samples.Ratio("berth / baseline build (above 1: this build is slower)", Berth, Baseline));
         if (CrunNet is not null)
             ratios.Add(Samples.Ratio("berth / crun (minus nsenter's median)", Berth, CrunNet));
         if (Crun is not null)
@@ -88,6 +98,34 @@ public sealed class RunRmBenchmark(BenchContext context, Peers peers)
         body.AppendLine("Per-pair ratios (pair = the two rows measured in the same round):");
         body.AppendLine();
         body.AppendLine(Report.Table(["ratio", "min", "median", "max"], ratios.Select(Report.RatioRow)));
+        if (Baseline is not null)
+            body.AppendLine(BaselineStages(peers, measuredSince));
         report.Section("1. `run --rm busybox true`", body.ToString());
+    }
+
+    /// <summary>
+    /// Where a difference from the baseline build comes from: berthd's own start stages (its StartTimings debug line)
+    /// in this benchmark's measured rounds, medians of each daemon side by side. A stage one build does not time is "-".
+    /// </summary>
+    private static string BaselineStages(Peers peers, DateTime since)
+    {
+        var current = peers.Berthd.StartTimingsSince(since);
+        var baseline = peers.BaselineBerthd!.StartTimingsSince(since);
+        var rows = new List<string[]>();
+        foreach (string stage in current.Concat(baseline).SelectMany(t => t.Keys).Distinct())
+        {
+            double? Median(List<Dictionary<string, double>> timings)
+            {
+                var s = new Samples(stage);
+                foreach (var t in timings)
+                    if (t.TryGetValue(stage, out double ms))
+                        s.AddValue(ms);
+                return s.Count > 0 ? s.Median : null;
+            }
+            double? a = Median(current), b = Median(baseline);
+            rows.Add([stage, a is { } x ? Report.F(x) : "-", b is { } y ? Report.F(y) : "-", a is { } p && b is { } q ? Report.F(p - q) : "-"]);
+        }
+        return $"berthd's own start stages during these rounds (POST /start, medians in ms; {current.Count} starts of this build's berthd, from the berth and docker CLI rows, and {baseline.Count} of the baseline's):\n\n"
+            + Report.Table(["stage", "this build", "baseline", "difference"], rows);
     }
 }
