@@ -27,7 +27,7 @@ NETWORK_SRC := $(call sources,src/Berth.Network)
 ENGINE_SRC := $(call sources,src/Berth.Engine) $(INTEROP_SRC) $(INITSPEC_SRC) $(NETWORK_SRC) $(COMMON_SRC)
 INIT_SRC := $(call sources,src/Berth.Init) $(INTEROP_SRC) $(INITSPEC_SRC)
 DAEMON_SRC := $(call sources,src/Berth.Daemon) $(API_SRC) $(ENGINE_SRC) $(HTTP_SRC) $(REGISTRY_SRC)
-CLI_SRC := $(call sources,src/Berth.Cli) $(API_SRC) $(HTTP_SRC) $(COMMON_SRC)
+CLI_SRC := $(call sources,src/Berth.Cli) $(call sources,src/Berth.Compose) $(API_SRC) $(HTTP_SRC) $(COMMON_SRC)
 ALL_SRC := $(call sources,src tests bench native-interop)
 # The commit the binaries embed (`berth version`): a new commit rebuilds them.
 GIT_HEAD := $(shell git rev-parse --short=7 HEAD 2>/dev/null)

@@ -13,6 +13,7 @@ packages=(
   nftables python3            # the networking tests read the nft table and talk to published ports
   docker-registry skopeo      # the registry tests: a real registry per fixture, seeded by skopeo
   apache2-utils openssl       # htpasswd -B and a test CA for the registry auth and TLS tests
+  docker-compose python3-docker  # the compose tests run the real docker-compose 1.29 and docker-py against berthd
 )
 [ $# -gt 0 ] && packages=("$@")
 missing=()

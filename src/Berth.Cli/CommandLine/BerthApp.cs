@@ -66,6 +66,7 @@ public sealed class BerthApp
         new NetworkCreateCommand(), new NetworkLsCommand(), new NetworkInspectCommand(), new NetworkRmCommand(), new NetworkConnectCommand(), new NetworkDisconnectCommand(), new TagCommand(),
         new HistoryCommand(), new SaveCommand(), new ImportCommand(), new CommitCommand(), new SystemDfCommand(),
         new ImagePruneCommand(), new ContainerPruneCommand(), new NetworkPruneCommand(), new SystemPruneCommand(),
+        new Compose.ComposeCommand(),
     ];
 
     /// <summary>
