@@ -14,6 +14,8 @@ namespace Berth.Api;
 [JsonSerializable(typeof(BuildCachePruneResponse))]
 [JsonSerializable(typeof(SystemDataUsageResponse))]
 [JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(ContainerUpdateRequest))]
+[JsonSerializable(typeof(ContainerUpdateResponse))]
 [JsonSerializable(typeof(List<ContainerSummary>))]
 [JsonSerializable(typeof(ContainerInspectResponse))]
 [JsonSerializable(typeof(ContainerWaitResponse))]

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Berth.Api;
@@ -31,5 +30,5 @@ public sealed class ContainerState
 
     /// <summary>Healthcheck status, log and failing streak; absent when the container has no healthcheck.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? Health { get; set; }
+    public Health? Health { get; set; }
 }

@@ -116,6 +116,7 @@ public static class Daemon
         if (endPoint is not UnixDomainSocketEndPoint)
             logger.LogWarning("Listening on {Host} over TCP without TLS or authentication: anyone who can connect controls the host", options.Host);
         logger.LogInformation("berthd {Version} (pid {Pid}) serving the Engine API on {Host}", DaemonVersion.Version, Environment.ProcessId, options.Host);
+        engine.Containers.StartByRestartPolicy(); // `always` and `unless-stopped` containers come back (restart policies)
 
         using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(3), logger);
         var signal = await shutdown.Task;

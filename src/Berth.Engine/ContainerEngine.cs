@@ -19,6 +19,7 @@ public sealed class ContainerEngine : IAsyncDisposable
     private EpollLoop _loop = null!;
     private ILogger _logger = null!;
     private DataRootLock? _lock;
+    private Containers.Health.HealthMonitor _health = null!;
 
     private ContainerEngine()
     {
@@ -84,13 +85,15 @@ public sealed class ContainerEngine : IAsyncDisposable
             var volumes = new VolumeStore(Path.Combine(options.DataRoot, "volumes"), events, volumesLogger);
             var mounts = new ContainerMounts(volumes, events, volumesLogger);
             var containers = new ContainerManager(Path.Combine(options.DataRoot, "containers"), images, cgroups, host, loop, events, work,
-                mounts, options.DefaultLogConfig, containersLogger);
+                mounts, options.DefaultLogConfig, TimeProvider.System, containersLogger);
             volumes.UsersOf = name => containers.List()
                 .Where(c => c.Record.Mounts.Any(m => m.Type == MountPoint.VolumeType && m.Name == name))
                 .Select(c => c.Id)
                 .ToList();
             volumes.Load();
             await containers.LoadAsync(ct);
+            var execs = new ExecManager(containers, host, loop, work);
+            var health = new Containers.Health.HealthMonitor(containers.Hooks, execs, (c, action) => containers.Publish(c, action), TimeProvider.System, work, containersLogger);
             logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
             return new ContainerEngine
             {
@@ -99,7 +102,8 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Cgroups = cgroups,
                 Containers = containers,
                 Volumes = volumes,
-                Execs = new ExecManager(containers, host, loop, work),
+                Execs = execs,
+                _health = health,
                 Files = new ContainerFiles(containers, images, loggerFactory.CreateLogger("Berth.Files")),
                 Events = events,
                 Commits = new Commit.ContainerCommitter(containers, images, loggerFactory.CreateLogger("Berth.Commit")),
@@ -123,6 +127,8 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// </summary>
     public async ValueTask DisposeAsync()
     {
+        Containers.BeginShutdown(); // no restart policy acts on the stops below, which are not the user's
+        _health.StopAll();
         foreach (var container in Containers.List().Where(c => c.State.Running))
         {
             try

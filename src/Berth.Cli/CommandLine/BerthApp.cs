@@ -60,7 +60,7 @@ public sealed class BerthApp
         new RunCommand(), new CreateCommand(), new StartCommand(), new PsCommand(), new StopCommand(), new KillCommand(),
         new RmCommand(), new LogsCommand(), new WaitCommand(), new InspectCommand(), new ImagesCommand(), new RmiCommand(),
         new LoadCommand(), new PullCommand(), new PushCommand(), new SearchCommand(), new LoginCommand(), new LogoutCommand(), new VersionCommand(), new InfoCommand(), new AttachCommand(), new ExecCommand(), new CpCommand(), new TopCommand(),
-        new PauseCommand(), new UnpauseCommand(), new RestartCommand(), new RenameCommand(), new DiffCommand(), new PortCommand(), new ExportCommand(),
+        new PauseCommand(), new UnpauseCommand(), new RestartCommand(), new UpdateCommand(), new RenameCommand(), new DiffCommand(), new PortCommand(), new ExportCommand(),
         new StatsCommand(), new EventsCommand(),
         new VolumeCreateCommand(), new VolumeLsCommand(), new VolumeInspectCommand(), new VolumeRmCommand(), new VolumePruneCommand(),
         new NetworkCreateCommand(), new NetworkLsCommand(), new NetworkInspectCommand(), new NetworkRmCommand(), new NetworkConnectCommand(), new NetworkDisconnectCommand(), new TagCommand(),

@@ -25,6 +25,13 @@ public sealed class ContainerFlags
     private readonly Option<string[]> _env = Flags.List("--env", "-e", "Set environment variables");
     private readonly Option<string[]> _envFile = Flags.List("--env-file", null, "Read in a file of environment variables");
     private readonly Option<string[]> _expose = Flags.List("--expose", null, "Expose a port or a range of ports");
+    private readonly Option<string> _healthCmd = Flags.String("--health-cmd", null, "Command to run to check health");
+    private readonly Option<string> _healthInterval = Flags.String("--health-interval", null, "Time between running the check (ms|s|m|h) (default 0s)", "duration");
+    private readonly Option<string> _healthRetries = Flags.String("--health-retries", null, "Consecutive failures needed to report unhealthy", "int");
+    private readonly Option<string> _healthStartInterval = Flags.String("--health-start-interval", null, "Time between running the check during the start period (ms|s|m|h) (default 0s)", "duration");
+    private readonly Option<string> _healthStartPeriod = Flags.String("--health-start-period", null, "Start period for the container to initialize before starting health-retries countdown (ms|s|m|h) (default 0s)", "duration");
+    private readonly Option<string> _healthTimeout = Flags.String("--health-timeout", null, "Maximum time to allow one check to run (ms|s|m|h) (default 0s)", "duration");
+    private readonly Option<bool> _noHealthcheck = Flags.Bool("--no-healthcheck", null, "Disable any container-specified HEALTHCHECK");
     private readonly Option<string> _hostname = Flags.String("--hostname", "-h", "Container host name");
     private readonly Option<bool> _init = Flags.Bool("--init", null, "Run an init inside the container that forwards signals and reaps processes");
     private readonly Option<bool> _interactive = Flags.Bool("--interactive", "-i", "Keep STDIN open even if not attached");
@@ -63,8 +70,9 @@ public sealed class ContainerFlags
     {
         foreach (var option in new Option[]
                  {
-                     _addHost, _capAdd, _capDrop, _cpus, _dns, _dnsOption, _dnsSearch, _link, _entrypoint, _env, _envFile, _expose, _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
-                     _memory, _mount, _name, _network, _networkAlias, _pidsLimit, _privileged, _publish, _publishAll, _readOnly, _restart, _rm,
+                     _addHost, _capAdd, _capDrop, _cpus, _dns, _dnsOption, _dnsSearch, _link, _entrypoint, _env, _envFile, _expose, _healthCmd, _healthInterval, _healthRetries, _healthStartInterval, _healthStartPeriod, _healthTimeout,
+                     _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
+                     _memory, _mount, _name, _network, _networkAlias, _noHealthcheck, _pidsLimit, _privileged, _publish, _publishAll, _readOnly, _restart, _rm,
                      _securityOpt, _stopSignal, _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
                  })
             command.Options.Add(option);
@@ -83,6 +91,7 @@ public sealed class ContainerFlags
         long nanoCpus = parse.GetValue(_cpus) is { } cpusText ? Flags.Convert(_cpus, cpusText, NanoCpus.Parse) : 0;
         long pidsLimit = parse.GetValue(_pidsLimit) is { } pidsText ? Flags.ParseInt(_pidsLimit, pidsText) : 0;
         int? stopTimeout = parse.GetValue(_stopTimeout) is { } stopText ? (int)Flags.ParseInt(_stopTimeout, stopText) : null;
+        var healthcheck = Healthcheck(parse);
         var env = (parse.GetValue(_env) ?? []).Select(e => Flags.Convert(_env, e, v => EnvVariables.Validate(v, environment))).ToList();
         var mounts = (parse.GetValue(_mount) ?? []).Select(m => Flags.Convert(_mount, m, MountOption.Parse)).ToList();
         var tmpfs = new Dictionary<string, string>();
@@ -190,6 +199,7 @@ public sealed class ContainerFlags
             StopSignal = parse.GetValue(_stopSignal) is { Length: > 0 } stopSignal ? stopSignal : null,
             StopTimeout = stopTimeout,
             ExposedPorts = exposed.Count == 0 ? null : exposed,
+            Healthcheck = healthcheck,
             HostConfig = new HostConfig
             {
                 Binds = binds.Count == 0 ? null : binds,
@@ -234,6 +244,47 @@ public sealed class ContainerFlags
         };
     }
 
+    /// <summary>
+    /// docker/cli's healthcheck flags: `--no-healthcheck` sends Test ["NONE"] and conflicts with the others; `--health-cmd`
+    /// is a CMD-SHELL test; the durations are Go durations sent in nanoseconds (0: the image's or the default).
+    /// </summary>
+    private HealthConfig? Healthcheck(ParseResult parse)
+    {
+        string? command = parse.GetValue(_healthCmd);
+        long interval = Duration(parse, _healthInterval), timeout = Duration(parse, _healthTimeout);
+        long startPeriod = Duration(parse, _healthStartPeriod), startInterval = Duration(parse, _healthStartInterval);
+        long retries = parse.GetValue(_healthRetries) is { } retriesText ? Flags.ParseInt(_healthRetries, retriesText) : 0;
+        bool any = !string.IsNullOrEmpty(command) || interval != 0 || timeout != 0 || startPeriod != 0 || startInterval != 0 || retries != 0;
+        if (parse.GetValue(_noHealthcheck))
+        {
+            if (any)
+                throw Invalid("--no-healthcheck conflicts with --health-* options");
+            return new HealthConfig { Test = ["NONE"] };
+        }
+        if (!any)
+            return null;
+        foreach (var (value, flag) in new[] { (interval, "--health-interval"), (timeout, "--health-timeout"), (retries, "--health-retries"),
+                     (startPeriod, "--health-start-period"), (startInterval, "--health-start-interval") })
+            if (value < 0)
+                throw Invalid($"{flag} cannot be negative");
+        return new HealthConfig
+        {
+            Test = string.IsNullOrEmpty(command) ? null : ["CMD-SHELL", command],
+            Interval = interval,
+            Timeout = timeout,
+            Retries = (int)retries,
+            StartPeriod = startPeriod,
+            StartInterval = startInterval,
+        };
+    }
+
+    /// <summary>A pflag duration flag in nanoseconds (Go's time.ParseDuration; "0" alone needs no unit).</summary>
+    private static long Duration(ParseResult parse, Option<string> option) =>
+        parse.GetValue(option) is { } text
+            ? Flags.Convert(option, text, v => v == "0" ? 0 : LogTimestamp.TryParseDuration(v, out var d) ? d.Ticks * 100
+                : throw new FlagValueException($"time: invalid duration \"{v}\""))
+            : 0;
+
     /// <summary>docker/cli's ValidateExtraHost: NAME:IP or NAME=IP, sent as NAME:IP (IPv6 without its brackets).</summary>
     private static string ExtraHost(string value)
     {
@@ -249,18 +300,14 @@ public sealed class ContainerFlags
 
     private RestartPolicy RestartPolicy(string? text)
     {
-        if (string.IsNullOrEmpty(text))
-            return new RestartPolicy { Name = "no" };
-        string[] parts = text.Split(':', 2);
-        string name = parts[0];
-        if (name is not ("no" or "always" or "unless-stopped" or "on-failure"))
-            throw Invalid($"invalid restart policy: unknown policy '{name}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'");
-        int retries = 0;
-        if (parts.Length == 2 && (!int.TryParse(parts[1], out retries) || retries < 0))
-            throw Invalid($"invalid restart policy: maximum retry count must be a positive integer");
-        if (parts.Length == 2 && name != "on-failure")
-            throw Invalid($"invalid restart policy: maximum retry count can only be used with 'on-failure'");
-        return new RestartPolicy { Name = name, MaximumRetryCount = retries };
+        try
+        {
+            return RestartPolicyOption.Parse(text);
+        }
+        catch (FlagValueException e)
+        {
+            throw Invalid(e.Message);
+        }
     }
 
     private CliException Invalid(string message) =>

@@ -16,8 +16,9 @@ namespace Berth.Daemon.Api;
 public sealed class ContainerListFilter
 {
     private static readonly string[] States = ["created", "running", "paused", "restarting", "removing", "exited", "dead"];
-    private static readonly string[] Supported = ["name", "id", "status", "label", "ancestor", "exited"];
-    private static readonly string[] KnownToDocker = ["before", "since", "health", "volume", "network", "isolation", "is-task", "publish", "expose"];
+    private static readonly string[] Supported = ["name", "id", "status", "label", "ancestor", "exited", "health"];
+    private static readonly string[] Healths = ["starting", "healthy", "unhealthy", "none"];
+    private static readonly string[] KnownToDocker = ["before", "since", "volume", "network", "isolation", "is-task", "publish", "expose"];
 
     private readonly FilterArgs _filters;
     private readonly HashSet<string>? _ancestorIds;
@@ -45,6 +46,9 @@ public sealed class ContainerListFilter
         foreach (string state in filters.Get("status"))
             if (!States.Contains(state))
                 throw new ApiException(400, $"invalid filter 'status={state}': invalid container state: \"{state}\" (must be one of {string.Join(", ", States)})");
+        foreach (string health in filters.Get("health"))
+            if (!Healths.Contains(health))
+                throw new ApiException(400, $"invalid filter 'health={health}': Unrecognised filter value for health: {health}");
         HashSet<string>? ancestors = null;
         if (filters.Contains("ancestor"))
         {
@@ -72,12 +76,19 @@ public sealed class ContainerListFilter
             return false;
         if (!MatchLabels(container.Record.Config.Labels))
             return false;
+        var healths = _filters.Get("health");
+        if (healths.Count > 0 && !healths.Contains(HealthOf(container, state)))
+            return false;
         if (_ancestorIds is not null && !_ancestorIds.Contains(container.Record.ImageId))
             return false;
         if (_exitCodes.Count > 0 && (state.Running || state.StartedAt == default || !_exitCodes.Contains(state.ExitCode)))
             return false;
         return true;
     }
+
+    /// <summary>moby's health filter: the healthcheck's status, "none" for a container without a healthcheck.</summary>
+    private static string HealthOf(Container container, Berth.Engine.Containers.ContainerState state) =>
+        container.Record.Config.Healthcheck is { IsEnabled: true } && state.Health is { } health ? health.Status : "none";
 
     /// <summary>filters.Args.Match: no values matches everything; else an exact value or a regular expression that matches.</summary>
     private bool Match(string name, string source)

@@ -25,6 +25,7 @@ public sealed class ContainerRoutes(ApiServices services)
         router.MapPost("/containers/{id}/pause", PauseAsync);
         router.MapPost("/containers/{id}/unpause", UnpauseAsync);
         router.MapPost("/containers/{id}/rename", RenameAsync);
+        router.MapPost("/containers/{id}/update", UpdateAsync);
         router.MapPost("/containers/{id}/resize", ResizeAsync);
         router.MapGet("/containers/{id}/top", TopAsync);
     }
@@ -160,6 +161,44 @@ public sealed class ContainerRoutes(ApiServices services)
     {
         await Containers.UnpauseAsync(context.RouteValue("id"), context.RequestAborted);
         context.Response.StatusCode = 204;
+    }
+
+    /// <summary>
+    /// `docker update`: 200 with Docker's Warnings. Zero resource values leave the limit as it is (moby); a field Berth
+    /// cannot change is refused with a 400 naming it, as at create.
+    /// </summary>
+    private async Task UpdateAsync(HttpContext context)
+    {
+        var request = await context.Request.ReadJsonAsync(ApiJsonContext.Default.ContainerUpdateRequest, context.RequestAborted)
+            ?? throw new ApiException(400, "update config cannot be empty");
+        var refused = new List<string>();
+        if (request.CpuPeriod != 0 || request.CpuQuota != 0)
+            refused.Add("CpuPeriod/CpuQuota (--cpu-period, --cpu-quota; use --cpus)");
+        if (request.CpuRealtimePeriod != 0 || request.CpuRealtimeRuntime != 0)
+            refused.Add("CpuRealtime* (--cpu-rt-*)");
+        if (!string.IsNullOrEmpty(request.CpusetCpus) || !string.IsNullOrEmpty(request.CpusetMems))
+            refused.Add("CpusetCpus/CpusetMems (--cpuset-*)");
+        if (request.MemoryReservation != 0)
+            refused.Add("MemoryReservation (--memory-reservation)");
+        if (request.KernelMemory != 0 || request.KernelMemoryTcp != 0)
+            refused.Add("KernelMemory (--kernel-memory)");
+        if (request.BlkioWeight != 0)
+            refused.Add("BlkioWeight (--blkio-weight)");
+        if (refused.Count > 0)
+            throw new ApiException(400, "not supported by Berth yet: " + string.Join("; ", refused));
+        var update = new ContainerUpdate
+        {
+            Memory = request.Memory != 0 ? request.Memory : null,
+            MemorySwap = request.MemorySwap != 0 ? request.MemorySwap : null,
+            NanoCpus = request.NanoCpus != 0 ? request.NanoCpus : null,
+            CpuShares = request.CpuShares != 0 ? request.CpuShares : null,
+            PidsLimit = request.PidsLimit,
+            RestartPolicy = request.RestartPolicy is { Name.Length: > 0 } restart
+                ? new Berth.Engine.Containers.Restart.RestartPolicy { Name = restart.Name, MaximumRetryCount = restart.MaximumRetryCount }
+                : null,
+        };
+        var warnings = Containers.Update(context.RouteValue("id"), update);
+        await context.Response.SendJsonAsync(new ContainerUpdateResponse { Warnings = warnings }, ApiJsonContext.Default.ContainerUpdateResponse, context.RequestAborted);
     }
 
     /// <summary>204; 400 for a missing or invalid name, 409 when another container has it.</summary>

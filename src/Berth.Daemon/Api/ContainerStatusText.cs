@@ -8,10 +8,20 @@ public static class ContainerStatusText
 {
     public static string Format(ContainerState state, DateTime utcNow)
     {
+        if (state.Status == ContainerStatus.Restarting)
+            return string.Create(CultureInfo.InvariantCulture, $"Restarting ({state.ExitCode}) {HumanDuration.Format(utcNow - state.FinishedAt)} ago");
         if (state.Running)
         {
             string up = HumanDuration.Format(utcNow - state.StartedAt);
-            return state.Status == ContainerStatus.Paused ? $"Up {up} (Paused)" : $"Up {up}";
+            if (state.Status == ContainerStatus.Paused)
+                return $"Up {up} (Paused)";
+            // moby's State.String: the health after the uptime, "health: starting" until the first result.
+            return state.Health?.Status switch
+            {
+                Berth.Engine.Containers.Health.HealthState.Starting => $"Up {up} (health: starting)",
+                { Length: > 0 } health => $"Up {up} ({health})",
+                _ => $"Up {up}",
+            };
         }
         if (state.Status == ContainerStatus.Removing)
             return "Removal In Progress";

@@ -54,7 +54,7 @@ public static class ContainerViews
             State = new Wire.ContainerState
             {
                 Status = ContainerStatusText.StateName(state.Status),
-                Running = state.Running,
+                Running = state.Running || state.Status == ContainerStatus.Restarting, // moby counts a restarting container as running
                 Paused = state.Status == ContainerStatus.Paused,
                 Restarting = state.Status == ContainerStatus.Restarting,
                 OOMKilled = state.OOMKilled,
@@ -64,7 +64,9 @@ public static class ContainerViews
                 Error = state.Error,
                 StartedAt = Wire.ApiTimestamp.Format(DateTime.SpecifyKind(state.StartedAt, DateTimeKind.Utc)),
                 FinishedAt = Wire.ApiTimestamp.Format(DateTime.SpecifyKind(state.FinishedAt, DateTimeKind.Utc)),
+                Health = state.Health is { } health ? HealthView(health) : null,
             },
+            RestartCount = state.RestartCount,
             Image = record.ImageId,
             LogPath = container.LogPath,
             Name = "/" + container.Name,
@@ -97,6 +99,15 @@ public static class ContainerViews
                 Labels = config.Labels ?? [],
                 StopSignal = string.IsNullOrEmpty(config.StopSignal) ? null : config.StopSignal,
                 StopTimeout = config.StopTimeout,
+                Healthcheck = config.Healthcheck is { } check ? new Wire.HealthConfig
+                {
+                    Test = check.Test,
+                    Interval = check.Interval,
+                    Timeout = check.Timeout,
+                    Retries = check.Retries,
+                    StartPeriod = check.StartPeriod,
+                    StartInterval = check.StartInterval,
+                } : null,
             },
             NetworkSettings = new Wire.NetworkSettings
             {
@@ -129,6 +140,20 @@ public static class ContainerViews
         }
         return inspect;
     }
+
+    /// <summary>State.Health: the status, the failing streak and the last five probes.</summary>
+    private static Wire.Health HealthView(Berth.Engine.Containers.Health.HealthState health) => new()
+    {
+        Status = health.Status,
+        FailingStreak = health.FailingStreak,
+        Log = [.. health.Log.Select(r => new Wire.HealthcheckResult
+        {
+            Start = Wire.ApiTimestamp.Format(DateTime.SpecifyKind(r.Start, DateTimeKind.Utc)),
+            End = Wire.ApiTimestamp.Format(DateTime.SpecifyKind(r.End, DateTimeKind.Utc)),
+            ExitCode = r.ExitCode,
+            Output = r.Output,
+        })],
+    };
 
     /// <summary>The container's live endpoints (none while it is not running, or without networking).</summary>
     private static IReadOnlyList<(NetworkRecord Network, EndpointRecord Endpoint)> Attachments(Container container, NetworkManager? networks) =>
@@ -177,7 +202,9 @@ public static class ContainerViews
         Mounts = host.Mounts?.Select(MountView).ToList(),
         Tmpfs = host.Tmpfs,
         VolumesFrom = host.VolumesFrom,
-        RestartPolicy = new Wire.RestartPolicy { Name = "no" },
+        RestartPolicy = host.RestartPolicy is { IsNone: false } restart
+            ? new Wire.RestartPolicy { Name = restart.Name, MaximumRetryCount = restart.MaximumRetryCount }
+            : new Wire.RestartPolicy { Name = "no" },
         PortBindings = host.PortBindings?.ToDictionary(p => p.Key,
             p => (List<Wire.PortBinding>?)[.. p.Value.Select(b => new Wire.PortBinding { HostIp = b.HostIp, HostPort = b.HostPort })]) ?? [],
         ConsoleSize = [0, 0],

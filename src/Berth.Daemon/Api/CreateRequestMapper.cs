@@ -51,6 +51,7 @@ public static class CreateRequestMapper
             AttachStderr = request.AttachStderr,
             StopSignal = request.StopSignal,
             StopTimeout = request.StopTimeout,
+            Healthcheck = request.Healthcheck is { } health ? MapHealthcheck(health) : null,
             ExposedPorts = request.ExposedPorts?.Keys.ToList(),
             Volumes = request.Volumes is { Count: > 0 } volumes ? volumes.Keys.ToList() : null,
         };
@@ -64,6 +65,9 @@ public static class CreateRequestMapper
                 ? new Berth.Engine.Logs.LogConfig { Type = log.Type, Config = log.Config ?? [] }
                 : null,
             AutoRemove = host.AutoRemove,
+            RestartPolicy = host.RestartPolicy is { Name.Length: > 0 } restart
+                ? new Berth.Engine.Containers.Restart.RestartPolicy { Name = restart.Name, MaximumRetryCount = restart.MaximumRetryCount }
+                : null,
             Memory = host.Memory,
             MemorySwap = host.MemorySwap,
             NanoCpus = host.NanoCpus,
@@ -118,9 +122,19 @@ public static class CreateRequestMapper
         return (config, hostConfig);
     }
 
+    /// <summary>`--health-*` and compose's healthcheck; what the image sets fills in at create (moby's merge).</summary>
+    public static Berth.Engine.Containers.Health.HealthConfig MapHealthcheck(Wire.HealthConfig health) => new()
+    {
+        Test = health.Test,
+        Interval = health.Interval,
+        Timeout = health.Timeout,
+        Retries = health.Retries,
+        StartPeriod = health.StartPeriod,
+        StartInterval = health.StartInterval,
+    };
+
     private static void CheckConfig(Wire.ContainerConfig config, List<string> refusals)
     {
-        Refuse(refusals, config.Healthcheck?.Test is { Count: > 0 } test && test[0] != "NONE", "Config.Healthcheck (--health-cmd)");
         Refuse(refusals, config.NetworkDisabled == true, "Config.NetworkDisabled");
         Refuse(refusals, !string.IsNullOrEmpty(config.MacAddress), "Config.MacAddress (--mac-address)");
     }
@@ -146,7 +160,6 @@ public static class CreateRequestMapper
         Refuse(refusals, h.OomKillDisable == true, "HostConfig.OomKillDisable (--oom-kill-disable)");
         Refuse(refusals, Any(h.Ulimits), "HostConfig.Ulimits (--ulimit)");
         Refuse(refusals, h.IOMaximumIOps != 0 || h.IOMaximumBandwidth != 0, "HostConfig.IOMaximum*");
-        Refuse(refusals, h.RestartPolicy is { } restart && restart.Name is not ("" or "no"), "HostConfig.RestartPolicy (--restart)");
         Refuse(refusals, h.VolumeDriver.Length > 0, "HostConfig.VolumeDriver (--volume-driver)");
         Refuse(refusals, Any(h.Annotations), "HostConfig.Annotations (--annotation)");
         Refuse(refusals, h.CgroupnsMode is not ("" or "private"), "HostConfig.CgroupnsMode (--cgroupns)");

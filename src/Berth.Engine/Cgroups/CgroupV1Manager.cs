@@ -177,7 +177,23 @@ public sealed class CgroupV1Manager : ICgroupDriver
         }
     }
 
+    public void Update(ContainerCgroup cgroup, CgroupLimits limits)
+    {
+        limits.Validate();
+        ApplyResources((CgroupV1ContainerCgroup)cgroup, limits);
+    }
+
     private void Apply(CgroupV1ContainerCgroup cgroup, CgroupLimits limits)
+    {
+        ApplyResources(cgroup, limits);
+        if (cgroup.DirectoryOf("devices") is { } devices && !limits.AllowAllDevices)
+        {
+            foreach (DeviceRule rule in DeviceRules.DockerDefaults)
+                _files.Write(Path.Combine(devices, rule.Allow ? "devices.allow" : "devices.deny"), rule.ToString());
+        }
+    }
+
+    private void ApplyResources(CgroupV1ContainerCgroup cgroup, CgroupLimits limits)
     {
         if (cgroup.DirectoryOf("memory") is { } memory && limits.MemoryBytes is { } memoryBytes)
             ApplyMemory(memory, memoryBytes, limits.MemorySwapBytes is 0 ? null : limits.MemorySwapBytes);
@@ -198,12 +214,6 @@ public sealed class CgroupV1Manager : ICgroupDriver
 
         if (cgroup.DirectoryOf("cpuset") is { } cpuset && limits.CpusetCpus is { } cpus)
             _files.Write(Path.Combine(cpuset, "cpuset.cpus"), cpus);
-
-        if (cgroup.DirectoryOf("devices") is { } devices && !limits.AllowAllDevices)
-        {
-            foreach (DeviceRule rule in DeviceRules.DockerDefaults)
-                _files.Write(Path.Combine(devices, rule.Allow ? "devices.allow" : "devices.deny"), rule.ToString());
-        }
     }
 
     /// <summary>

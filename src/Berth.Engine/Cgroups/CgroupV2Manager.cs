@@ -203,10 +203,21 @@ public sealed class CgroupV2Manager : ICgroupDriver
             throw new CgroupException($"this host cannot apply the requested limits; cgroup v2 controller not available to containers: {string.Join("; ", missing)}");
     }
 
+    public void Update(ContainerCgroup cgroup, CgroupLimits limits)
+    {
+        limits.Validate();
+        ApplyResources(((CgroupV2ContainerCgroup)cgroup).Directory, limits);
+    }
+
     private void Apply(string directory, CgroupLimits limits)
     {
         if (!limits.AllowAllDevices)
             (_options.AttachDeviceFilter ?? DeviceFilter.Attach)(directory, DeviceRules.DockerDefaults);
+        ApplyResources(directory, limits);
+    }
+
+    private void ApplyResources(string directory, CgroupLimits limits)
+    {
         if (limits.MemoryBytes is { } memory)
         {
             string swapFile = Path.Combine(directory, "memory.swap.max");

@@ -19,6 +19,13 @@ public interface ICgroupDriver
     /// </summary>
     ContainerCgroup Create(string containerId, CgroupLimits limits);
 
+    /// <summary>
+    /// Rewrites the resource limits of a container's existing cgroup while it runs (`docker update`): memory, swap, CPU
+    /// quota and shares, pids (a <see cref="CgroupLimits.PidsLimit"/> of -1 writes "max"). Device rules are left as they are.
+    /// Throws <see cref="CgroupException"/> when the kernel refuses a value (a memory limit below the current usage).
+    /// </summary>
+    void Update(ContainerCgroup cgroup, CgroupLimits limits);
+
     /// <summary>How berth-init mounts /sys/fs/cgroup inside a container: the hierarchies this driver manages, as it sees them.</summary>
     InitSpec.InitCgroupMount ContainerMount();
 

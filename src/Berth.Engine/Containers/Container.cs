@@ -42,6 +42,9 @@ public sealed class Container
 
     internal ContainerRuntime? Runtime { get; set; }
 
+    /// <summary>The restart policy's back-off since the user last started it (null before the first start).</summary>
+    internal Restart.RestartBackoff? Restarts { get; set; }
+
     /// <summary>The master of the current run's terminal (Tty containers), for resizes.</summary>
     internal Microsoft.Win32.SafeHandles.SafeFileHandle? Terminal { get; set; }
 

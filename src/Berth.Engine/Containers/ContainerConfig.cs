@@ -1,3 +1,5 @@
+using Berth.Engine.Containers.Health;
+
 namespace Berth.Engine.Containers;
 
 /// <summary>
@@ -39,6 +41,9 @@ public sealed class ContainerConfig
     public string? StopSignal { get; set; }
 
     public int? StopTimeout { get; set; }
+
+    /// <summary>The healthcheck: the image's HEALTHCHECK merged with `--health-*` at create; null or Test ["NONE"]: none.</summary>
+    public HealthConfig? Healthcheck { get; set; }
 
     public List<string>? ExposedPorts { get; set; }
 

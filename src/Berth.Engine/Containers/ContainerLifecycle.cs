@@ -25,6 +25,8 @@ internal sealed class ContainerLifecycle(
     ContainerMonitor monitor,
     ContainerMounts mounts,
     ContainerEvents events,
+    Restart.RestartSupervisor restarts,
+    ContainerRunHooks hooks,
     ILogger logger)
 {
     /// <summary>How long a SIGKILLed container may take to exit before the cgroup is killed too.</summary>
@@ -46,7 +48,7 @@ internal sealed class ContainerLifecycle(
             ThrowIfRemoved(container);
             if (!ContainerTransitions.CanStart(container))
                 return false;
-            await StartLockedAsync(container);
+            await StartLockedAsync(container, byUser: true);
             return true;
         }
         catch (ContainerStartException) when (container.Record.HostConfig.AutoRemove)
@@ -62,7 +64,9 @@ internal sealed class ContainerLifecycle(
         }
     }
 
-    private async Task StartLockedAsync(Container container)
+    /// <param name="byUser">A start by the user (or by the engine at boot), not by the restart policy: the restart count and the
+    /// user's earlier stop are forgotten, as moby's containerStart with resetRestartManager.</param>
+    private async Task StartLockedAsync(Container container, bool byUser)
     {
         var image = images.Find(container.Record.ImageId) ?? throw new ImageNotFoundException(container.Record.ImageId);
         var context = new StartContext(container, image);
@@ -94,11 +98,15 @@ internal sealed class ContainerLifecycle(
             s.Error = "";
             s.OOMKilled = false;
             s.StartedAt = DateTime.UtcNow;
+            if (byUser)
+                (s.RestartCount, s.HasBeenManuallyStopped) = (0, false);
         });
         container.Runtime = runtime;
         store.SaveState(container.Id, started);
         container.ApplyConsoleSize();
+        restarts.Started(container, byUser);
         events.Publish(container, "start");
+        hooks.RaiseStarted(container);
         monitor.Watch(container, runtime); // after "start", so that "die" never comes first
     }
 
@@ -110,8 +118,14 @@ internal sealed class ContainerLifecycle(
         {
             // The exit first: it is replaced only after the runtime is cleared, so it belongs to the run seen below.
             var exit = container.NextExit.Task;
+            StoppedByUser(container, persist: true);
             if (container.Runtime is not { } runtime)
-                return false;
+            {
+                if (!EndRestarting(container))
+                    return false;
+                events.Publish(container, "stop");
+                return true;
+            }
             int stopSignal = Signals.Parse(signal ?? ContainerSpecBuilder.StopSignal(container.Record.Config));
             events.Publish(container, "kill", ("signal", stopSignal.ToString(CultureInfo.InvariantCulture)));
             runtime.Process.Signal(stopSignal);
@@ -157,6 +171,16 @@ internal sealed class ContainerLifecycle(
     public void Kill(Container container, string? signal)
     {
         int number = Signals.Parse(string.IsNullOrEmpty(signal) ? "KILL" : signal);
+        // moby's killWithSignal: SIGKILL, the stop signal (any signal when none is set) is the user stopping it.
+        string? stopSignal = container.Record.Config.StopSignal;
+        if (number == Signals.SIGKILL || string.IsNullOrEmpty(stopSignal) || Signals.Parse(stopSignal) == number)
+        {
+            // Not persisted here (a kill does not hold the lifecycle lock, and a write could land after the exit's):
+            // the exit it causes saves the flag.
+            StoppedByUser(container, persist: false);
+            if (container.State.Status == ContainerStatus.Restarting)
+                return; // the pending restart sees the cancel and leaves it exited, as moby
+        }
         var runtime = container.Runtime;
         if (runtime is null || !runtime.Process.Signal(number))
             throw new ContainerConflictException($"Container {container.Id} is not running");
@@ -225,6 +249,8 @@ internal sealed class ContainerLifecycle(
         {
             ThrowIfRemoved(container);
             ContainerTransitions.CheckRemove(container, force);
+            restarts.Cancel(container);
+            EndRestarting(container);
             var exit = container.NextExit.Task;
             if (container.Runtime is { } runtime)
                 await KillAndWaitAsync(container, runtime, exit);
@@ -248,6 +274,78 @@ internal sealed class ContainerLifecycle(
                 mounts.RemoveAnonymous(container); // after the container, as moby's ContainerRm
             Removed?.Invoke(container);
             container.Removed.TrySetResult(new ContainerExit(container.State.ExitCode, container.State.OOMKilled));
+        }
+        finally
+        {
+            container.Lifecycle.Release();
+        }
+    }
+
+    /// <summary>The user stops or kills the container: the policy does not restart it (`unless-stopped` remembers it).</summary>
+    private void StoppedByUser(Container container, bool persist)
+    {
+        restarts.Cancel(container);
+        if (restarts.ShuttingDown || container.State.HasBeenManuallyStopped)
+            return;
+        var state = container.UpdateState(s => s.HasBeenManuallyStopped = true);
+        if (persist)
+            store.SaveState(container.Id, state);
+    }
+
+    /// <summary>
+    /// A restarting container whose restart will not happen becomes exited and its waiters wake. Under the lifecycle
+    /// lock. Returns false when it was not restarting.
+    /// </summary>
+    private bool EndRestarting(Container container)
+    {
+        bool ended = false;
+        var state = container.UpdateState(s =>
+        {
+            if (s.Status == ContainerStatus.Restarting)
+                (s.Status, ended) = (ContainerStatus.Exited, true);
+        });
+        if (!ended)
+            return false;
+        try
+        {
+            store.SaveState(container.Id, state);
+        }
+        finally
+        {
+            var signal = container.NextExit;
+            container.NextExit = Container.NewExitSource();
+            signal.TrySetResult(ExitOf(container));
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// The restart policy's start after the back-off. Nothing happens when the container was stopped, killed or
+    /// removed meanwhile; a start that fails leaves it exited (moby does not retry a failed restart).
+    /// </summary>
+    public async Task RestartByPolicyAsync(Container container, Restart.RestartBackoff backoff)
+    {
+        await container.Lifecycle.WaitAsync();
+        try
+        {
+            if (container.Removed.Task.IsCompleted || container.State.Status != ContainerStatus.Restarting || container.Restarts != backoff)
+                return;
+            if (backoff.IsCanceled)
+            {
+                EndRestarting(container);
+                return;
+            }
+            try
+            {
+                await StartLockedAsync(container, byUser: false);
+                events.Publish(container, "restart");
+            }
+            catch (Exception e)
+            {
+                // Whatever failed, the container must not stay restarting with nothing pending.
+                logger.LogWarning("Restart of {Container} by its policy failed: {Error}", container.Id[..12], e.Message);
+                EndRestarting(container);
+            }
         }
         finally
         {
@@ -285,7 +383,8 @@ internal sealed class ContainerLifecycle(
         {
             WaitCondition.Removed => container.Removed.Task,
             WaitCondition.NextExit => exit,
-            _ => container.Runtime is null ? Task.FromResult(ExitOf(container)) : exit,
+            // A restarting container counts as running, as in moby: its wait ends at its next exit or its stop.
+            _ => container.Runtime is null && container.State.Status != ContainerStatus.Restarting ? Task.FromResult(ExitOf(container)) : exit,
         };
         return await task.WaitAsync(ct);
     }

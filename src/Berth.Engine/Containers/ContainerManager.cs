@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using Berth.Engine.Cgroups;
+using Berth.Engine.Containers.Health;
 using Berth.Engine.Containers.Host;
+using Berth.Engine.Containers.Restart;
 using Berth.Engine.Containers.Start;
 using Berth.Engine.Events;
 using Berth.Engine.Images;
@@ -30,10 +32,13 @@ public sealed class ContainerManager
     private readonly ContainerLifecycle _lifecycle;
     private readonly ContainerRecovery _recovery;
     private readonly BackgroundWork _work;
+    private readonly RestartSupervisor _restarts;
+    private readonly ICgroupDriver _cgroups;
+    private readonly ILogger _logger;
 
     /// <param name="defaultLogConfig">The daemon's `--log-driver` and `--log-opt`, which a container's own log config is merged over at create.</param>
     internal ContainerManager(string root, ImageStore images, ICgroupDriver cgroups, ILifecycleHost host, EpollLoop loop, EngineEvents events, BackgroundWork work,
-        ContainerMounts mounts, LogConfig defaultLogConfig, ILogger logger)
+        ContainerMounts mounts, LogConfig defaultLogConfig, TimeProvider time, ILogger logger)
     {
         _images = images;
         _host = host;
@@ -41,6 +46,7 @@ public sealed class ContainerManager
         _defaultLogConfig = defaultLogConfig;
         _work = work;
         _store = new ContainerStore(root, logger);
+        _logger = logger;
         _events = new ContainerEvents(events);
         Pipeline = new StartPipeline(logger)
             .Add(new RootfsStep(images, host))
@@ -50,11 +56,17 @@ public sealed class ContainerManager
             .Add(new IoStep(loop, defaultLogConfig, work, logger))
             .Add(new LaunchStep(host))
             .Add(new ExecStep(work, logger));
-        var monitor = new ContainerMonitor(_store, Pipeline, _events, work, logger);
-        _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, mounts, _events, logger);
+        _cgroups = cgroups;
+        _restarts = new RestartSupervisor(time, work, logger);
+        var monitor = new ContainerMonitor(_store, Pipeline, _events, work, _restarts, Hooks, logger);
+        _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, mounts, _events, _restarts, Hooks, logger);
         monitor.AutoRemove = _lifecycle.AutoRemoveAsync;
+        _restarts.Restart = _lifecycle.RestartByPolicyAsync;
         _recovery = new ContainerRecovery(_store, _index, cgroups, host, logger);
     }
+
+    /// <summary>Where the healthcheck monitor learns of each run's start and end.</summary>
+    internal ContainerRunHooks Hooks { get; } = new();
 
     /// <summary>The steps of a start; a feature adds its own with <see cref="StartPipeline.Insert"/> before the engine serves.</summary>
     public StartPipeline Pipeline { get; }
@@ -87,11 +99,14 @@ public sealed class ContainerManager
         LogSettings.Parse(hostConfig.LogConfig);
         Validate(hostConfig);
         var execution = image.Config.Config;
+        var healthcheck = HealthConfig.Merge(config.Healthcheck, HealthConfig.FromImage(execution?.Healthcheck));
+        healthcheck?.Validate();
         var defaults = new ImageDefaults(execution?.Env, execution?.Entrypoint, execution?.Cmd, execution?.WorkingDir, execution?.User, execution?.StopSignal);
         var merged = ContainerSpecBuilder.Merge(config, defaults, execution?.Labels, execution?.ExposedPorts?.Keys, execution?.Volumes?.Keys);
         var command = ContainerSpecBuilder.ResolveCommand(merged);
         if (merged.StopSignal is { Length: > 0 } stopSignal)
             Signals.Parse(stopSignal);
+        merged.Healthcheck = healthcheck;
 
         string id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var record = new ContainerRecord
@@ -145,6 +160,7 @@ public sealed class ContainerManager
     private static void Validate(HostConfig hostConfig)
     {
         CgroupStep.LimitsOf(hostConfig).Validate();
+        RestartPolicy.Validate(hostConfig.RestartPolicy, hostConfig.AutoRemove);
         Capabilities.Resolve(hostConfig.CapAdd, hostConfig.CapDrop, hostConfig.Privileged);
     }
 
@@ -220,6 +236,68 @@ public sealed class ContainerManager
             _store.SaveRecord(container.Record);
         }
     }
+
+    /// <summary>
+    /// `docker update`: changes the resource limits and the restart policy of a container, running or not. The limits of a
+    /// running container are written to its cgroup at once; the record is saved atomically after that, so a limit the
+    /// kernel refused is not recorded. Returns Docker's warnings (none so far).
+    /// </summary>
+    public List<string> Update(string idOrName, ContainerUpdate update)
+    {
+        var container = Get(idOrName);
+        lock (container.Record)
+        {
+            var host = container.Record.HostConfig;
+            if (update.RestartPolicy is { Name.Length: > 0 } policy && !policy.IsNone && host.AutoRemove)
+                throw new InvalidParameterException("Restart policy cannot be updated because AutoRemove is enabled for the container");
+            if (container.State.Status is ContainerStatus.Removing or ContainerStatus.Dead)
+                throw new ContainerConflictException($"Container {container.Id} is marked for removal and cannot be \"update\"");
+            if (update.Memory is { } memory && update.MemorySwap is null && host.MemorySwap > 0 && memory > host.MemorySwap)
+                throw new InvalidParameterException("Memory limit should be smaller than already set memoryswap limit, update the memoryswap at the same time");
+            var updated = update.ApplyTo(host);
+            var limits = CgroupStep.LimitsOf(updated);
+            limits.Validate();
+            RestartPolicy.Validate(updated.RestartPolicy, updated.AutoRemove);
+            if (container.Runtime is { } runtime && update.ChangesResources)
+                _cgroups.Update(runtime.Cgroup, update.PidsLimit is <= 0 ? limits with { PidsLimit = -1 } : limits);
+            (host.Memory, host.MemorySwap, host.NanoCpus, host.CpuShares, host.PidsLimit, host.RestartPolicy) =
+                (updated.Memory, updated.MemorySwap, updated.NanoCpus, updated.CpuShares, updated.PidsLimit, updated.RestartPolicy);
+            _store.SaveRecord(container.Record);
+            if (update.RestartPolicy is { Name.Length: > 0 })
+                container.Restarts?.SetPolicy(host.RestartPolicy ?? new RestartPolicy());
+        }
+        Publish(container, "update");
+        return [];
+    }
+
+    /// <summary>
+    /// Starts, in the background, the containers whose restart policy brings them back when the engine starts (moby's
+    /// restore: `always`, `unless-stopped` unless the user stopped it, `on-failure` after a failure within its count),
+    /// among those that ran before and are not running now. The daemon calls it once networking is ready.
+    /// </summary>
+    public void StartByRestartPolicy()
+    {
+        foreach (var container in List())
+        {
+            var state = container.State;
+            if (state.Running || state.Status != ContainerStatus.Exited || !RestartBackoff.StartsAtBoot(container.Record.HostConfig.RestartPolicy, state))
+                continue;
+            _work.Run($"start of {container.Id[..12]} by its restart policy", async () =>
+            {
+                try
+                {
+                    await _lifecycle.StartAsync(container, CancellationToken.None);
+                }
+                catch (Exception e) when (e is EngineException or IOException)
+                {
+                    _logger.LogWarning("Starting {Container} by its restart policy failed: {Error}", container.Id[..12], e.Message);
+                }
+            });
+        }
+    }
+
+    /// <summary>The engine closes: from now on no restart policy acts, and the stops it makes are not the user's.</summary>
+    public void BeginShutdown() => _restarts.BeginShutdown(List());
 
     public void Rename(string idOrName, string newName)
     {

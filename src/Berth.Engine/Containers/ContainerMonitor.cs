@@ -10,8 +10,11 @@ namespace Berth.Engine.Containers;
 /// the start steps hold, marks the container exited, wakes its waiters and removes it if it is auto-remove. The end
 /// of a run cannot be stranded: the release is in a try whose finally always sets the state, clears the runtime and
 /// completes the waiters; a failed release step is logged and left for the recovery at the next load.
+/// With a restart policy that restarts it, the container becomes restarting instead of exited, and the restart is
+/// scheduled only after everything above is done.
 /// </summary>
-internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipeline, ContainerEvents events, BackgroundWork work, ILogger logger)
+internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipeline, ContainerEvents events, BackgroundWork work,
+    Restart.RestartSupervisor restarts, ContainerRunHooks hooks, ILogger logger)
 {
     /// <summary>Auto-remove after the exit; set by the manager that owns removal.</summary>
     public Func<Container, Task>? AutoRemove { get; set; }
@@ -33,24 +36,29 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
             logger.LogWarning("Reaping {Container} failed: {Error}", container.Id[..12], e.Message);
             (exitCode, error) = (255, $"the exit status of the container's process could not be read: {e.Message}");
         }
-        await HandleExitAsync(container, runtime, exitCode, error);
-        if (container.Record.HostConfig.AutoRemove && AutoRemove is { } remove)
+        bool restarting = await HandleExitAsync(container, runtime, exitCode, error);
+        if (!restarting && container.Record.HostConfig.AutoRemove && AutoRemove is { } remove)
             await remove(container);
     }
 
-    internal async Task HandleExitAsync(Container container, ContainerRuntime runtime, int exitCode, string error)
+    /// <returns>Whether the restart policy restarts the container.</returns>
+    internal async Task<bool> HandleExitAsync(Container container, ContainerRuntime runtime, int exitCode, string error)
     {
         bool oomKilled = false;
+        TimeSpan? restartIn = null;
         try
         {
+            hooks.RaiseEnding(container);
             oomKilled = SafeOomCheck(runtime.Cgroup); // before the release removes the cgroup
             await pipeline.ReleaseAsync(runtime.Context);
         }
         finally
         {
+            restartIn = restarts.Decide(container, exitCode, out int restartCount);
             var exited = container.UpdateState(s =>
             {
-                s.Status = ContainerStatus.Exited;
+                s.Status = restartIn is null ? ContainerStatus.Exited : ContainerStatus.Restarting;
+                s.RestartCount = restartCount;
                 s.Pid = 0;
                 s.ExitCode = exitCode;
                 s.Error = error;
@@ -68,7 +76,10 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
             var signal = container.NextExit;
             container.NextExit = Container.NewExitSource();
             signal.TrySetResult(new ContainerExit(exitCode, oomKilled, error.Length > 0 ? error : null));
+            if (restartIn is { } delay)
+                restarts.Schedule(container, delay);
         }
+        return restartIn is not null;
     }
 
     private void Save(Container container, ContainerState state)

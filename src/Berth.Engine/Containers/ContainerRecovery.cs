@@ -23,6 +23,10 @@ internal sealed class ContainerRecovery(ContainerStore store, ContainerIndex ind
         {
             var container = new Container(record, state, store.DirectoryOf(record.Id), store.LogPathOf(record));
             index.Add(container);
+            // Restart policies: a container the engine left waiting for its restart is exited, with its exit code;
+            // ContainerManager.StartByRestartPolicy (called by the daemon once it serves) starts it again if its policy says so.
+            if (state.Status == ContainerStatus.Restarting)
+                store.SaveState(record.Id, container.UpdateState(s => s.Status = ContainerStatus.Exited));
             if (state.Running || state.Status == ContainerStatus.Removing)
                 await RecoverAsync(container, ct);
             else

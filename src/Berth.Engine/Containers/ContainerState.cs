@@ -1,3 +1,5 @@
+using Berth.Engine.Containers.Health;
+
 namespace Berth.Engine.Containers;
 
 /// <summary>A container's run state, persisted atomically in state.json after every change.</summary>
@@ -20,7 +22,22 @@ public sealed class ContainerState
 
     public DateTime FinishedAt { get; set; }
 
+    /// <summary>How often the restart policy restarted the container since the user last started it (inspect's RestartCount).</summary>
+    public int RestartCount { get; set; }
+
+    /// <summary>The user stopped or killed it: `unless-stopped` leaves it stopped, also when the engine starts again.</summary>
+    public bool HasBeenManuallyStopped { get; set; }
+
+    /// <summary>The healthcheck's status and last results while the container has one (State.Health).</summary>
+    public HealthState? Health { get; set; }
+
+    /// <summary>It has a process (a container waiting for its restart has none; Docker's State.Running also counts it, see the views).</summary>
     public bool Running => Status is ContainerStatus.Running or ContainerStatus.Paused;
 
-    public ContainerState Clone() => (ContainerState)MemberwiseClone();
+    public ContainerState Clone()
+    {
+        var copy = (ContainerState)MemberwiseClone();
+        copy.Health = Health?.Clone();
+        return copy;
+    }
 }

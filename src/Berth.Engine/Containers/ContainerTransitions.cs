@@ -13,6 +13,8 @@ namespace Berth.Engine.Containers;
 ///                     │  ▲                                   a removal that fails leaves dead, removable again)
 ///                     ▼  │
 ///                     dead
+///   running/paused ──exit with a restart policy──▶ restarting ──back-off──▶ running
+///                   (a stop, kill or rm of a restarting container, or a restart that fails, leaves exited)
 /// </code>
 /// </summary>
 internal static class ContainerTransitions
@@ -20,8 +22,8 @@ internal static class ContainerTransitions
     private static readonly Dictionary<ContainerStatus, ContainerStatus[]> Next = new()
     {
         [ContainerStatus.Created] = [ContainerStatus.Running, ContainerStatus.Removing],
-        [ContainerStatus.Running] = [ContainerStatus.Paused, ContainerStatus.Exited],
-        [ContainerStatus.Paused] = [ContainerStatus.Running, ContainerStatus.Exited],
+        [ContainerStatus.Running] = [ContainerStatus.Paused, ContainerStatus.Exited, ContainerStatus.Restarting],
+        [ContainerStatus.Paused] = [ContainerStatus.Running, ContainerStatus.Exited, ContainerStatus.Restarting],
         [ContainerStatus.Exited] = [ContainerStatus.Running, ContainerStatus.Removing],
         [ContainerStatus.Removing] = [ContainerStatus.Exited, ContainerStatus.Dead],
         [ContainerStatus.Restarting] = [ContainerStatus.Running, ContainerStatus.Exited, ContainerStatus.Removing],
@@ -40,7 +42,7 @@ internal static class ContainerTransitions
     {
         return container.State.Status switch
         {
-            ContainerStatus.Running => false,
+            ContainerStatus.Running or ContainerStatus.Restarting => false, // moby: a restarting container counts as running
             ContainerStatus.Paused => throw new ContainerConflictException("cannot start a paused container, try unpause instead"),
             ContainerStatus.Removing or ContainerStatus.Dead => throw new ContainerConflictException($"container {container.Id} is marked for removal and cannot be started"),
             _ => true,
@@ -77,6 +79,8 @@ internal static class ContainerTransitions
             throw new ContainerConflictException($"You cannot remove a paused container {container.Id}. Unpause and then stop the container before attempting removal or force remove");
         if (container.Runtime is not null)
             throw new ContainerConflictException($"You cannot remove a running container {container.Id}. Stop the container before attempting removal or force remove");
+        if (status == ContainerStatus.Restarting)
+            throw new ContainerConflictException($"You cannot remove a restarting container {container.Id}. Stop the container before attempting removal or force remove");
         if (status == ContainerStatus.Removing)
             throw new ContainerConflictException($"removal of container {container.Id} is already in progress");
     }

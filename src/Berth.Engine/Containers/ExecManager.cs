@@ -51,6 +51,9 @@ public sealed class ExecManager
         return session;
     }
 
+    /// <summary>Drops a session nobody will ask about (a healthcheck probe, as moby unregisters them).</summary>
+    internal void Forget(ExecSession session) => _sessions.TryRemove(session.Id, out _);
+
     public ExecSession Get(string id) => _sessions.TryGetValue(id, out var session) ? session : throw new ExecNotFoundException(id);
 
     /// <summary>
@@ -77,7 +80,7 @@ public sealed class ExecManager
         try
         {
             var (process, stdin, terminal) = config.Tty ? LaunchWithTerminal(root, launch, output, session.ConsoleSize) : LaunchWithPipes(config, launch, output);
-            session.SetRunning(process.Pid, stdin, terminal);
+            session.SetRunning(process, stdin, terminal);
             Publish(session, "exec_start: " + string.Join(' ', config.Cmd));
             _work.Run($"exit handling of exec {session.Id[..12]}", () => HandleExitAsync(session, process, output, stdin));
         }

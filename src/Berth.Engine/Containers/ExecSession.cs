@@ -57,11 +57,21 @@ public sealed class ExecSession
         }
     }
 
-    internal void SetRunning(int pid, ContainerStdin? stdin, SafeFileHandle? terminal)
+    private Host.IContainerProcess? _process;
+
+    /// <summary>SIGKILLs the process while it runs (a healthcheck probe past its timeout).</summary>
+    internal void Kill()
+    {
+        lock (_gate)
+            _process?.Signal(Signals.SIGKILL);
+    }
+
+    internal void SetRunning(Host.IContainerProcess process, ContainerStdin? stdin, SafeFileHandle? terminal)
     {
         lock (_gate)
         {
-            Pid = pid;
+            _process = process;
+            Pid = process.Pid;
             Running = true;
             _stdin = stdin;
             _terminal = terminal;
@@ -75,6 +85,7 @@ public sealed class ExecSession
         {
             ExitCode = exitCode;
             Running = false;
+            _process = null;
             Pid = 0;
             _terminal = null;
         }

@@ -1,3 +1,5 @@
+using Berth.Engine.Containers.Restart;
+
 namespace Berth.Engine.Containers;
 
 /// <summary>How the host runs a container, with the names of Docker's HostConfig (the supported subset).</summary>
@@ -19,6 +21,9 @@ public sealed class HostConfig
     public Logs.LogConfig? LogConfig { get; set; }
 
     public bool AutoRemove { get; set; }
+
+    /// <summary>`--restart`: null or "no" means none.</summary>
+    public RestartPolicy? RestartPolicy { get; set; }
 
     /// <summary>Memory limit in bytes; 0 means none.</summary>
     public long Memory { get; set; }

@@ -40,7 +40,6 @@ public sealed class CreateRequestMapperTests
 
     [TestCase("""{"Image":"busybox","HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":"8080"}]}}}""", "PortBindings")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Devices":[{"PathOnHost":"/dev/fuse","PathInContainer":"/dev/fuse","CgroupPermissions":"rwm"}]}}""", "Devices")]
-    [TestCase("""{"Image":"busybox","HostConfig":{"RestartPolicy":{"Name":"always","MaximumRetryCount":0}}}""", "RestartPolicy")]
     [TestCase("""{"Image":"busybox","HostConfig":{"NetworkMode":"host"}}""", "NetworkMode")]
     [TestCase("""{"Image":"busybox","HostConfig":{"Ulimits":[{"Name":"nofile","Soft":1,"Hard":2}]}}""", "Ulimits")]
     [TestCase("""{"Image":"busybox","HostConfig":{"SecurityOpt":["apparmor=unconfined"]}}""", "SecurityOpt")]

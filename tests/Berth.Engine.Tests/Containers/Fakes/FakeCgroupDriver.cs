@@ -25,6 +25,11 @@ internal sealed class FakeCgroupDriver : ICgroupDriver
         return cgroup;
     }
 
+    /// <summary>The limits of the last <see cref="Update"/> (`docker update`).</summary>
+    public CgroupLimits? LastUpdate { get; private set; }
+
+    public void Update(ContainerCgroup cgroup, CgroupLimits limits) => LastUpdate = limits;
+
     public InitCgroupMount ContainerMount() => new() { Version = 2 };
 
     public ContainerCgroup? Open(string containerId) => Cgroups.GetValueOrDefault(containerId);
