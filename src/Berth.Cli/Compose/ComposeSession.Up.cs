@@ -344,8 +344,7 @@ internal sealed partial class ComposeSession
         }
     }
 
-    private static string? HealthStatus(ContainerState? state) =>
-        state?.Health is { ValueKind: System.Text.Json.JsonValueKind.Object } health && health.TryGetProperty("Status", out var status) ? status.GetString() : null;
+    private static string? HealthStatus(ContainerState? state) => state?.Health is { Status.Length: > 0 } health ? health.Status : null;
 
     private static Dictionary<string, string>? StringMap(ComposeNode? node) => node is MapNode map
         ? map.Entries.ToDictionary(e => e.Key, e => (e.Value as ScalarNode)?.Value ?? "", StringComparer.Ordinal)
