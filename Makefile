@@ -76,24 +76,41 @@ $(STAMPS)/managed: $(ALL_SRC) $(COMMON) Runtime.sln $(STAMPS)/commit
 	@$(STEP) managed "solution (dotnet build Runtime.sln)" $(DOTNET) build Runtime.sln -c $(CONFIG) --nologo -v:q
 	@touch $@
 
-# `make install` (as root): berth on PATH, berthd with its helpers in one directory (EngineOptions finds them next
-# to the resolved berthd), a berthd link on PATH. PREFIX and DESTDIR as usual.
+# `make install` (as root), as a package would: berth on PATH, berthd with its helpers in one directory (EngineOptions
+# finds them next to the resolved berthd) and a berthd link on PATH, the systemd units (berthd.service with ExecStart
+# pointing at the installed berthd, berthd.socket), the `berth` group (a sysusers.d entry, created now when installing
+# into the running system) and /etc/berth for daemon.json. PREFIX and DESTDIR as usual; units go to
+# $(PREFIX)/lib/systemd/system, which systemd searches for /usr and /usr/local.
 PREFIX ?= /usr/local
 HELPERS := berthd berth-init berth-launcher berth-reaper
 LIBEXEC := $(DESTDIR)$(PREFIX)/libexec/berth
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SYSCONFDIR ?= /etc
 
 install: launcher reaper init daemon cli
-	@install -d $(DESTDIR)$(PREFIX)/bin $(LIBEXEC)
+	@install -d $(DESTDIR)$(PREFIX)/bin $(LIBEXEC) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(SYSCONFDIR)/berth
 	@for f in $(HELPERS); do install -m 755 $(BIN)/$$f $(LIBEXEC)/$$f.new && mv -f $(LIBEXEC)/$$f.new $(LIBEXEC)/$$f; done
 	@install -m 755 $(BIN)/berth $(DESTDIR)$(PREFIX)/bin/berth.new && mv -f $(DESTDIR)$(PREFIX)/bin/berth.new $(DESTDIR)$(PREFIX)/bin/berth
 	@ln -sfn ../libexec/berth/berthd $(DESTDIR)$(PREFIX)/bin/berthd
-	@echo "[make] installed berth and berthd in $(DESTDIR)$(PREFIX)/bin, berthd's helpers in $(LIBEXEC)"
+	@sed 's|@BINDIR@|$(PREFIX)/libexec/berth|g' samples/systemd/berthd.service > $(DESTDIR)$(UNITDIR)/berthd.service
+	@install -m 644 samples/systemd/berthd.socket $(DESTDIR)$(UNITDIR)/berthd.socket
+	@chmod 644 $(DESTDIR)$(UNITDIR)/berthd.service
+	@printf 'g berth -\n' > $(DESTDIR)$(SYSUSERSDIR)/berth.conf
+	@if [ -z "$(DESTDIR)" ]; then \
+		getent group berth >/dev/null || groupadd --system berth; \
+		if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi; \
+	fi
+	@echo "[make] installed berth and berthd in $(DESTDIR)$(PREFIX)/bin, berthd's helpers in $(LIBEXEC), berthd.service and berthd.socket in $(DESTDIR)$(UNITDIR)"
 
+# Removes what install put there; the `berth` group, /etc/berth and the data root stay (a package keeps them too).
 uninstall:
 	@rm -f $(DESTDIR)$(PREFIX)/bin/berth $(DESTDIR)$(PREFIX)/bin/berthd
 	@rm -f $(addprefix $(LIBEXEC)/,$(HELPERS))
 	@rmdir $(LIBEXEC) 2>/dev/null || true
-	@echo "[make] removed berth and berthd from $(DESTDIR)$(PREFIX)"
+	@rm -f $(DESTDIR)$(UNITDIR)/berthd.service $(DESTDIR)$(UNITDIR)/berthd.socket $(DESTDIR)$(SYSUSERSDIR)/berth.conf
+	@if [ -z "$(DESTDIR)" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "[make] removed berth, berthd and its units from $(DESTDIR)$(PREFIX)"
 
 deps:
 	scripts/install-deps.sh

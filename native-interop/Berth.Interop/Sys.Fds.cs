@@ -26,6 +26,14 @@ public static unsafe partial class Sys
         return handle;
     }
 
+    /// <summary>Sets FD_CLOEXEC on an fd this process inherited (systemd's sockets), so no child inherits it in turn.</summary>
+    public static void SetCloseOnExec(int fd)
+    {
+        int flags = fcntl(fd, F_GETFD);
+        Check(flags, $"fcntl F_GETFD {fd}");
+        Check(fcntl(fd, F_SETFD, flags | FD_CLOEXEC), $"fcntl F_SETFD {fd}");
+    }
+
     public static void SetNonBlocking(SafeFileHandle fd)
     {
         int raw = (int)fd.DangerousGetHandle();

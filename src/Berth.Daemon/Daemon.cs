@@ -1,6 +1,8 @@
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using Berth.Daemon.Api;
+using Berth.Daemon.Config;
+using Berth.Daemon.Systemd;
 using Berth.Engine;
 using Berth.Engine.Containers.Start;
 using Berth.Http;
@@ -18,15 +20,18 @@ public static class Daemon
 {
     private static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(10);
 
-    public static async Task<int> RunAsync(DaemonOptions options, ILoggerFactory loggerFactory)
+    /// <param name="reload">Reads the configuration again for SIGHUP (daemon.json and the flags); null: SIGHUP reloads nothing.</param>
+    public static async Task<int> RunAsync(DaemonOptions options, ILoggerFactory loggerFactory, Func<DaemonOptions>? reload = null, LogLevelSwitch? logLevel = null)
     {
         var logger = loggerFactory.CreateLogger("Berth.Daemon");
-        System.Net.EndPoint endPoint;
+        using var notifier = SystemdNotifier.FromEnvironment(logger);
+        var activation = SocketActivation.FromEnvironment();
+        List<(string Host, System.Net.EndPoint EndPoint, System.Net.Sockets.Socket? Passed)> listeners;
         try
         {
-            endPoint = ListenAddress.Parse(options.Host);
+            listeners = Listeners(options.Hosts, activation);
         }
-        catch (Exception e) when (e is FormatException or SocketException)
+        catch (Exception e) when (e is FormatException or SocketException or Berth.Interop.SyscallException)
         {
             logger.LogCritical("{Error}", e.Message);
             return 1;
@@ -35,6 +40,12 @@ public static class Daemon
         var shutdown = new TaskCompletionSource<PosixSignal>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        var reloads = System.Threading.Channels.Channel.CreateUnbounded<bool>();
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            reloads.Writer.TryWrite(true);
+        });
         void OnSignal(PosixSignalContext context)
         {
             context.Cancel = true;
@@ -44,7 +55,14 @@ public static class Daemon
         ContainerEngine engine;
         try
         {
-            engine = await ContainerEngine.OpenAsync(new EngineOptions { DataRoot = options.DataRoot, CgroupParent = options.CgroupParent, MaxImageUnpackedSize = options.MaxImageUnpackedSize, DefaultLogConfig = options.DefaultLogConfig }, loggerFactory);
+            engine = await ContainerEngine.OpenAsync(new EngineOptions
+            {
+                DataRoot = options.DataRoot,
+                CgroupParent = options.CgroupParent,
+                MaxImageUnpackedSize = options.MaxImageUnpackedSize,
+                DefaultLogConfig = options.DefaultLogConfig,
+                ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
+            }, loggerFactory);
         }
         catch (DataRootInUseException e)
         {
@@ -66,8 +84,9 @@ public static class Daemon
             try
             {
                 networkHost = options.NetworkNamespace == "host" ? NetworkHost.Current() : NetworkHost.Join(options.NetworkNamespace);
-                networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")));
-                networks.Initialize();
+                var pools = options.DefaultAddressPools is { } configured ? new Berth.Network.Ipam.AddressPools(configured) : null;
+                networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")), pools);
+                networks.Initialize(BipSubnet(options.Bip), BipGateway(options.Bip));
                 // The engine's recovery has killed every container that was running: no endpoint or sandbox is live.
                 string sandboxes = NetworkStep.SandboxDirectory(options.DataRoot);
                 int dropped = networks.DropAllEndpoints();
@@ -93,40 +112,117 @@ public static class Daemon
         }
         using var ownedNetworkHost = networkHost;
 
-        HttpServer server;
+        var servers = new List<HttpServer>();
+        ApiServices services;
         try
         {
-            var services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory) { Networks = networks };
+            services = new ApiServices(engine, options, EngineId(options.DataRoot), loggerFactory) { Networks = networks };
             var api = new ApiHandler(services);
-            var serverOptions = new HttpServerOptions
+            int? socketGroup = SocketGroup.Lookup(options.Group);
+            foreach (var (host, endPoint, passed) in listeners)
             {
-                EndPoint = endPoint,
-                SocketGroupId = SocketGroup.Lookup(options.Group),
-                ShutdownTimeout = ShutdownGrace,
-            };
-            server = new HttpServer(serverOptions, api.HandleAsync, loggerFactory.CreateLogger("Berth.Http"));
-            server.Start();
+                var server = new HttpServer(new HttpServerOptions
+                {
+                    EndPoint = endPoint,
+                    ListenSocket = passed,
+                    SocketGroupId = socketGroup,
+                    ShutdownTimeout = ShutdownGrace,
+                }, api.HandleAsync, loggerFactory.CreateLogger("Berth.Http"));
+                servers.Add(server);
+                server.Start();
+                if (endPoint is not UnixDomainSocketEndPoint)
+                    logger.LogWarning("Listening on {Host} over TCP without TLS or authentication: anyone who can connect controls the host", host);
+            }
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            logger.LogCritical("Cannot listen on {Host}: {Error}", options.Host, e.Message);
+            logger.LogCritical("Cannot listen on {Host}: {Error}", string.Join(", ", options.Hosts), e.Message);
+            foreach (var server in servers)
+                await server.StopAsync();
             await engine.DisposeAsync();
             return 1;
         }
-        if (endPoint is not UnixDomainSocketEndPoint)
-            logger.LogWarning("Listening on {Host} over TCP without TLS or authentication: anyone who can connect controls the host", options.Host);
-        logger.LogInformation("berthd {Version} (pid {Pid}) serving the Engine API on {Host}", DaemonVersion.Version, Environment.ProcessId, options.Host);
+        logger.LogInformation("berthd {Version} (pid {Pid}) serving the Engine API on {Host}", DaemonVersion.Version, Environment.ProcessId, string.Join(", ", listeners.Select(l => l.Passed is null ? l.Host : $"{l.Host} ({l.EndPoint})")));
         engine.Containers.StartByRestartPolicy(); // `always` and `unless-stopped` containers come back (restart policies)
+        using var status = new ServiceStatus(engine, notifier);
+        notifier.Notify($"READY=1\nSTATUS={status.Text()}\nMAINPID={Environment.ProcessId}");
+        status.Start();
+        _ = ReloadLoopAsync(reloads.Reader, reload, options, services, engine, logLevel, notifier, status, logger);
 
         using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(3), logger);
         var signal = await shutdown.Task;
         logger.LogInformation("{Signal}: shutting down", signal);
-        await server.StopAsync();
+        notifier.Notify("STOPPING=1\nSTATUS=stopping the containers");
+        reloads.Writer.TryComplete();
+        await Task.WhenAll(servers.Select(server => server.StopAsync()));
         await engine.DisposeAsync();
         logger.LogInformation("berthd stopped");
         return 0;
     }
 
+
+    /// <summary>Each -H: its endpoint, and for fd:// the sockets systemd passed (one host may stand for several).</summary>
+    private static List<(string, System.Net.EndPoint, System.Net.Sockets.Socket?)> Listeners(IReadOnlyList<string> hosts, SocketActivation activation)
+    {
+        var listeners = new List<(string, System.Net.EndPoint, System.Net.Sockets.Socket?)>();
+        foreach (string host in hosts)
+        {
+            if (ListenAddress.FdSelector(host) is { } selector)
+            {
+                foreach (int fd in activation.Select(selector))
+                {
+                    var socket = SocketActivation.Open(fd);
+                    listeners.Add((host, socket.LocalEndPoint ?? new UnixDomainSocketEndPoint($"fd{fd}"), socket));
+                }
+            }
+            else
+            {
+                listeners.Add((host, ListenAddress.Parse(host), null));
+            }
+        }
+        return listeners;
+    }
+
+    /// <summary>
+    /// SIGHUP, as dockerd: reads daemon.json again and applies what can change at run time (log level, registries and
+    /// mirrors, the default log driver and options); keys that need a restart are named in a warning.
+    /// </summary>
+    private static async Task ReloadLoopAsync(System.Threading.Channels.ChannelReader<bool> reloads, Func<DaemonOptions>? reload, DaemonOptions current,
+        ApiServices services, ContainerEngine engine, LogLevelSwitch? logLevel, SystemdNotifier notifier, ServiceStatus status, ILogger logger)
+    {
+        await foreach (bool _ in reloads.ReadAllAsync())
+        {
+            notifier.Notify(SystemdNotifier.Reloading());
+            try
+            {
+                if (reload is null)
+                {
+                    logger.LogInformation("SIGHUP: nothing to reload");
+                    continue;
+                }
+                var fresh = reload();
+                var changed = ConfigReload.Apply(current, fresh, services, engine.Options.DefaultLogConfig, logLevel);
+                logger.LogInformation("SIGHUP: reloaded the configuration: {Changed}", changed.Reloaded.Count > 0 ? string.Join(", ", changed.Reloaded) : "nothing changed");
+                if (changed.NeedRestart.Count > 0)
+                    logger.LogWarning("SIGHUP: {Keys} changed but take effect only when berthd restarts", string.Join(", ", changed.NeedRestart));
+                current = fresh;
+            }
+            catch (Config.DaemonConfigException e)
+            {
+                logger.LogError("SIGHUP: the configuration was not reloaded: {Error}", e.Message);
+            }
+            finally
+            {
+                notifier.Notify($"READY=1\nSTATUS={status.Text()}");
+            }
+        }
+    }
+
+    /// <summary>`bip` 172.26.0.1/16: the subnet 172.26.0.0/16 with gateway 172.26.0.1.</summary>
+    private static string? BipSubnet(string? bip) =>
+        bip is not null && Berth.Network.Ipam.Ipv4Cidr.TryParse(bip, out var cidr) ? cidr.Network.ToString() : null;
+
+    private static string? BipGateway(string? bip) => bip?.Split('/')[0];
 
     /// <summary>A stable id for /info, created once in the data root (like Docker's engine-id).</summary>
     /// <summary>The host's nameservers (/etc/resolv.conf), where the embedded DNS relays names it does not know.</summary>

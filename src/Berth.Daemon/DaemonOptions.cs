@@ -2,13 +2,34 @@ using Microsoft.Extensions.Logging;
 
 namespace Berth.Daemon;
 
-/// <summary>berthd's settings, from its command line.</summary>
+/// <summary>berthd's settings, from its command line and daemon.json (<see cref="Config.DaemonConfiguration"/>).</summary>
 public sealed class DaemonOptions
 {
     public const string DefaultHost = "unix:///run/berth/berth.sock";
 
-    /// <summary><c>unix:///path</c> (the default) or, only when asked, <c>tcp://host:port</c>.</summary>
-    public string Host { get; init; } = DefaultHost;
+    /// <summary>Seconds a container gets to stop at a daemon stop without live restore (dockerd's shutdown-timeout, 15).</summary>
+    public const int DefaultShutdownTimeout = 15;
+
+    /// <summary>Whether containers outlive berthd when no flag or key says: not implemented yet, so false (true is refused).</summary>
+    public const bool LiveRestoreDefault = false;
+
+    /// <summary>
+    /// Where the API is served: <c>unix:///path</c> (the default), <c>fd://</c> or <c>fd://NAME</c> (sockets systemd
+    /// passed, as dockerd) or, only when asked, <c>tcp://host:port</c>.
+    /// </summary>
+    public IReadOnlyList<string> Hosts { get; init; } = [DefaultHost];
+
+    /// <summary>`live-restore`: only false is accepted for now (<see cref="Config.DaemonConfiguration.ToOptions"/> says why).</summary>
+    public bool LiveRestore { get; init; } = LiveRestoreDefault;
+
+    /// <summary>`shutdown-timeout`: the grace, in seconds, containers get at a daemon stop without live restore.</summary>
+    public int ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    /// <summary>`default-address-pools`: where networks created without a subnet get one; null for Docker's defaults.</summary>
+    public IReadOnlyList<(Berth.Network.Ipam.Ipv4Cidr Base, int Size)>? DefaultAddressPools { get; init; }
+
+    /// <summary>`bip`: the default bridge's address and prefix, used when the `bridge` network is first created.</summary>
+    public string? Bip { get; init; }
 
     public string DataRoot { get; init; } = "/var/lib/berth";
 
@@ -18,6 +39,7 @@ public sealed class DaemonOptions
     /// <summary>`--log-driver` and `--log-opt`: the log config of containers that set none.</summary>
     public Berth.Engine.Logs.LogConfig DefaultLogConfig { get; init; } = new() { Type = Berth.Engine.Logs.LogSettings.JsonFile };
 
+    /// <summary>The log level at start; SIGHUP may change it (<see cref="Config.LogLevelSwitch"/>).</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
     /// <summary>The <see cref="NetworkNamespace"/> that turns networking off (dockerd's --bridge=none).</summary>

@@ -121,25 +121,27 @@ public sealed class ContainerEngine : IAsyncDisposable
         }
     }
 
+    private async Task StopAtShutdownAsync(Container container)
+    {
+        try
+        {
+            await Containers.StopAsync(container.Id, timeoutSeconds: (int)Math.Ceiling(Options.ShutdownTimeout.TotalSeconds));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _logger.LogError("Stopping {Container} at shutdown failed: {Error}", container.Id[..12], e.Message);
+        }
+    }
+
     /// <summary>
-    /// Stops every running container (SIGKILL after a short grace period), removes the cgroup parent when nothing
-    /// else is left in it, and closes the engine, releasing the data root.
+    /// Stops every running container (each gets <see cref="EngineOptions.ShutdownTimeout"/>, all at once, then SIGKILL),
+    /// removes the cgroup parent when nothing else is left in it and closes the engine, releasing the data root.
     /// </summary>
     public async ValueTask DisposeAsync()
     {
         Containers.BeginShutdown(); // no restart policy acts on the stops below, which are not the user's
         _health.StopAll();
-        foreach (var container in Containers.List().Where(c => c.State.Running))
-        {
-            try
-            {
-                await Containers.StopAsync(container.Id, timeoutSeconds: 1);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                _logger.LogError("Stopping {Container} at shutdown failed: {Error}", container.Id[..12], e.Message);
-            }
-        }
+        await Task.WhenAll(Containers.List().Where(c => c.State.Running).Select(StopAtShutdownAsync));
         await Work.DrainAsync();
         _loop.Dispose();
         if (!Cgroups.RemoveParentIfEmpty())

@@ -14,6 +14,9 @@ public sealed class EngineOptions
     /// <summary>The log driver and options of containers that name none (berthd's --log-driver and --log-opt).</summary>
     public Logs.LogConfig DefaultLogConfig { get; init; } = new() { Type = Logs.LogSettings.JsonFile };
 
+    /// <summary>How long each running container gets to stop when the engine closes (then SIGKILL).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The most bytes of file content an image load may unpack; null (the default, as in Docker) for no limit.</summary>
     public long? MaxImageUnpackedSize { get; init; }
 

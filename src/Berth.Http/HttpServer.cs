@@ -62,6 +62,12 @@ public sealed class HttpServer : IAsyncDisposable
     {
         if (_listener is not null)
             throw new InvalidOperationException("the server has already been started");
+        if (Options.ListenSocket is { } passed)
+        {
+            _listener = passed;
+            _acceptLoop = AcceptLoopAsync(passed);
+            return;
+        }
         var endPoint = Options.EndPoint;
         bool isUnix = endPoint is UnixDomainSocketEndPoint;
         if (isUnix)

@@ -12,6 +12,12 @@ public sealed class HttpServerOptions
     /// </summary>
     public required EndPoint EndPoint { get; init; }
 
+    /// <summary>
+    /// A socket already bound and listening (one systemd passed with socket activation): served as it is, never bound,
+    /// chowned or removed. <see cref="EndPoint"/> is then only its name in logs.
+    /// </summary>
+    public Socket? ListenSocket { get; init; }
+
     /// <summary>Mode of the socket file after bind (Unix sockets only). Default 0660.</summary>
     public UnixFileMode SocketMode { get; init; } =
         UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite;

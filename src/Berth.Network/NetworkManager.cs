@@ -53,14 +53,14 @@ public sealed class NetworkManager
     /// host-port reservations of those ports and unwiring endpoints whose containers died with the daemon; both
     /// belong to the engine's recovery, which knows which containers still run.
     /// </summary>
-    public void Initialize(string? defaultBridgeSubnet = null)
+    public void Initialize(string? defaultBridgeSubnet = null, string? defaultBridgeGateway = null)
     {
         lock (_lock)
         {
             foreach (var record in _store.LoadAll())
                 _networks[record.Id] = record;
             if (!_networks.Values.Any(n => n.Name == NetworkDrivers.DefaultNetwork))
-                CreateLocked(new NetworkCreateOptions { Name = NetworkDrivers.DefaultNetwork, Subnet = defaultBridgeSubnet }, predefined: true);
+                CreateLocked(new NetworkCreateOptions { Name = NetworkDrivers.DefaultNetwork, Subnet = defaultBridgeSubnet, Gateway = defaultBridgeSubnet is null ? null : defaultBridgeGateway }, predefined: true);
             foreach (var (name, driver) in new[] { (NetworkDrivers.HostNetwork, NetworkDrivers.Host), (NetworkDrivers.NoneNetwork, NetworkDrivers.Null) })
                 if (!_networks.Values.Any(n => n.Name == name))
                     Save(new NetworkRecord { Id = NewId(), Name = name, Driver = driver, Created = DateTimeOffset.MinValue });

@@ -19,7 +19,10 @@ public sealed class ApiServices(ContainerEngine engine, DaemonOptions options, s
     public Berth.Network.NetworkManager? Networks { get; init; }
 
     /// <summary>Registry transports and tokens, shared by pulls, pushes and logins.</summary>
-    public Berth.Registry.RegistryService Registry { get; } = new(options.Registry, loggerFactory.CreateLogger("Berth.Registry"));
+    /// <remarks>Replaced by a SIGHUP that changes the registries or mirrors; a pull in flight keeps the one it took.</remarks>
+    public Berth.Registry.RegistryService Registry { get; set; } = new(options.Registry, loggerFactory.CreateLogger("Berth.Registry"));
 
     public ILogger Logger { get; } = loggerFactory.CreateLogger("Berth.Api");
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
 }

@@ -107,6 +107,9 @@ public sealed class BerthDaemon : IAsyncDisposable
         // runs without unless the test gives it a namespace of its own.
         if (!start.ArgumentList.Contains("--network-namespace"))
             start.ArgumentList.Add("--network-namespace=none");
+        // dockerd's 15 s shutdown grace would make every test daemon stopped with a `sleep` running wait it out.
+        if (!start.ArgumentList.Any(a => a.StartsWith("--shutdown-timeout", StringComparison.Ordinal)))
+            start.ArgumentList.Add("--shutdown-timeout=1");
         start.Environment["BERTH_HELPER_DIR"] = RepositoryPaths.BinDirectory;
         return Process.Start(start) ?? throw new InvalidOperationException("berthd did not start");
     }

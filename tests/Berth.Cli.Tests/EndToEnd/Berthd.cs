@@ -54,7 +54,7 @@ internal sealed class Berthd : IAsyncDisposable
         string directory = System.IO.Directory.CreateDirectory(Path.Combine("/var/tmp", "berth-cli-test-" + random)).FullName;
         string cgroupParent = "berth-test-" + random;
         var start = new ProcessStartInfo(berthd) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", networkNamespace })
+        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", networkNamespace, "--shutdown-timeout", "1" })
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_HELPER_DIR"] = bin;
         var daemon = new Berthd(Process.Start(start)!, directory, cgroupParent);
