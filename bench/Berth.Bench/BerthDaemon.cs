@@ -67,6 +67,16 @@ public sealed partial class BerthDaemon : IDisposable
         return daemon;
     }
 
+    /// <summary>
+    /// The --network-namespace value that turns networking off for the berthd in <paramref name="binDirectory"/>:
+    /// "none", or null for a build from before networking (issue 12), which has no such flag and no networking.
+    /// </summary>
+    public static string? NoNetworking(string binDirectory)
+    {
+        var help = Exec.Run([Path.Combine(binDirectory, "berthd"), "--help"], captureStdout: true);
+        return (help.Stdout + help.Stderr).Contains("--network-namespace", StringComparison.Ordinal) ? "none" : null;
+    }
+
     /// <summary>The StartTimings berthd logged at or after <paramref name="since"/>: one dictionary of stage → ms per start.</summary>
     public List<Dictionary<string, double>> StartTimingsSince(DateTime since)
     {

@@ -75,7 +75,7 @@ public sealed class Peers
         string[] none = ["--network", "none"];
 
         _context.Log("starting berthd");
-        Berthd = BerthDaemon.Start(_context);
+        Berthd = BerthDaemon.Start(_context, networkNamespace: BerthDaemon.NoNetworking(BenchPaths.HelperDirectory));
         string berth = Path.Combine(BenchPaths.HelperDirectory, "berth");
         BerthCli = new CliEngine("berth → berthd", [berth, "-H", Berthd.Host], none);
         DockerToBerthd = new CliEngine("docker → berthd", [DockerCli, "-H", Berthd.Host], none, dockerEnv);
@@ -135,10 +135,7 @@ public sealed class Peers
         if (!File.Exists(berth) || !File.Exists(berthd))
             throw new InvalidOperationException($"BERTH_BENCH_BASELINE={bin} has no berth and berthd (make bench BASELINE=rev builds one)");
         _context.Log("starting the baseline berthd from " + bin);
-        // A build from before networking (issue 12) has no --network-namespace flag and no networking: the same as "none".
-        var help = Exec.Run([berthd, "--help"], captureStdout: true);
-        bool hasNetworking = (help.Stdout + help.Stderr).Contains("--network-namespace", StringComparison.Ordinal);
-        BaselineBerthd = BerthDaemon.Start(_context, "berthd-baseline", networkNamespace: hasNetworking ? "none" : null, binDirectory: bin);
+        BaselineBerthd = BerthDaemon.Start(_context, "berthd-baseline", networkNamespace: BerthDaemon.NoNetworking(bin), binDirectory: bin);
         string version = Exec.Output(berth, "--version");
         BaselineCli = new CliEngine($"baseline berth → berthd ({version.Split(' ')[^1]})", [berth, "-H", BaselineBerthd.Host], none);
         BaselineCli.Cli("load", "-i", Images.BusyboxDockerArchive).Check();
