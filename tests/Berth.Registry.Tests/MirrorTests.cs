@@ -77,6 +77,7 @@ public sealed class MirrorTests
         string stderr = await start.StandardError.ReadToEndAsync();
         await start.WaitForExitAsync();
         Assert.That(start.ExitCode, Is.EqualTo(1));
-        Assert.That(stderr, Does.Contain("invalid --registry-mirror 'ftp://x/y'"));
+        // The flag and daemon.json's key share one check (Config/DaemonSettings): the message names the setting and the value.
+        Assert.That(stderr, Does.Contain("invalid `registry-mirrors` entry `ftp://x/y`"));
     }
 }
