@@ -20,6 +20,9 @@ public sealed class DockerCli(string socketPath, string configDirectory)
         }
     }
 
+    /// <summary>Extra environment of every run (DOCKER_BUILDKIT=0 for the classic builder).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public ProcessStartInfo StartInfo(params string[] args)
     {
         var start = new ProcessStartInfo(Executable!)
@@ -35,6 +38,8 @@ public sealed class DockerCli(string socketPath, string configDirectory)
         start.Environment["DOCKER_CONFIG"] = configDirectory;
         start.Environment.Remove("DOCKER_CONTEXT");
         start.Environment.Remove("DOCKER_API_VERSION");
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
         return start;
     }
 
