@@ -28,7 +28,19 @@ public sealed class BuildRoutes(ApiServices services)
 
     private async Task BuildAsync(HttpContext context)
     {
-        var query = context.Request.Query;
+        try
+        {
+            await BuildAsync(context, context.Request.Query);
+        }
+        finally
+        {
+            // Whatever of the context the build did not read (refused, or failed early) is drained, so the connection stays usable.
+            await context.Request.Body.CopyToAsync(Stream.Null, CancellationToken.None);
+        }
+    }
+
+    private async Task BuildAsync(HttpContext context, QueryCollection query)
+    {
         if (query["version"] is "2")
             throw new ApiException(400, "BuildKit (builder version 2) is not supported by Berth: build with the classic builder (DOCKER_BUILDKIT=0)");
         if (query["remote"] is { Length: > 0 })
@@ -84,11 +96,6 @@ public sealed class BuildRoutes(ApiServices services)
         {
             services.Logger.LogInformation("Build failed: {Error}", e.Message);
             await output.FailAsync(e.Message, e is BuildStepFailedException { Code: > 0 } failed ? failed.Code : 1, context.RequestAborted);
-        }
-        finally
-        {
-            // Whatever of the context the build did not read (it failed early) is drained, so the connection stays usable.
-            await context.Request.Body.CopyToAsync(Stream.Null, CancellationToken.None);
         }
     }
 

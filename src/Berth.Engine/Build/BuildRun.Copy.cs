@@ -70,11 +70,11 @@ internal sealed partial class BuildRun
         Image? fromImage = null;
         if (from is not null)
         {
-            fromStage = int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out int index) && index < _stages.Count
-                ? _stages[index]
-                : _stages.TakeWhile(s => s.Image is not null || s.Commands.Count > 0).FirstOrDefault(s => s.Name == from.ToLowerInvariant() && s != stage);
-            if (fromStage is not null && _stages.IndexOf(fromStage) >= _stages.IndexOf(stage))
-                throw new DockerfileException(instruction.Line, $"invalid from flag value {from}: refers to current build stage");
+            int current = _stages.IndexOf(stage);
+            if (int.TryParse(from, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                fromStage = index < current ? _stages[index] : throw new DockerfileException(instruction.Line, $"invalid from flag value {from}: refers to current build stage");
+            else
+                fromStage = _stages.Take(current).LastOrDefault(s => s.Name == from.ToLowerInvariant());
             fromImage = fromStage is not null ? fromStage.Image : await BaseImageAsync(from, instruction.Line, ct);
             if (fromImage is null)
                 throw new BuildStepFailedException($"{keyword} failed: stage {from} has no filesystem");
