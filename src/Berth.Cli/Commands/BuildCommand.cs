@@ -104,15 +104,16 @@ public sealed class BuildCommand : Verb
             var request = new HttpClientRequest("POST", client.Versioned("/build" + query)) { ContentStream = body };
             request.Headers.Set("Content-Type", "application/x-tar");
             using var response = await client.SendCheckedAsync(request, cancellationToken);
-            var (imageId, failure) = await RenderAsync(response.Body, console.Out, cancellationToken);
+            var (imageId, failure, text) = await RenderAsync(response.Body, console.Out, cancellationToken);
             if (failure is { } failed)
             {
                 await console.Out.FlushAsync(cancellationToken);
                 await console.Err.WriteAsync(failed.Message + "\n");
                 return failed.Code == 0 ? 1 : failed.Code;
             }
-            if (iidFile.Length > 0 && imageId is not null)
-                await File.WriteAllTextAsync(iidFile, imageId, cancellationToken);
+            // With -q the docker CLI writes the daemon's whole output, "sha256:…\n", to the iidfile; else the aux ID.
+            if (iidFile.Length > 0 && (quiet ? text : imageId) is { Length: > 0 } written)
+                await File.WriteAllTextAsync(iidFile, written, cancellationToken);
             return 0;
         }
         finally
@@ -121,11 +122,12 @@ public sealed class BuildCommand : Verb
         }
     }
 
-    /// <summary>The stream text as it comes, the last aux ID kept; the error message and code of a failed build.</summary>
-    private static async Task<(string? ImageId, (string Message, int Code)? Failure)> RenderAsync(Stream body, TextWriter output, CancellationToken ct)
+    /// <summary>The stream text as it comes (also returned), the last aux ID kept; the error message and code of a failed build.</summary>
+    private static async Task<(string? ImageId, (string Message, int Code)? Failure, string Text)> RenderAsync(Stream body, TextWriter output, CancellationToken ct)
     {
         using var reader = new StreamReader(body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
         string? imageId = null;
+        var text = new StringBuilder();
         while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
@@ -134,16 +136,17 @@ public sealed class BuildCommand : Verb
             if (message is null)
                 continue;
             if (message.ErrorDetail is not null || !string.IsNullOrEmpty(message.Error))
-                return (imageId, (message.ErrorDetail?.Message is { Length: > 0 } m ? m : message.Error ?? "", message.ErrorDetail?.Code ?? 1));
+                return (imageId, (message.ErrorDetail?.Message is { Length: > 0 } m ? m : message.Error ?? "", message.ErrorDetail?.Code ?? 1), text.ToString());
             if (message.Aux is { ValueKind: JsonValueKind.Object } aux && aux.TryGetProperty("ID", out var id))
                 imageId = id.GetString();
             if (!string.IsNullOrEmpty(message.Stream))
             {
+                text.Append(message.Stream);
                 await output.WriteAsync(message.Stream);
                 await output.FlushAsync(ct);
             }
         }
-        return (imageId, null);
+        return (imageId, null, text.ToString());
     }
 
     /// <summary>

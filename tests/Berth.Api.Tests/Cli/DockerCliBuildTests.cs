@@ -53,7 +53,8 @@ public sealed class DockerCliBuildTests : DaemonFixture
         Assert.That(again.ExitCode, Is.Zero, again.ToString());
         string id = (await _docker.RunAsync("inspect", "-f", "{{.Id}}", "berth-test/docker-built:v1")).Stdout.Trim();
         Assert.That(again.Stdout.Trim(), Is.EqualTo(id), "-q prints only the image ID, and the cached rebuild gives the same image");
-        Assert.That(File.ReadAllText(Path.Combine(_work, "iid")), Is.EqualTo(id));
+        // With -q the docker CLI writes the daemon's output as it came, the ID and moby's Fprintln newline.
+        Assert.That(File.ReadAllText(Path.Combine(_work, "iid")), Is.EqualTo(id + "\n"));
 
         var history = await _docker.RunAsync("history", "--no-trunc", "--format", "{{.CreatedBy}}", "berth-test/docker-built:v1");
         Assert.That(history.Stdout, Does.StartWith("/bin/sh -c #(nop)  CMD [\"cat\" \"/out.txt\"]\n/bin/sh -c sh /my_script.sh > /out.txt\n"));

@@ -124,7 +124,7 @@ public sealed class DockerCli(string socketPath, string configDirectory)
     public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
             .Where(dir => dir.Length > 0)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
