@@ -131,7 +131,8 @@ internal sealed partial class BuildRun
                 work: async id =>
                 {
                     var owner = chown is null ? from is null ? (0, 0) : ((int, int)?)null : await OwnerAsync(id, chown, instruction.Line, ct);
-                    await WriteTarAsync(tar, sources, destination, destIsDirectory, add, owner, mode, fromImage, path => StatAsync(id, path, ct), ct);
+                    string target = await ResolveAsync(id, destination, ct);
+                    await WriteTarAsync(tar, sources, target, destIsDirectory, add, owner, mode, fromImage, path => StatAsync(id, path, ct), ct);
                     await using var stream = File.OpenRead(tar);
                     await builder.Engine.Files.PutArchiveAsync(id, "/", stream, ct: ct);
                 },
@@ -153,6 +154,7 @@ internal sealed partial class BuildRun
     /// <summary>WORKDIR's directory, created (0755, root) with its missing parents when it does not exist.</summary>
     private async Task MakeDirectoryAsync(string id, string path, int uid, int gid, CancellationToken ct)
     {
+        path = await ResolveAsync(id, path, ct);
         if (path == "/" || await StatAsync(id, path, ct) is not null)
             return;
         string tar = TempFile();
@@ -177,6 +179,30 @@ internal sealed partial class BuildRun
         {
             File.Delete(tar);
         }
+    }
+
+    /// <summary>
+    /// The path with its symlinked directories resolved inside the container (/bin -> usr/bin on a merged-/usr base),
+    /// as moby's copier follows them: the archive extractor never writes through a symlink, so the tar names the
+    /// resolved directories. A last component that links to a file is kept (it is replaced, not followed); the part
+    /// that does not exist yet is kept as it is.
+    /// </summary>
+    private async Task<string> ResolveAsync(string id, string path, CancellationToken ct)
+    {
+        string resolved = "/";
+        string[] parts = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        for (int i = 0; i < parts.Length; i++)
+        {
+            string next = Join(resolved, parts[i]);
+            var stat = await StatAsync(id, next, ct);
+            if (stat is null)
+                return parts.Skip(i + 1).Aggregate(next, Join);
+            if ((stat.Mode & GoFileMode.Symlink) != 0 && stat.LinkTarget.Length > 0
+                && (i < parts.Length - 1 || await StatAsync(id, stat.LinkTarget, ct) is { IsDirectory: true }))
+                next = stat.LinkTarget;
+            resolved = next;
+        }
+        return resolved;
     }
 
     private string TempFile() => context.Root + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));

@@ -136,6 +136,15 @@ public sealed class BuildApiTests : DaemonFixture
         Assert.That(await ReadFileAsync("berth-test/seed:v1", "/my_script.sh"), Does.Contain("hello from the script"));
         Assert.That(await ReadFileAsync("berth-test/seed:v1", "/app"), Is.Not.Null, "WORKDIR created its directory");
 
+        // Each step's image is the next one's parent; moby lists such untagged images only with all=1.
+        var all = (await Api.GetAsync("/v1.50/images/json?all=1")).Json.EnumerateArray().ToList();
+        string parent = all.Single(i => i.GetProperty("Id").GetString() == build.ImageId).GetProperty("ParentId").GetString()!;
+        Assert.That(parent, Does.StartWith("sha256:"));
+        Assert.That(inspect.GetProperty("Parent").GetString(), Is.EqualTo(parent));
+        Assert.That(all.Single(i => i.GetProperty("Id").GetString() == parent).GetProperty("RepoTags").GetArrayLength(), Is.Zero);
+        var listed = (await Api.GetAsync("/v1.50/images/json")).Json.EnumerateArray().Select(i => i.GetProperty("Id").GetString()).ToList();
+        Assert.That(listed, Does.Contain(build.ImageId).And.Not.Contain(parent), "an intermediate image is hidden without all=1");
+
         var history = (await Api.GetAsync("/v1.50/images/berth-test/seed:v1/history")).Json.EnumerateArray().Select(h => h.GetProperty("CreatedBy").GetString()).ToList();
         Assert.That(history, Does.Contain("/bin/sh -c #(nop)  ENV GREETING=hello"));
         Assert.That(history, Does.Contain("/bin/sh -c echo \"built by $GREETING\" > /built.txt && cat /built.txt"));
@@ -254,6 +263,18 @@ public sealed class BuildApiTests : DaemonFixture
         Assert.That(list.Count, Is.EqualTo(containers + 1));
         foreach (var container in list)
             await Api.DeleteAsync($"/v1.50/containers/{container.GetProperty("Id").GetString()}?force=1");
+    }
+
+    [Test, Order(8)]
+    public async Task CopyThroughASymlinkedDirectoryLandsInItsTarget()
+    {
+        // As /bin -> usr/bin on a merged-/usr base: docker follows the destination's symlinked directories inside the rootfs.
+        var build = await BuildAsync("t=berth-test/symlink:v1",
+            ("Dockerfile", "FROM busybox\nRUN mkdir -p /usr/real && ln -s usr/real /link\nCOPY tool.sh /link/\nCOPY tool.sh /link/renamed.sh\nRUN ls /usr/real | tr '\\n' ' '\n"),
+            ("tool.sh", "echo tool\n"));
+        Assert.That(build.Error, Is.Null, build.Stream);
+        Assert.That(build.Stream, Does.Contain("\nrenamed.sh tool.sh "));
+        Assert.That(await ReadFileAsync("berth-test/symlink:v1", "/usr/real/tool.sh"), Is.EqualTo("echo tool\n"));
     }
 
     [Test, Order(7)]
