@@ -64,7 +64,7 @@ public sealed class BerthApp
         new StatsCommand(), new EventsCommand(),
         new VolumeCreateCommand(), new VolumeLsCommand(), new VolumeInspectCommand(), new VolumeRmCommand(), new VolumePruneCommand(),
         new NetworkCreateCommand(), new NetworkLsCommand(), new NetworkInspectCommand(), new NetworkRmCommand(), new NetworkConnectCommand(), new NetworkDisconnectCommand(), new TagCommand(),
-        new HistoryCommand(), new SaveCommand(), new ImportCommand(), new CommitCommand(), new SystemDfCommand(),
+        new HistoryCommand(), new SaveCommand(), new ImportCommand(), new CommitCommand(), new SystemDfCommand(), new BuildCommand(),
         new ImagePruneCommand(), new ContainerPruneCommand(), new NetworkPruneCommand(), new SystemPruneCommand(),
         new Compose.ComposeCommand(),
     ];
@@ -86,6 +86,7 @@ public sealed class BerthApp
         ["container rename"] = "rename", ["container diff"] = "diff", ["container port"] = "port", ["container export"] = "export",
         ["container stats"] = "stats", ["container commit"] = "commit",
         ["system info"] = "info", ["system events"] = "events",
+        ["image build"] = "build",
     };
 
     /// <summary>Parses <paramref name="args"/>; null when it is a usage error, which is printed and counted in <paramref name="exitCode"/>.</summary>

@@ -28,6 +28,7 @@ public sealed partial class ApiHandler
         new ImageMaintenanceRoutes(services).Map(_router);
         new ImageRoutes(services).Map(_router);
         new CommitRoutes(services).Map(_router);
+        new BuildRoutes(services).Map(_router);
         new DiskUsageRoutes(services).Map(_router);
         new RegistryRoutes(services).Map(_router);
         new ExecRoutes(services).Map(_router);

@@ -5,15 +5,13 @@ namespace Berth.Daemon.Api;
 
 /// <summary>
 /// <c>GET /system/df</c> (images with SharedSize and container counts, containers with SizeRw and SizeRootFs, the size of
-/// all layers counted once, volumes with their size and references) and <c>POST /build/prune</c>, which `docker system prune` calls: Berth has no build cache,
-/// so there is truly nothing to delete.
+/// all layers counted once, volumes with their size and references). <c>POST /build/prune</c> is in <see cref="BuildRoutes"/>.
 /// </summary>
 public sealed class DiskUsageRoutes(ApiServices services)
 {
     public void Map(Router router)
     {
         router.MapGet("/system/df", DiskUsageAsync);
-        router.MapPost("/build/prune", BuildPruneAsync);
     }
 
     private async Task DiskUsageAsync(HttpContext context)
@@ -60,11 +58,5 @@ public sealed class DiskUsageRoutes(ApiServices services)
             }
         }
         await context.Response.SendJsonAsync(response, ApiJsonContext.Default.SystemDataUsageResponse, context.RequestAborted);
-    }
-
-    private static async Task BuildPruneAsync(HttpContext context)
-    {
-        await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-        await context.Response.SendJsonAsync(new BuildCachePruneResponse { CachesDeleted = [], SpaceReclaimed = 0 }, ApiJsonContext.Default.BuildCachePruneResponse, context.RequestAborted);
     }
 }

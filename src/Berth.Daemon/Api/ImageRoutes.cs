@@ -68,7 +68,12 @@ public sealed class ImageRoutes(ApiServices services)
     {
         var filter = ImageListFilter.Parse(context.Request.Query["filters"], Images);
         var containers = services.Engine.Containers.List();
-        var summaries = Images.List()
+        var images = Images.List();
+        // moby hides an untagged image with children (a build's intermediate steps) unless all=1.
+        bool all = QueryValues.Bool(context.Request, "all");
+        var parents = images.Select(i => i.Parent).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var summaries = images
+            .Where(i => all || i.RepoTags.Count > 0 || i.RepoDigests.Count > 0 || !parents.Contains(i.Id))
             .Where(filter.Matches)
             .Select(image => ImageViews.Summary(image, containers.Count(c => c.Record.ImageId == image.Id), filter.ShownTags(image)))
             .ToList();

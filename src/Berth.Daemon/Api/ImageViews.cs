@@ -9,7 +9,7 @@ public static class ImageViews
     public static Wire.ImageSummary Summary(Image image, int containers, IReadOnlyList<string>? shownTags = null) => new()
     {
         Id = image.Id,
-        ParentId = "",
+        ParentId = image.Parent ?? "",
         RepoTags = [.. shownTags ?? image.RepoTags],
         RepoDigests = [.. image.RepoDigests],
         Created = image.Created.ToUnixTimeSeconds(),
@@ -28,7 +28,7 @@ public static class ImageViews
             Id = image.Id,
             RepoTags = [.. image.RepoTags],
             RepoDigests = [.. image.RepoDigests],
-            Parent = "",
+            Parent = image.Parent ?? "",
             Comment = config.Comment ?? config.History?.LastOrDefault()?.Comment ?? "",
             Created = config.Created is { } created ? Wire.ApiTimestamp.Format(created) : null,
             DockerVersion = "",
@@ -39,6 +39,8 @@ public static class ImageViews
                 ExposedPorts = execution.ExposedPorts?.Keys.ToDictionary(k => k, _ => (Wire.EmptyObject?)new Wire.EmptyObject()),
                 Env = execution.Env?.ToList(),
                 Cmd = execution.Cmd?.ToList(),
+                Healthcheck = execution.Healthcheck is { ValueKind: System.Text.Json.JsonValueKind.Object } health
+                    ? System.Text.Json.JsonSerializer.Deserialize(health, Wire.ApiJsonContext.Default.HealthConfig) : null,
                 ArgsEscaped = execution.ArgsEscaped,
                 Volumes = execution.Volumes?.Keys.ToDictionary(k => k, _ => (Wire.EmptyObject?)new Wire.EmptyObject()),
                 WorkingDir = execution.WorkingDir ?? "",

@@ -18,7 +18,6 @@ public sealed class UnsupportedRoutes
         ("secrets", "Swarm mode (secrets)"),
         ("configs", "Swarm mode (configs)"),
         ("plugins", "Engine plugins"),
-        ("build", "Image builds (docker build)"),
         ("session", "BuildKit sessions (docker build)"),
         ("grpc", "BuildKit (docker buildx)"),
         ("distribution", "Registry distribution inspection"),

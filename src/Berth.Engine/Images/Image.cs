@@ -34,6 +34,9 @@ public sealed class Image
     /// <summary>The manifest digest, when the archive had a manifest blob.</summary>
     public string? ManifestDigest { get; init; }
 
+    /// <summary>The image a build step or commit made this one on, if any.</summary>
+    public string? Parent { get; init; }
+
     /// <summary>The first 12 hex digits of the ID, as the CLI shows it.</summary>
     public string ShortId => Digest.Short(Id);
 }

@@ -19,6 +19,13 @@ internal sealed class ImageRecord
     [JsonPropertyName("layerBlobs")]
     public List<LayerBlobRecord> LayerBlobs { get; init; } = [];
 
+    /// <summary>
+    /// The image this one was made on by a build step or a commit (moby's parent): <c>images</c> hides an untagged
+    /// image that is some image's parent (a build's intermediate step) unless asked for all.
+    /// </summary>
+    [JsonPropertyName("parent")]
+    public string? Parent { get; init; }
+
     [JsonPropertyName("loaded")]
     public DateTimeOffset Loaded { get; init; }
 

@@ -84,7 +84,7 @@ public sealed partial class ImageStore
                     }
                     blobs.Add(new LayerBlobRecord { Digest = layer.Digest, Size = layer.Size, Compression = layer.Format.ToString().ToLowerInvariant() });
                 }
-                var imageRecord = new ImageRecord { Id = id, LayerBlobs = blobs, Loaded = DateTimeOffset.UtcNow };
+                var imageRecord = new ImageRecord { Id = id, Parent = parent?.Id, LayerBlobs = blobs, Loaded = DateTimeOffset.UtcNow };
                 _database.Write(imageRecord);
                 long size = (storedParent?.Size ?? 0) + (layer?.UnpackedSize ?? 0);
                 _images[id] = new StoredImage(imageRecord, config, diffIds, chainIds, size);

@@ -346,6 +346,7 @@ public sealed partial class ImageStore
             LoadedAt = image.Record.Loaded,
             LastTagTime = image.Record.LastTagTime,
             ManifestDigest = image.Record.ManifestDigest,
+            Parent = image.Record.Parent,
         };
     }
 

@@ -23,6 +23,9 @@ public sealed class DockerCli(string socketPath, string configDirectory, string?
         }
     }
 
+    /// <summary>Extra environment of every run (DOCKER_BUILDKIT=0 for the classic builder).</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     public ProcessStartInfo StartInfo(params string[] args)
     {
         var start = new ProcessStartInfo(executable ?? Executable!)
@@ -38,6 +41,8 @@ public sealed class DockerCli(string socketPath, string configDirectory, string?
         start.Environment["DOCKER_CONFIG"] = configDirectory;
         start.Environment.Remove("DOCKER_CONTEXT");
         start.Environment.Remove("DOCKER_API_VERSION");
+        foreach (var (key, value) in Environment)
+            start.Environment[key] = value;
         return start;
     }
 
@@ -122,7 +127,7 @@ public sealed class DockerCli(string socketPath, string configDirectory, string?
     public static string Quote(string word) => "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
+        (System.Environment.GetEnvironmentVariable("PATH") ?? "").Split(':')
             .Where(dir => dir.Length > 0)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
