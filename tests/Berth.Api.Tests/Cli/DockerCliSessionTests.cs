@@ -234,9 +234,11 @@ public sealed class DockerCliSessionTests : DaemonFixture
     {
         string id = await RunDetachedAsync("busybox", "sh", "-c", "sleep 1000 & sleep 2000");
         var top = await _docker.RunAsync("top", id);
-        for (int i = 0; i < 50 && !top.Stdout.Contains(" sleep 1000\n", StringComparison.Ordinal); i++)
+        // Until the background child of sh has exec'd sleep and sh itself has exec'd its last command (busybox sh
+        // does): before that, sh's own command line also names "sleep 1000".
+        for (int i = 0; i < 50 && (!top.Stdout.Contains(" sleep 1000\n", StringComparison.Ordinal) || top.Stdout.Contains("sh -c", StringComparison.Ordinal)); i++)
         {
-            await Task.Delay(100); // the background child of sh has not exec'd sleep yet
+            await Task.Delay(100);
             top = await _docker.RunAsync("top", id);
         }
         Assert.That(top.ExitCode, Is.Zero, top.ToString());
