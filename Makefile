@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 bench bench-quick bench-start bench-deps clean
+.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 test-systemd bench bench-quick bench-start bench-deps clean
 
 all: build
 
@@ -131,6 +131,12 @@ test: deps build fixtures
 # `make test test-cgroup2` builds once for both.
 test-cgroup2: deps build fixtures
 	tests/vm/test-cgroup2.sh
+
+# The systemd lane: a VM with Debian's systemd as PID 1 that installs Berth with `make install` and drives berthd
+# through systemctl (socket activation, notify status, reload, restart with a running container, update in the cgroup
+# v2 files, the containers' cgroups below the service's, stop). `make test test-cgroup2 test-systemd` builds once.
+test-systemd: deps build fixtures
+	tests/vm/test-systemd.sh
 
 # Benchmarks side by side with docker (a private dockerd), podman, runc, crun and the floor (bench/, about 20 min):
 # writes bench/results/latest.md and latest.png. bench-quick: fewer rounds, no dockerd or podman, ~2 min, writes

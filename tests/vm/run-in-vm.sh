@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Runs one command inside the pure cgroup-v2 test VM (qemu, TCG) and exits with its status.
 #
-#   tests/vm/run-in-vm.sh [-t SECONDS] [-o DIR] [-e NAME=VALUE]... [--] COMMAND [ARG]...
+#   tests/vm/run-in-vm.sh [-s] [-t SECONDS] [-o DIR] [-e NAME=VALUE]... [--] COMMAND [ARG]...
 #
 # The guest boots Debian's kernel with cgroup_no_v1=all on the host's own root filesystem (read-only over 9p, under a
 # tmpfs overlay, so nothing it writes reaches the host), with every cgroup2 controller enabled at the root, and runs
 # COMMAND as root in the root cgroup, in the current directory, with a clean environment plus the -e variables,
 # BERTH_VM=1, BERTH_VM_OUT (a directory whose files are copied to the host's DIR given with -o) and BERTH_VM_SCRATCH
 # (an empty tmpfs, e.g. for overlayfs upper dirs, which the overlay root refuses). The guest console (COMMAND's
-# output) streams to stdout.
+# output) streams to stdout. With -s the guest boots the host's systemd as PID 1 instead of a busybox init that mounts
+# cgroup2 itself (guest-init.sh): into a target whose one service runs COMMAND (in that service's cgroup) after
+# sysinit.target, with generators and sysinit units other than journald masked to keep the boot short under TCG.
 #
 # Exit status: COMMAND's; 124 when the hard timeout (-t, default $BERTH_VM_TIMEOUT or 600 s) fired; 255 when the VM
 # gave no status (a panic, a missing 9p tag, ...). Knobs: BERTH_VM_CPUS (default: the host's CPUs), BERTH_VM_MEMORY
@@ -26,8 +28,10 @@ usage() {
 timeout=${BERTH_VM_TIMEOUT:-600}
 out=""
 envs=()
-while getopts t:o:e:h opt; do
+init=busybox
+while getopts st:o:e:h opt; do
   case "$opt" in
+    s) init=systemd;;
     t) timeout=$OPTARG;;
     o) out=$OPTARG;;
     e) envs+=("$OPTARG");;
@@ -60,6 +64,7 @@ trap cleanup EXIT
 mkdir -p "$tmp/job/out" "$tmp/root"
 mkfifo "$tmp/console"
 cp "$here/guest-init.sh" "$tmp/job/"
+echo "$init" > "$tmp/job/init"
 pwd > "$tmp/job/cwd"
 {
   for e in "${envs[@]}"; do printf 'export %q\n' "$e"; done
@@ -72,7 +77,7 @@ started=$(date +%s.%N)
 cpus=${BERTH_VM_CPUS:-$(nproc)}
 command_line="$*"
 [ ${#command_line} -le 120 ] || command_line="${command_line:0:117}..."
-log "booting $(basename "$BERTH_VM_KERNEL") with $cpus CPUs, ${BERTH_VM_MEMORY:-2G} memory, timeout ${timeout} s: ${command_line//$'\n'/ }"
+log "booting $(basename "$BERTH_VM_KERNEL") ($init) with $cpus CPUs, ${BERTH_VM_MEMORY:-2G} memory, timeout ${timeout} s: ${command_line//$'\n'/ }"
 unshare -m --propagation private sh -c 'mount --bind / "$0" && mount -o remount,bind,ro "$0" && exec "$@"' "$tmp/root" \
   timeout -k 5 "$timeout" \
   qemu-system-x86_64 -accel tcg,thread=multi,tb-size=512 -cpu max -m "${BERTH_VM_MEMORY:-2G}" -smp "$cpus" \
