@@ -437,6 +437,11 @@ public sealed class ComposeEndToEndTests
             var failed = await BerthCompose(file, "build", "--no-cache", "named");
             Assert.That(failed.ExitCode, Is.EqualTo(7), failed.ToString());
             Assert.That(failed.Stderr, Does.Contain("The command '/bin/sh -c exit 7' returned a non-zero code: 7"), failed.ToString());
+            // compose sends rm=1 without forcerm, so the failed step's container stays, as with dockerd; it is removed here.
+            var kept = await BuildLeftoversAsync();
+            Assert.That(kept, Has.Count.EqualTo(1), "the failed RUN's container is kept");
+            foreach (string leftover in kept)
+                await Berth("rm", "-f", leftover);
 
             var down = await BerthCompose(file, "down", "--rmi", "local", "-t", "1");
             Assert.That(down.ExitCode, Is.Zero, down.ToString());
@@ -445,6 +450,8 @@ public sealed class ComposeEndToEndTests
         finally
         {
             await BerthCompose(file, "down", "-t", "1");
+            foreach (string id in await BuildLeftoversAsync())
+                await Berth("rm", "-f", id);
             await Berth("rmi", "-f", "bbuild-app", "built/named:1");
         }
     }
@@ -529,6 +536,14 @@ public sealed class ComposeEndToEndTests
             await BerthCompose(file, "down", "-v", "-t", "1");
             await BerthCompose(sick, "down", "-t", "1");
         }
+    }
+
+    /// <summary>Containers that belong to no compose project: what a failed build step left.</summary>
+    private async Task<List<string>> BuildLeftoversAsync()
+    {
+        var all = (await Berth("ps", "-aq")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var project = (await Berth("ps", "-aq", "--filter", "label=com.docker.compose.project")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return all.Except(project).ToList();
     }
 
     /// <summary>The container's logs once they contain <paramref name="text"/> (a started container writes them soon), or what they were after 30 s.</summary>
