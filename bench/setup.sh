@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the peers and tools `make bench` compares against, from Debian's packages only, when missing:
-# runc, crun, podman, docker.io (a real dockerd 20.10 + containerd), hyperfine, skopeo, umoci, debootstrap
+# runc, crun, podman, buildah, docker.io (a real dockerd 20.10 + containerd), hyperfine, skopeo, umoci, debootstrap
 # (the Debian minbase image for the image-load benchmark), gnuplot-nox (the chart), strace and perf
 # (profiling a missed target). Idempotent; installs nothing that is already there. Run as root.
 # Packages never start services here: a host without systemd has /usr/sbin/policy-rc.d answering 101,
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(runc crun podman conmon docker.io containerd hyperfine skopeo umoci debootstrap gnuplot-nox strace linux-perf
+packages=(runc crun podman conmon buildah docker.io containerd hyperfine skopeo umoci debootstrap gnuplot-nox strace linux-perf
           util-linux procps)
 missing=()
 for p in "${packages[@]}"; do

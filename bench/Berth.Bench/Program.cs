@@ -5,6 +5,8 @@ using Berth.Bench;
 //   Berth.Bench suite --only start                                   benchmark 1 alone (run --rm; with BERTH_BENCH_BASELINE, an older build beside): bench/results/start.md
 //   Berth.Bench suite --only storage                                 benchmarks 7-9 alone (commit, save, volume write): bench/results/storage.md
 //   Berth.Bench suite --only registry                                benchmark 10 alone (pull and push, local registry): bench/results/registry.md
+//   Berth.Bench suite --only build                                   benchmark 11 alone (issue 15: cold, cached, changed build vs docker classic and buildah): bench/results/build.md
+//   Berth.Bench suite --only compose                                 benchmark 12 alone (issue 17: compose up -d and down of 10 services vs docker-compose): bench/results/compose.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
 //   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
 string mode = args.Length > 0 ? args[0] : "suite";

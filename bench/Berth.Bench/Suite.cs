@@ -34,6 +34,8 @@ public static class Suite
         SaveBenchmark? save = null;
         VolumeWriteBenchmark? volumeWrite = null;
         RegistryBenchmark? registry = null;
+        BuildBenchmark? build = null;
+        ComposeBenchmark? compose = null;
         bool all = only is null;
         var failures = new List<string>();
         var teardown = new List<string>();
@@ -66,6 +68,12 @@ public static class Suite
                 await Step(context, failures, "10. registry", () => { var b = new RegistryBenchmark(context, peers); b.Run(report); registry = b; return Task.CompletedTask; }, peers);
             else if (all || only == "registry")
                 failures.Add("10. registry: docker-registry or skopeo not installed (apt-get install docker-registry skopeo)");
+            if (all || only == "build")
+                await Step(context, failures, "11. build", () => { var b = new BuildBenchmark(context, peers); b.Run(report); build = b; return Task.CompletedTask; }, peers);
+            if ((all || only == "compose") && ComposeBenchmark.IsInstalled)
+                await Step(context, failures, "12. compose", () => { var b = new ComposeBenchmark(context, peers); b.Run(report); compose = b; return Task.CompletedTask; }, peers);
+            else if (all || only == "compose")
+                failures.Add("12. compose: docker-compose not installed (apt-get install docker-compose)");
         }
         catch (Exception e)
         {
@@ -90,6 +98,8 @@ public static class Suite
                 Judge(report, peers, runRm, profile, density, memory, imageLoad);
             JudgeStorage(report, commit, save, volumeWrite);
             JudgeRegistry(report, registry);
+            JudgeBuild(report, build);
+            JudgeCompose(report, compose);
         }
         string markdown = Write(context, report, peers, failures, teardown, leaks, janitor, loadBefore, loadAfter, scale, withChart: all);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -251,6 +261,42 @@ public static class Suite
             report.Targets.Add(new Target("`berth pull` of an image already present under 30 ms", $"{Report.F(warm.Median, 1)} ms (median, berth CLI process included)", warm.Median < 30));
     }
 
+    /// <summary>Issue 15's targets: a cold build at most 1.0x docker's classic builder, a fully cached rebuild at most 0.3x.</summary>
+    private static void JudgeBuild(Report report, BuildBenchmark? build)
+    {
+        if (build is null)
+            return;
+        foreach (var (phase, goal, limit) in new[] { ("cold", "cold build of the seed-like Dockerfile at most 1.0x docker's classic builder", 1.0),
+                     ("cached", "fully cached rebuild at most 0.3x docker's classic builder", 0.3) })
+        {
+            if (!build.Results.TryGetValue($"docker → dockerd/{phase}", out var docker) || docker.Count == 0)
+            {
+                report.Targets.Add(new Target(goal, "dockerd not measured in this run", null));
+                continue;
+            }
+            var berth = build.Results[$"berth → berthd/{phase}"];
+            var ratio = Samples.Ratio("", berth, docker);
+            string buildah = build.Results.TryGetValue($"buildah/{phase}", out var b) && b.Count > 0 ? $", buildah {Report.F(b.Median, 0)} ms" : "";
+            report.Targets.Add(new Target(goal, $"{Report.F(ratio.Median)}x (median per-pair; berth {Report.F(berth.Median, 0)} ms, docker {Report.F(docker.Median, 0)} ms{buildah})", ratio.Median <= limit));
+        }
+    }
+
+    /// <summary>Issue 17's target: `berth compose up -d` of 10 services at most 0.2x docker-compose → dockerd.</summary>
+    private static void JudgeCompose(Report report, ComposeBenchmark? compose)
+    {
+        if (compose is null)
+            return;
+        const string goal = "`berth compose up -d` of 10 services at most 0.2x docker-compose → dockerd";
+        if (!compose.Results.TryGetValue("docker-compose → dockerd/up -d", out var docker) || docker.Count == 0)
+        {
+            report.Targets.Add(new Target(goal, "dockerd not measured in this run", null));
+            return;
+        }
+        var berth = compose.Results["berth compose → berthd/up -d"];
+        var ratio = Samples.Ratio("", berth, docker);
+        report.Targets.Add(new Target(goal, $"{Report.F(ratio.Median)}x (median per-pair; berth compose {Report.F(berth.Median, 0)} ms, docker-compose → dockerd {Report.F(docker.Median, 0)} ms, docker-compose → berthd {Report.F(compose.Results["docker-compose → berthd/up -d"].Median, 0)} ms)", ratio.Median <= 0.2));
+    }
+
     private static string FirstRow(string table)
     {
         foreach (string line in table.Split('\n'))
@@ -344,7 +390,7 @@ public static class Suite
         md.AppendLine();
         md.AppendLine("## How to run");
         md.AppendLine();
-        md.AppendLine("`make bench` (as root, Debian 12): installs what is missing from Debian (bench/setup.sh: runc, crun, podman, docker.io, hyperfine, skopeo, umoci, debootstrap, gnuplot-nox, strace, perf), builds Berth and the test images, builds and caches the Debian minbase image (bench/debian-rootfs.sh, in /var/cache/berth-bench), starts berthd and a private dockerd (bench/dockerd.sh) with private data roots and sockets, runs every benchmark, stops what it started and writes this file and latest.png (raw data in bench/results/raw/, not committed). `make bench-quick` runs fewer iterations without dockerd and podman and writes bench/results/raw/quick.md instead. The harness is bench/Berth.Bench (one class per benchmark).");
+        md.AppendLine("`make bench` (as root, Debian 12): installs what is missing from Debian (bench/setup.sh: runc, crun, podman, buildah, docker.io, hyperfine, skopeo, umoci, debootstrap, gnuplot-nox, strace, perf), builds Berth and the test images, builds and caches the Debian minbase image (bench/debian-rootfs.sh, in /var/cache/berth-bench), starts berthd and a private dockerd (bench/dockerd.sh) with private data roots and sockets, runs every benchmark, stops what it started and writes this file and latest.png (raw data in bench/results/raw/, not committed). `make bench-quick` runs fewer iterations without dockerd and podman and writes bench/results/raw/quick.md instead. The harness is bench/Berth.Bench (one class per benchmark).");
         return md.ToString();
     }
 

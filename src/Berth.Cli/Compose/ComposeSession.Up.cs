@@ -38,11 +38,22 @@ internal sealed partial class ComposeSession
         var created = new List<string>();
         var createdNetworks = new List<string>();
         var createdVolumes = new List<string>();
+        var imageIds = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
             // Everything that can fail before a container exists is checked first: no half-started project.
+            var built = new HashSet<string>(StringComparer.Ordinal);
             foreach (string service in order)
-                await EnsureImageAsync(service, cancellationToken);
+            {
+                if (args.Bool("build") && ServiceBuild.Of(Project, service) is { } build)
+                {
+                    if (built.Add(build.Tags[0]))
+                        await BuildServiceAsync(service, build, false, false, false, []);
+                }
+                else
+                    await EnsureImageAsync(service, args.Bool("no-build"), built, cancellationToken);
+                imageIds[service] = await ImageIdAsync(service, cancellationToken);
+            }
             await EnsureNetworksAsync(order, createdNetworks, cancellationToken);
             await EnsureVolumesAsync(order, createdVolumes, cancellationToken);
 
@@ -64,7 +75,7 @@ internal sealed partial class ComposeSession
                         await WaitForConditionAsync(service, name, containerNames, cancellationToken);
                     }
                     int replicas = scale.TryGetValue(service, out int n) ? n : Replicas(Project.Services[service]);
-                    await ConvergeServiceAsync(service, replicas, existing.Where(c => ServiceOf(c) == service).ToList(), args, containerNames, created, gate, cancellationToken);
+                    await ConvergeServiceAsync(service, replicas, imageIds[service], existing.Where(c => ServiceOf(c) == service).ToList(), args, containerNames, created, gate, cancellationToken);
                 }, cancellationToken);
             }
             await Task.WhenAll(done.Values);
@@ -126,13 +137,20 @@ internal sealed partial class ComposeSession
         return text is null ? 1 : int.Parse(text, CultureInfo.InvariantCulture);
     }
 
-    private async Task EnsureImageAsync(string service, CancellationToken cancellationToken)
+    /// <summary>A missing image is built when the service has build: (unless --no-build), else pulled.</summary>
+    private async Task EnsureImageAsync(string service, bool noBuild, HashSet<string> built, CancellationToken cancellationToken)
     {
         string image = Planner.ImageName(service);
         if (await ExistsAsync($"/images/{Escape(image)}/json", cancellationToken))
             return;
-        if (Project.Services[service]["build"] is not null)
-            throw new CliException(1, $"service \"{service}\" needs its image built: berth compose build needs the engine's POST /build (issue 15)");
+        if (ServiceBuild.Of(Project, service) is { } build)
+        {
+            if (noBuild)
+                throw new CliException(1, $"service \"{service}\": image {image} is missing and --no-build was given");
+            if (built.Add(build.Tags[0]))
+                await BuildServiceAsync(service, build, false, false, false, []);
+            return;
+        }
         Console.Err.WriteLine($" {service} Pulling");
         if (await BerthAsync("pull", "-q", image) != 0)
             throw new CliException(1, $"service \"{service}\": image {image} is not on this engine and could not be pulled");
@@ -226,7 +244,7 @@ internal sealed partial class ComposeSession
         }
     }
 
-    private async Task ConvergeServiceAsync(string service, int replicas, List<ContainerSummary> existing, ComposeArgs args,
+    private async Task ConvergeServiceAsync(string service, int replicas, string imageId, List<ContainerSummary> existing, ComposeArgs args,
         ConcurrentDictionary<string, string> containerNames, List<string> created, object gate, CancellationToken cancellationToken)
     {
         string hash = Planner.ConfigHash(service);
@@ -248,7 +266,8 @@ internal sealed partial class ComposeSession
             {
                 if (current is not null)
                 {
-                    bool stale = current.Labels.GetValueOrDefault(ComposeLabels.ConfigHash) != hash || args.Bool("force-recreate");
+                    // As compose v2, a container is recreated when its config changed or its image did (a rebuild, a pull).
+                    bool stale = current.Labels.GetValueOrDefault(ComposeLabels.ConfigHash) != hash || current.ImageID != imageId || args.Bool("force-recreate");
                     if (!stale || args.Bool("no-recreate"))
                     {
                         if (current.State != "running" && !args.Bool("no-start"))

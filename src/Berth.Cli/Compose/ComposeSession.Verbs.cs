@@ -188,7 +188,7 @@ internal sealed partial class ComposeSession
             if (dependencies.Count > 0)
                 await UpAsync(["-d", .. dependencies], cancellationToken);
         }
-        await EnsureImageAsync(service, cancellationToken);
+        await EnsureImageAsync(service, false, new HashSet<string>(StringComparer.Ordinal), cancellationToken);
         await EnsureNetworksAsync([service], [], cancellationToken);
         await EnsureVolumesAsync([service], [], cancellationToken);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);

@@ -45,7 +45,7 @@ internal sealed partial class ComposeSession(VerbContext context, ComposeLoadOpt
             "images" => await ImagesAsync(args, cancellationToken),
             "ls" => await LsAsync(args, cancellationToken),
             "pull" or "push" => await PullPushAsync(verb, args, cancellationToken),
-            "build" => throw new CliException(1, "berth compose build: needs the engine's POST /build (issue 15), which this berth does not send yet"),
+            "build" => await BuildVerbAsync(args, cancellationToken),
             "version" => Print($"Berth Compose version {ComposeLabels.BerthComposeVersion}"),
             _ => throw new CliException(1, $"unknown docker command: \"compose {verb}\""),
         };

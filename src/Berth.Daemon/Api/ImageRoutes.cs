@@ -106,7 +106,7 @@ public sealed class ImageRoutes(ApiServices services)
     {
         string name = context.RouteValue("name");
         bool force = QueryValues.Bool(context.Request, "force");
-        var result = Images.Remove(name, force, services.Engine.Containers.IsImageInUse);
+        var result = Images.Remove(name, force, services.Engine.Containers.IsImageInUse, prune: !QueryValues.Bool(context.Request, "noprune"));
         var items = result.Untagged.Select(u => new ImageDeleteResponseItem { Untagged = u })
             .Concat(result.Deleted.Select(d => new ImageDeleteResponseItem { Deleted = d }))
             .ToList();

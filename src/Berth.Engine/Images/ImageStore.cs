@@ -130,10 +130,14 @@ public sealed partial class ImageStore
     /// an image used by a container (unless forced), or an ID whose references span several repositories
     /// (unless forced). A forced removal of an image in use only untags it: its layers are live lowerdirs.
     /// </summary>
-    public ImageDeleteResult Remove(string nameOrId, bool force, Func<string, bool> isImageInUse)
+    /// <param name="prune">As moby (unless <c>noprune</c>): once the image is deleted, its parent goes too when nothing
+    /// names it, no other image has it as parent and no container uses it, and so on up the chain, so a built image's
+    /// untagged intermediate images leave with it.</param>
+    public ImageDeleteResult Remove(string nameOrId, bool force, Func<string, bool> isImageInUse, bool prune = true)
     {
         Image removed;
         ImageDeleteResult result;
+        var pruned = new List<Image>();
         lock (_lock)
         {
             var image = FindStored(nameOrId, out var reference) ?? throw new ImageNotFoundException(nameOrId);
@@ -143,10 +147,26 @@ public sealed partial class ImageStore
             result = reference is not null
                 ? RemoveReference(image, reference, references, force, inUse)
                 : RemoveById(image, references, force, inUse);
+            if (prune && result.Deleted.Contains(image.Id))
+            {
+                var deleted = result.Deleted.ToList();
+                for (string? id = image.Record.Parent; id is not null && _images.TryGetValue(id, out var parent); id = parent.Record.Parent)
+                {
+                    if (_repositories.ReferencesTo(id).Count > 0 || HasChildren(id) || isImageInUse(id))
+                        break;
+                    pruned.Add(ToImage(parent));
+                    deleted.AddRange(DeleteImage(parent));
+                }
+                result = new ImageDeleteResult { Untagged = result.Untagged, Deleted = deleted };
+            }
         }
         PublishRemoval(removed, result);
+        foreach (var parent in pruned)
+            Publish(parent, "delete", parent.Id);
         return result;
     }
+
+    private bool HasChildren(string imageId) => _images.Values.Any(i => i.Record.Parent == imageId);
 
     /// <summary>
     /// Removing the last tag of a repository also removes that repository's digest references (moby does the
@@ -159,17 +179,21 @@ public sealed partial class ImageStore
         if (key.Digest is null && !references.Any(r => r.Digest is null && r.Name == key.Name && !r.Equals(key)))
             untag.AddRange(references.Where(r => r.Digest is not null && r.Name == key.Name));
         bool last = references.All(untag.Contains);
+        // The last name of an image other images were built on only untags it (moby's quiet conflict): the children need it.
+        bool keep = inUse || HasChildren(image.Id);
         if (last && inUse && !force)
             throw new ImageInUseException($"conflict: unable to remove repository reference \"{reference.FamiliarString}\" (must force) - a container is using its referenced image {Digest.Short(image.Id)}");
         foreach (var r in untag)
             _repositories.Remove(r);
         _repositories.Save();
         var untagged = untag.Select(r => r.FamiliarString).ToList();
-        return new ImageDeleteResult { Untagged = untagged, Deleted = last && !inUse ? DeleteImage(image) : [] };
+        return new ImageDeleteResult { Untagged = untagged, Deleted = last && !keep ? DeleteImage(image) : [] };
     }
 
     private ImageDeleteResult RemoveById(StoredImage image, List<ImageReference> references, bool force, bool inUse)
     {
+        if (HasChildren(image.Id))
+            throw new ImageInUseException($"conflict: unable to delete {Digest.Short(image.Id)} (cannot be forced) - image has dependent child images");
         if (!force && references.Select(r => r.Name).Distinct().Count() > 1)
             throw new ImageInUseException($"conflict: unable to delete {Digest.Short(image.Id)} (must be forced) - image is referenced in multiple repositories");
         if (!force && inUse)

@@ -303,4 +303,45 @@ public sealed class BuildApiTests : DaemonFixture
 
         Assert.That((await Api.GetAsync("/_ping")).Headers["Builder-Version"], Is.EqualTo("1"));
     }
+
+    [Test, Order(9)]
+    public async Task RmiOfABuiltImageDeletesItsUntaggedIntermediatesAsMoby()
+    {
+        // moby's imageDeleteHelper: a deleted image's parent goes too when nothing names it, builds on it or runs it.
+        var baseBuild = await BuildAsync("t=berth-test/rmi-base:v1&nocache=1", ("Dockerfile", "FROM busybox\nRUN echo one > /one\nRUN echo two > /two\n"));
+        Assert.That(baseBuild.Error, Is.Null, baseBuild.Stream);
+        var child = await BuildAsync("t=berth-test/rmi-child:v1", ("Dockerfile", "FROM berth-test/rmi-base:v1\nRUN echo three > /three\nENV X=1\n"));
+        Assert.That(child.Error, Is.Null, child.Stream);
+        async Task<HashSet<string>> AllImagesAsync() => (await Api.GetAsync("/v1.50/images/json?all=1")).Json.EnumerateArray().Select(i => i.GetProperty("Id").GetString()!).ToHashSet();
+        async Task<string> ParentAsync(string id) => (await Api.GetAsync($"/v1.50/images/{id}/json")).Json.GetProperty("Parent").GetString()!;
+        string childRun = await ParentAsync(child.ImageId!);
+        string baseTop = await ParentAsync(childRun);
+        string baseRun = await ParentAsync(baseTop);
+        Assert.That(await ParentAsync(baseRun), Is.Not.Empty, "the first RUN's parent is busybox");
+        string busybox = await ParentAsync(baseRun);
+
+        // The last name of an image others are built on only untags it; its ID is refused.
+        var byId = await Api.DeleteAsync($"/v1.50/images/{baseTop}");
+        Assert.That(byId.Status, Is.EqualTo(409), byId.ToString());
+        Assert.That(byId.Message, Is.EqualTo($"conflict: unable to delete {baseTop[7..19]} (cannot be forced) - image has dependent child images"));
+        var untag = await Api.DeleteAsync("/v1.50/images/berth-test/rmi-base:v1");
+        Assert.That(untag.Status, Is.EqualTo(200), untag.ToString());
+        Assert.That(untag.Json.EnumerateArray().Select(i => i.TryGetProperty("Deleted", out _)).Any(d => d), Is.False, untag.ToString());
+        Assert.That(await AllImagesAsync(), Does.Contain(baseTop));
+
+        // rmi of the child deletes the whole untagged chain down to busybox, which is tagged and stays.
+        var rmi = await Api.DeleteAsync("/v1.50/images/berth-test/rmi-child:v1");
+        Assert.That(rmi.Status, Is.EqualTo(200), rmi.ToString());
+        var deleted = rmi.Json.EnumerateArray().Where(i => i.TryGetProperty("Deleted", out _)).Select(i => i.GetProperty("Deleted").GetString()).ToList();
+        Assert.That(deleted, Does.Contain(child.ImageId).And.Contain(childRun).And.Contain(baseTop).And.Contain(baseRun).And.Not.Contain(busybox));
+        var left = await AllImagesAsync();
+        Assert.That(left, Does.Not.Contain(childRun).And.Not.Contain(baseTop).And.Not.Contain(baseRun).And.Contain(busybox));
+
+        // noprune keeps the parents.
+        var kept = await BuildAsync("t=berth-test/rmi-kept:v1&nocache=1", ("Dockerfile", "FROM busybox\nRUN echo kept > /kept\nENV Y=1\n"));
+        string keptParent = await ParentAsync(kept.ImageId!);
+        Assert.That((await Api.DeleteAsync("/v1.50/images/berth-test/rmi-kept:v1?noprune=1")).Status, Is.EqualTo(200));
+        Assert.That(await AllImagesAsync(), Does.Contain(keptParent).And.Not.Contain(kept.ImageId));
+        Assert.That((await Api.DeleteAsync($"/v1.50/images/{keptParent}")).Status, Is.EqualTo(200));
+    }
 }

@@ -362,6 +362,203 @@ public sealed class ComposeEndToEndTests
         Assert.That(((await Berth("ps", "-aq")).Stdout, (await Berth("network", "ls", "-q", "--filter", "name=bunknown")).Stdout), Is.EqualTo(("", "")));
     }
 
+    /// <summary>A project whose service is built: multi-stage with a target, an arg, a label, a Dockerfile in a subdirectory; a second one with image:.</summary>
+    private string BuildProject(string name)
+    {
+        string file = Project(name, """
+            services:
+              app:
+                build:
+                  context: ./app
+                  dockerfile: docker/Dockerfile
+                  args: {GREETING: hello}
+                  target: final
+                  labels: {team: web}
+                command: ["sh", "-c", "cat /greeting /message.txt; sleep 1000"]
+                stop_signal: SIGKILL
+              named:
+                image: built/named:1
+                build: ./named
+                command: ["cat", "/named"]
+            """);
+        string directory = Path.GetDirectoryName(file)!;
+        Directory.CreateDirectory(Path.Combine(directory, "app", "docker"));
+        File.WriteAllText(Path.Combine(directory, "app", "docker", "Dockerfile"), """
+            FROM busybox AS base
+            ARG GREETING=default
+            RUN echo "$GREETING from the build" > /greeting
+            FROM base AS final
+            COPY message.txt /message.txt
+            FROM final AS after-the-target
+            RUN exit 3
+            """);
+        File.WriteAllText(Path.Combine(directory, "app", "message.txt"), "first message\n");
+        Directory.CreateDirectory(Path.Combine(directory, "named"));
+        File.WriteAllText(Path.Combine(directory, "named", "Dockerfile"), "FROM busybox\nRUN echo named > /named\n");
+        return file;
+    }
+
+    [Test]
+    public async Task BerthComposeBuildsServicesAndUpRebuildsAndRecreatesWithBuild()
+    {
+        string file = BuildProject("bbuild");
+        string app = Path.Combine(Path.GetDirectoryName(file)!, "app");
+        try
+        {
+            // up builds what is missing (compose v2's PROJECT-SERVICE, or image:), then runs it.
+            var up = await BerthCompose(file, "up", "-d");
+            Assert.That(up.ExitCode, Is.Zero, up.ToString());
+            Assert.That(up.Stdout, Does.Contain("Step 1/").And.Contain("Successfully tagged bbuild-app:latest").And.Contain("Successfully tagged built/named:1"), up.ToString());
+            Assert.That(up.Stdout, Does.Not.Contain("exit 3"), "the stage after the target is not built");
+            var logs = await WaitForLogAsync("bbuild-app-1", "first message");
+            Assert.That(logs, Is.EqualTo("hello from the build\nfirst message\n"));
+            var label = await Berth("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", "bbuild-app");
+            Assert.That(label.Stdout, Is.EqualTo("web\n"), label.ToString());
+            Assert.That((await Berth("logs", "bbuild-named-1")).Stdout, Is.EqualTo("named\n"));
+
+            // build: every step from the cache; up without --build recreates nothing.
+            string id = (await Berth("inspect", "-f", "{{.Id}}", "bbuild-app-1")).Stdout;
+            var build = await BerthCompose(file, "build");
+            Assert.That(build.ExitCode, Is.Zero, build.ToString());
+            Assert.That(build.Stdout, Does.Contain("Using cache").And.Not.Contain("Running in"), build.ToString());
+            Assert.That((await BerthCompose(file, "up", "-d", "app")).ExitCode, Is.Zero);
+            Assert.That((await Berth("inspect", "-f", "{{.Id}}", "bbuild-app-1")).Stdout, Is.EqualTo(id), "nothing rebuilt, nothing recreated");
+
+            // A changed source: up --build rebuilds from its COPY and recreates the container on the new image.
+            File.WriteAllText(Path.Combine(app, "message.txt"), "second message\n");
+            var rebuilt = await BerthCompose(file, "up", "-d", "--build", "app");
+            Assert.That(rebuilt.ExitCode, Is.Zero, rebuilt.ToString());
+            Assert.That(rebuilt.Stderr, Does.Contain("Container bbuild-app-1  Recreate"), rebuilt.ToString());
+            Assert.That((await Berth("inspect", "-f", "{{.Id}}", "bbuild-app-1")).Stdout, Is.Not.EqualTo(id));
+            Assert.That(await WaitForLogAsync("bbuild-app-1", "second message"), Is.EqualTo("hello from the build\nsecond message\n"));
+
+            // A failing build stops compose with the build's exit code and the classic builder's message.
+            File.AppendAllText(Path.Combine(Path.GetDirectoryName(file)!, "named", "Dockerfile"), "RUN exit 7\n");
+            var failed = await BerthCompose(file, "build", "--no-cache", "named");
+            Assert.That(failed.ExitCode, Is.EqualTo(7), failed.ToString());
+            Assert.That(failed.Stderr, Does.Contain("The command '/bin/sh -c exit 7' returned a non-zero code: 7"), failed.ToString());
+            // compose sends rm=1 without forcerm, so the failed step's container stays, as with dockerd; it is removed here.
+            var kept = await BuildLeftoversAsync();
+            Assert.That(kept, Has.Count.EqualTo(1), "the failed RUN's container is kept");
+            foreach (string leftover in kept)
+                await Berth("rm", "-f", leftover);
+
+            var down = await BerthCompose(file, "down", "--rmi", "local", "-t", "1");
+            Assert.That(down.ExitCode, Is.Zero, down.ToString());
+            Assert.That(down.Stderr, Does.Contain("Image bbuild-app  Removed").And.Not.Contain("built/named"), "--rmi local removes the images without image:");
+        }
+        finally
+        {
+            await BerthCompose(file, "down", "-t", "1");
+            foreach (string id in await BuildLeftoversAsync())
+                await Berth("rm", "-f", id);
+            await Berth("rmi", "-f", "bbuild-app", "built/named:1");
+        }
+    }
+
+    [Test]
+    public async Task DockerComposeBuildsThroughBerthdsClassicBuilder()
+    {
+        string file = BuildProject("pybuild");
+        try
+        {
+            // docker-py's build (POST /build), not the docker CLI: COMPOSE_DOCKER_CLI_BUILD=0.
+            var build = await CliProcess.RunAsync(DockerCompose, ["-f", file, "-p", "pybuild", "build", "app"],
+                new Dictionary<string, string>(Environment) { ["COMPOSE_DOCKER_CLI_BUILD"] = "0" }, timeout: TimeSpan.FromSeconds(120));
+            Assert.That(build.ExitCode, Is.Zero, build.ToString());
+            Assert.That(build.Stdout + build.Stderr, Does.Contain("Successfully tagged pybuild_app:latest"), build.ToString());
+            var up = await CliProcess.RunAsync(DockerCompose, ["-f", file, "-p", "pybuild", "up", "-d", "--build"],
+                new Dictionary<string, string>(Environment) { ["COMPOSE_DOCKER_CLI_BUILD"] = "0" }, timeout: TimeSpan.FromSeconds(120));
+            Assert.That(up.ExitCode, Is.Zero, up.ToString());
+            Assert.That(await WaitForLogAsync("pybuild_app_1", "first message"), Is.EqualTo("hello from the build\nfirst message\n"));
+            Assert.That((await Berth("image", "inspect", "-f", "{{index .Config.Labels \"team\"}}", "pybuild_app")).Stdout, Is.EqualTo("web\n"));
+            Assert.That((await Berth("images", "--format", "{{.Repository}}:{{.Tag}}", "built/named")).Stdout, Is.EqualTo("built/named:1\n"));
+        }
+        finally
+        {
+            await Compose(file, "down", "-t", "1");
+            await Berth("rmi", "-f", "pybuild_app", "built/named:1");
+        }
+    }
+
+    [Test]
+    public async Task UpWaitsForAHealthyDependencyAndStopsOnAnUnhealthyOne()
+    {
+        // db turns healthy only after it wrote /shared/ready (2 s in); web records whether the file was there when it started.
+        string file = Project("bhealthy", """
+            services:
+              db:
+                image: busybox
+                command: ["sh", "-c", "sleep 2; touch /shared/ready; sleep 1000"]
+                stop_signal: SIGKILL
+                volumes: ["shared:/shared"]
+                healthcheck:
+                  test: ["CMD", "test", "-f", "/shared/ready"]
+                  interval: 1s
+                  retries: 30
+              web:
+                image: busybox
+                command: ["sh", "-c", "if test -f /shared/ready; then echo started-after-healthy; else echo started-too-early; fi; sleep 1000"]
+                stop_signal: SIGKILL
+                volumes: ["shared:/shared"]
+                depends_on:
+                  db: {condition: service_healthy}
+            volumes:
+              shared: {}
+            """);
+        string sick = Project("bsick", """
+            services:
+              db:
+                image: busybox
+                command: sleep 1000
+                stop_signal: SIGKILL
+                healthcheck: {test: ["CMD", "false"], interval: 1s, retries: 1}
+              web:
+                image: busybox
+                command: sleep 1000
+                depends_on:
+                  db: {condition: service_healthy}
+            """);
+        try
+        {
+            var up = await BerthCompose(file, "up", "-d");
+            Assert.That(up.ExitCode, Is.Zero, up.ToString());
+            Assert.That(await WaitForLogAsync("bhealthy-web-1", "started"), Is.EqualTo("started-after-healthy\n"), up.ToString());
+            Assert.That((await Berth("inspect", "-f", "{{.State.Health.Status}}", "bhealthy-db-1")).Stdout, Is.EqualTo("healthy\n"));
+
+            var failed = await BerthCompose(sick, "up", "-d");
+            Assert.That(failed.ExitCode, Is.EqualTo(1), failed.ToString());
+            Assert.That(failed.Stderr, Does.Contain("dependency failed to start: container bsick-db-1 is unhealthy"), failed.ToString());
+            Assert.That((await Berth("ps", "-aq", "--filter", "label=com.docker.compose.project=bsick")).Stdout, Is.Empty, "a failed up removes what it created");
+        }
+        finally
+        {
+            await BerthCompose(file, "down", "-v", "-t", "1");
+            await BerthCompose(sick, "down", "-t", "1");
+        }
+    }
+
+    /// <summary>Containers that belong to no compose project: what a failed build step left.</summary>
+    private async Task<List<string>> BuildLeftoversAsync()
+    {
+        var all = (await Berth("ps", "-aq")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var project = (await Berth("ps", "-aq", "--filter", "label=com.docker.compose.project")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return all.Except(project).ToList();
+    }
+
+    /// <summary>The container's logs once they contain <paramref name="text"/> (a started container writes them soon), or what they were after 30 s.</summary>
+    private async Task<string> WaitForLogAsync(string container, string text)
+    {
+        string logs = "";
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(200))
+        {
+            logs = (await Berth("logs", container)).Stdout;
+            if (logs.Contains(text, StringComparison.Ordinal))
+                break;
+        }
+        return logs;
+    }
+
     private string Sample(string name)
     {
         string file = Project(name, File.ReadAllText(Path.Combine(SampleDirectory, "docker-compose.yml")));

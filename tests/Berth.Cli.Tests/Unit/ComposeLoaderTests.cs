@@ -308,4 +308,56 @@ public sealed class ComposeLoaderTests
         File.WriteAllText(Path.Combine(_dir, "compose.yaml"), yaml);
         Assert.That(NodeYaml.Write(Load().Model), Is.EqualTo(yaml));
     }
+
+    [Test]
+    public void BuildIsWhatComposeSendsToTheClassicBuilder()
+    {
+        Write(".env", "FROM_ENV=env-value\n");
+        Write("docker-compose.yml", """
+            name: shop
+            services:
+              web:
+                build:
+                  context: ./web
+                  dockerfile: docker/Dockerfile.dev
+                  args: [VERSION=2, FROM_ENV, UNSET_ARG]
+                  target: final
+                  labels: {team: web}
+                  tags: ["shop/web:extra"]
+              api:
+                image: registry.test/api:1
+                build: api
+              worker:
+                build:
+                  context: /abs/worker
+                  args: {PLAIN: "1"}
+                  labels: [a=b, c]
+                  network: none
+                  extra_hosts: ["db:10.0.0.2"]
+                  no_cache: true
+              plain:
+                image: busybox
+            """);
+        var project = Load();
+        var web = ServiceBuild.Of(project, "web")!;
+        Assert.That((web.Context, web.Dockerfile, web.Target), Is.EqualTo((Path.Combine(_dir, "web"), Path.Combine(_dir, "web", "docker", "Dockerfile.dev"), "final")));
+        Assert.That(web.Args, Is.EqualTo(new[] { new KeyValuePair<string, string>("VERSION", "2"), new("FROM_ENV", "env-value") }), "a bare arg comes from the environment, an unset one is left out");
+        Assert.That(web.Labels, Is.EqualTo(new[] { new KeyValuePair<string, string>("team", "web") }));
+        Assert.That(web.Tags, Is.EqualTo(new[] { "shop-web", "shop/web:extra" }), "compose v2 names the image PROJECT-SERVICE");
+        var api = ServiceBuild.Of(project, "api")!;
+        Assert.That((api.Context, api.Dockerfile, api.Tags[0]), Is.EqualTo((Path.Combine(_dir, "api"), (string?)null, "registry.test/api:1")));
+        var worker = ServiceBuild.Of(project, "worker")!;
+        Assert.That((worker.Context, worker.Network, worker.NoCache, worker.Pull), Is.EqualTo(("/abs/worker", "none", true, false)));
+        Assert.That(worker.Labels, Is.EqualTo(new[] { new KeyValuePair<string, string>("a", "b"), new("c", "") }));
+        Assert.That(worker.ExtraHosts, Is.EqualTo(new[] { "db:10.0.0.2" }));
+        Assert.That(ServiceBuild.Of(project, "plain"), Is.Null);
+    }
+
+    [Test]
+    public void BuildKeysTheClassicBuilderCannotHonourAreRefusedWithTheirLine()
+    {
+        string file = Write("compose.yaml", "services:\n  web:\n    build:\n      context: .\n      ssh: [default]\n");
+        var e = Assert.Throws<ComposeFileException>(() => ServiceBuild.Of(Load(), "web"));
+        Assert.That(e!.Message, Is.EqualTo($"{file}:5: services.web.build.ssh is not supported by berth compose (the classic builder)"));
+    }
 }
