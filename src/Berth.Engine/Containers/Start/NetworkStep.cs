@@ -18,9 +18,13 @@ namespace Berth.Engine.Containers.Start;
 /// the namespace unmounted, which deletes the veth with it. Without networking (berthd --network-namespace none,
 /// <paramref name="networks"/> null) the default network is loopback only, and the files are written all the same.
 /// </summary>
-public sealed class NetworkStep(NetworkManager? networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer, ILogger? logger = null) : IStartStep
+public sealed class NetworkStep(NetworkManager? networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer, ILogger? logger = null) : IStartStep, IDisposable
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    // Empty namespaces made ahead; filled on the first start that needs one, emptied when idle.
+    private readonly NetworkNamespacePool _namespaces = new(onRefillError: e =>
+        (logger ?? NullLogger.Instance).LogWarning("Could not make a network namespace ahead of a start: {Error}", e.Message));
 
     private static readonly string[] Files = ["hosts", "hostname", "resolv.conf"];
 
@@ -69,7 +73,8 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             string sandbox = Path.Combine(sandboxDirectory, container.Id);
             long begin = Stopwatch.GetTimestamp();
             NetworkSandbox.Remove(sandbox);
-            NetworkSandbox.Create(sandbox);
+            using var ready = _namespaces.Take();
+            NetworkSandbox.Create(sandbox, ready);
             context.NetworkSandbox = sandbox;
             long created = Stopwatch.GetTimestamp();
             TimeSpan connecting = TimeSpan.Zero, wiring = TimeSpan.Zero;
@@ -85,7 +90,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
                 context.NetworkId ??= network.Id;
                 long connected = Stopwatch.GetTimestamp();
                 // The first network has the default route and the published ports, as moby's default gateway endpoint.
-                endpoint = networks.Wire(network.Id, container.Id, sandbox, i == 0 ? ports : Array.Empty<PortMapping>(), defaultRoute: i == 0);
+                endpoint = networks.Wire(network.Id, container.Id, sandbox, i == 0 ? ports : Array.Empty<PortMapping>(), defaultRoute: i == 0, ready.Inside);
                 connecting += Stopwatch.GetElapsedTime(before, connected);
                 wiring += Stopwatch.GetElapsedTime(connected);
                 addresses.Add(endpoint.IPv4Address);
@@ -186,7 +191,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
         if (context.NetworkId is not null && networks is not null)
         {
             foreach (var (network, _) in networks.EndpointsOf(context.Container.Id))
-                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false);
+                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false, durable: false);
             context.NetworkId = null;
         }
         if (context.NetworkSandbox is { } sandbox)
@@ -196,4 +201,6 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
         }
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _namespaces.Dispose();
 }
