@@ -6,7 +6,7 @@ using Berth.Bench;
 //   Berth.Bench suite --only storage                                 benchmarks 7-9 alone (commit, save, volume write): bench/results/storage.md
 //   Berth.Bench suite --only registry                                benchmark 10 alone (pull and push, local registry): bench/results/registry.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
-//   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
+//   Berth.Bench network [--quick] [--no-slow-peers] [--output FILE]  run --rm none/bridge/-p and run -d -p of 50, beside docker and podman (issue 12)
 string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
@@ -30,7 +30,9 @@ switch (mode)
     case "network":
     {
         string networkOutput = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "network.md"));
-        string markdown = "# Networking (issue 12)\n\n" + await new NetworkBenchmark(new BenchContext(args.Contains("--quick"), slowPeers: false)).RunAsync();
+        var networkContext = new BenchContext(args.Contains("--quick"), slowPeers: !args.Contains("--quick") && !args.Contains("--no-slow-peers"));
+        string markdown = "# Networking (issue 12)\n\n" + await new NetworkBenchmark(networkContext).RunAsync();
+        Directory.Delete(networkContext.WorkDirectory, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(networkOutput)!);
         File.WriteAllText(networkOutput, markdown);
         Console.WriteLine(markdown);

@@ -138,7 +138,8 @@ public sealed class NetworkManager
     /// before it runs; <see cref="Wire"/> gives it an interface when it starts).
     /// </summary>
     public EndpointRecord Connect(string idOrName, string containerId, string containerName, string? requestedAddress,
-        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true, IReadOnlyList<string>? dns = null)
+        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true, IReadOnlyList<string>? dns = null,
+        string? macAddress = null)
     {
         lock (_lock)
         {
@@ -177,7 +178,7 @@ public sealed class NetworkManager
                 ContainerName = containerName,
                 EndpointId = NewId(),
                 IPv4Address = address.ToString(),
-                MacAddress = NewMac(),
+                MacAddress = macAddress ?? NewMac(),
                 InterfaceName = interfaceName,
                 Aliases = [.. aliases],
                 Links = [.. links],

@@ -21,6 +21,7 @@ public sealed class NetworkNamespacePool : IDisposable
     private readonly int _size;
     private readonly Timer _idle;
     private readonly Action<Exception>? _onRefillError;
+    private Thread? _refill;
     private int _filling;
     private volatile bool _disposed;
 
@@ -48,7 +49,7 @@ public sealed class NetworkNamespacePool : IDisposable
     {
         if (_size <= 0 || Interlocked.Exchange(ref _filling, 1) == 1)
             return;
-        new Thread(() =>
+        _refill = new Thread(() =>
         {
             try
             {
@@ -62,10 +63,9 @@ public sealed class NetworkNamespacePool : IDisposable
             finally
             {
                 Volatile.Write(ref _filling, 0);
-                if (_disposed)
-                    Drain();
             }
-        }) { IsBackground = true, Name = "netns pool" }.Start();
+        }) { IsBackground = true, Name = "netns pool" };
+        _refill.Start();
     }
 
     private void Drain()
@@ -78,6 +78,7 @@ public sealed class NetworkNamespacePool : IDisposable
     {
         _disposed = true;
         _idle.Dispose();
+        _refill?.Join(); // it stops after the namespace it is making
         Drain();
     }
 }

@@ -86,6 +86,38 @@ public sealed class NetworkManagerTests
     }
 
     [Test]
+    public void APooledNamespaceIsWiredThroughItsOwnSocketAndThePoolRefillsAndEmpties()
+    {
+        using var pool = new NetworkNamespacePool(size: 2);
+        string name = $"bnt-pool-{Guid.NewGuid().ToString("N")[..8]}", path = "/run/netns/" + name;
+        try
+        {
+            EndpointRecord endpoint;
+            using (var ready = pool.Take())
+            {
+                NetworkSandbox.Create(path, ready);
+                _fixture.Manager.Connect("bridge", "pool000000000000", "pooled", null, [], []);
+                endpoint = _fixture.Manager.Wire("bridge", "pool000000000000", path, [], defaultRoute: true, ready.Inside);
+            }
+            // The handle and the socket are closed; the mount holds the namespace, configured from the socket.
+            Assert.That(TestNamespace.Ip("-n", name, "-4", "addr", "show", "dev", "eth0"), Does.Contain($"inet {endpoint.IPv4Address}/16"));
+            Assert.That(TestNamespace.Ip("-n", name, "link", "show", "lo"), Does.Contain("UP"));
+            Assert.That(TestNamespace.Ip("-n", name, "route"), Does.Contain("default via 172.17.0.1 dev eth0"));
+            for (int i = 0; i < 100 && pool.Count < 2; i++)
+                Thread.Sleep(20);
+            Assert.That(pool.Count, Is.EqualTo(2), "a background thread made the taken namespace's replacement");
+            using (var second = pool.Take())
+                Assert.That(second.Inside.LinkIndex("eth0"), Is.Null, "each namespace is new and empty");
+        }
+        finally
+        {
+            NetworkSandbox.Remove(path);
+        }
+        pool.Dispose();
+        Assert.That(pool.Count, Is.Zero);
+    }
+
+    [Test]
     public void TwoContainersTalkThroughTheBridgeAndTheOutsideReachesAPublishedPort()
     {
         var web = _fixture.Container();

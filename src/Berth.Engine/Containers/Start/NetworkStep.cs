@@ -63,7 +63,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             // NetworkMode's network, unless `network disconnect` took it away, then those `network connect` added.
             var attachments = new List<NetworkAttachment>();
             if (!host.NetworkModeDisconnected)
-                attachments.Add(new NetworkAttachment { Network = networks.Get(mode).Id, Aliases = host.NetworkAliases, Links = host.Links, IPv4Address = host.IPv4Address });
+                attachments.Add(new NetworkAttachment { Network = networks.Get(mode).Id, Aliases = host.NetworkAliases, Links = host.Links, IPv4Address = host.IPv4Address, MacAddress = host.MacAddress });
             attachments.AddRange(host.ConnectedNetworks ?? []);
             if (attachments.Count == 0)
             {
@@ -86,7 +86,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
                 var network = networks.Get(attachments[i].Network);
                 // On a user network links are DNS aliases of this container's endpoint and --dns its resolver's upstreams.
                 var endpoint = networks.Connect(network.Id, container.Id, container.Name, attachments[i].IPv4Address, attachments[i].Aliases ?? [],
-                    network.IsDefaultBridge ? [] : attachments[i].Links ?? [], "eth" + i.ToString(CultureInfo.InvariantCulture), persist: false, dns: host.Dns);
+                    network.IsDefaultBridge ? [] : attachments[i].Links ?? [], "eth" + i.ToString(CultureInfo.InvariantCulture), persist: false, dns: host.Dns, macAddress: attachments[i].MacAddress);
                 context.NetworkId ??= network.Id;
                 long connected = Stopwatch.GetTimestamp();
                 // The first network has the default route and the published ports, as moby's default gateway endpoint.
