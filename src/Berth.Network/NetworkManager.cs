@@ -241,21 +241,52 @@ public sealed class NetworkManager
     /// is live any more. Forgets them all (their leases) and rebuilds the nft table without their ports; their veths
     /// went with their namespaces. Returns how many were dropped.
     /// </summary>
-    public int DropAllEndpoints()
+    public int DropAllEndpoints() => KeepEndpointsOf(new HashSet<string>());
+
+    /// <summary>
+    /// Recovery at berthd's start: the containers in <paramref name="running"/> outlived the previous berthd (live
+    /// restore) and keep their endpoints, their published ports reserved again on the host (a port someone else took
+    /// meanwhile stays published through the nft map and is logged by the caller through the return value's
+    /// conflicts); every other endpoint is forgotten (its container died with berthd or was never started) and the
+    /// nft table rebuilt. Returns how many endpoints were dropped and the ports that could not be reserved again.
+    /// </summary>
+    public int KeepEndpointsOf(IReadOnlySet<string> running) => KeepEndpointsOf(running, out _);
+
+    public int KeepEndpointsOf(IReadOnlySet<string> running, out List<string> unreserved)
     {
+        unreserved = [];
         lock (_lock)
         {
             int dropped = 0;
-            foreach (var network in _networks.Values.Where(n => n.Endpoints.Count > 0))
-            {
-                dropped += network.Endpoints.Count;
-                network.Endpoints.Clear();
-                _store.Save(network);
-            }
             foreach (var sockets in _reservations.Values)
                 foreach (var socket in sockets)
                     socket.Dispose();
             _reservations.Clear();
+            foreach (var network in _networks.Values.Where(n => n.Endpoints.Count > 0))
+            {
+                var stale = network.Endpoints.Keys.Where(id => !running.Contains(id)).ToList();
+                foreach (string id in stale)
+                    network.Endpoints.Remove(id);
+                dropped += stale.Count;
+                if (stale.Count > 0)
+                    _store.Save(network);
+                foreach (var endpoint in network.Endpoints.Values)
+                {
+                    var reserved = new List<PortReservation>();
+                    foreach (var port in endpoint.Ports)
+                    {
+                        try
+                        {
+                            reserved.Add(Reserve(port));
+                        }
+                        catch (NetworkException e)
+                        {
+                            unreserved.Add($"{endpoint.ContainerName} {port.HostIp}:{port.HostPort}/{port.Protocol}: {e.Message}");
+                        }
+                    }
+                    _reservations[(network.Id, endpoint.ContainerId)] = reserved;
+                }
+            }
             if (dropped > 0)
                 RebuildFirewall();
             return dropped;

@@ -38,14 +38,19 @@ public static class NetworkSandbox
         File.Delete(path);
     }
 
-    /// <summary>Removes every sandbox under <paramref name="directory"/> (recovery: after a kill -9 no container runs any more).</summary>
-    public static IReadOnlyList<string> RemoveAll(string directory)
+    /// <summary>
+    /// Removes every sandbox under <paramref name="directory"/> but those of <paramref name="keep"/> (recovery: the
+    /// containers that outlived the previous berthd keep theirs; no other container runs any more).
+    /// </summary>
+    public static IReadOnlyList<string> RemoveAll(string directory, IReadOnlySet<string>? keep = null)
     {
         if (!Directory.Exists(directory))
             return [];
         var removed = new List<string>();
         foreach (string path in Directory.EnumerateFiles(directory))
         {
+            if (keep?.Contains(Path.GetFileName(path)) == true)
+                continue;
             Remove(path);
             removed.Add(Path.GetFileName(path));
         }
