@@ -33,6 +33,8 @@ public sealed class ParsingTests
         Assert.That(Create("run", "busybox", "--", "ls").Cmd, Is.EqualTo(new[] { "--", "ls" }), "pflag keeps a -- that follows the first argument");
         Assert.That(Create("run", "busybox", "-d").Cmd, Is.EqualTo(new[] { "-d" }));
         Assert.That(Create("run", "busybox", "echo", "@file", "--help").Cmd, Is.EqualTo(new[] { "echo", "@file", "--help" }));
+        Assert.That(Create("run", "busybox", "nc", "-ll", "-p", "80", "-abc").Cmd, Is.EqualTo(new[] { "nc", "-ll", "-p", "80", "-abc" }), "bundled shorthands after the image are the command's");
+        Assert.That(Create("run", "busybox", "-ll").Cmd, Is.EqualTo(new[] { "-ll" }));
     }
 
     [Test]
