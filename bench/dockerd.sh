@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Starts or stops a private dockerd (Debian's docker.io 20.10) for the benchmarks.
-#   bench/dockerd.sh start DIR CGROUP_PARENT   socket DIR/docker.sock, data DIR/data, exec DIR/exec, log DIR/dockerd.log
+#   bench/dockerd.sh start DIR CGROUP_PARENT [NETNS]
+#                                              socket DIR/docker.sock, data DIR/data, exec DIR/exec, log DIR/dockerd.log;
+#                                              with NETNS (a /run/netns path the caller made) dockerd runs in that network
+#                                              namespace with its docker0 bridge and iptables rules there (networking
+#                                              benchmarks), joined with nsenter --net only: `ip netns exec` would also
+#                                              remount /sys and hide the cgroup mounts from it
 #   bench/dockerd.sh stop DIR CGROUP_PARENT    SIGTERM, wait, then remove what it left: mounts under DIR, cgroups
 #                                              named CGROUP_PARENT below the caller's own, and DIR itself
 # dockerd runs with the flags this host kind needs (shared/host-facts.md): no iptables, no bridge, cgroupfs driver,
 # and a relative --cgroup-parent, which lands below the caller's own cgroup in every hierarchy. It starts its own
 # containerd (no system containerd runs here) with state under DIR. It never touches /var/lib/docker.
 set -euo pipefail
-cmd=$1 dir=$2 parent=$3
+cmd=$1 dir=$2 parent=$3 netns=${4:-}
 
 own_cgroup() { # the caller's cgroup path in hierarchy $1 (a v1 controller name)
   awk -F: -v c="$1" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' /proc/self/cgroup
@@ -19,8 +24,13 @@ start)
   echo '{}' > "$dir/daemon.json"
   : > "$dir/made-outside"
   for d in /run/docker /run/docker/plugins /run/containerd /run/containerd/s; do [ -e "$d" ] || echo "$d" >> "$dir/made-outside"; done
-  dockerd --config-file "$dir/daemon.json" -H "unix://$dir/docker.sock" --data-root "$dir/data" --exec-root "$dir/exec" \
-    --pidfile "$dir/dockerd.pid" --iptables=false --ip-masq=false --ip6tables=false --bridge=none \
+  if [ -n "$netns" ]; then
+    launch=(nsenter --net="$netns" dockerd) network=(--ip6tables=false)
+  else
+    launch=(dockerd) network=(--iptables=false --ip-masq=false --ip6tables=false --bridge=none)
+  fi
+  "${launch[@]}" --config-file "$dir/daemon.json" -H "unix://$dir/docker.sock" --data-root "$dir/data" --exec-root "$dir/exec" \
+    --pidfile "$dir/dockerd.pid" "${network[@]}" \
     --storage-driver=overlay2 --exec-opt native.cgroupdriver=cgroupfs --cgroup-parent="$parent" \
     --userland-proxy=false --log-level=warn > "$dir/dockerd.log" 2>&1 < /dev/null &
   echo $! > "$dir/dockerd.started"
@@ -55,5 +65,5 @@ stop)
   while read -r made; do rmdir "$made" 2>/dev/null || true; done < <(tac "$dir/made-outside" 2>/dev/null || true)
   rm -rf "$dir"
   ;;
-*) echo "usage: $0 start|stop DIR CGROUP_PARENT" >&2; exit 2 ;;
+*) echo "usage: $0 start|stop DIR CGROUP_PARENT [NETNS]" >&2; exit 2 ;;
 esac

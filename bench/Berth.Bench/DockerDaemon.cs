@@ -24,10 +24,12 @@ public sealed class DockerDaemon
 
     public int Pid => int.Parse(File.ReadAllText(Path.Combine(Directory, "dockerd.started")).Trim());
 
-    public static DockerDaemon Start(BenchContext context)
+    /// <param name="networkNamespace">null: no bridge, no iptables (the start benchmarks run --network none); or a
+    /// /run/netns path the caller made, where dockerd keeps docker0 and its iptables rules (the networking benchmark).</param>
+    public static DockerDaemon Start(BenchContext context, string? networkNamespace = null)
     {
-        var daemon = new DockerDaemon(Path.Combine(context.WorkDirectory, "dockerd"), context.Prefix + "-docker");
-        Exec.Checked(Script, "start", daemon.Directory, daemon.CgroupParent);
+        var daemon = new DockerDaemon(Path.Combine(context.WorkDirectory, networkNamespace is null ? "dockerd" : "dockerd-net"), context.Prefix + "-docker");
+        Exec.Checked([Script, "start", daemon.Directory, daemon.CgroupParent, .. networkNamespace is null ? Array.Empty<string>() : [networkNamespace]]);
         return daemon;
     }
 

@@ -28,11 +28,13 @@ public sealed class Podman
         "--events-backend", "file", "--runtime", "runc",
     ];
 
-    public string[] RunArgs =>
-        ["--network", "none", "--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "--cgroup-parent", CgroupParent];
+    public string[] RunArgs => ["--network", "none", .. LimitArgs];
 
-    public static Podman Create(BenchContext context) =>
-        new(context.Dir("podman"), context.OwnMemoryCgroup + "/" + context.Prefix + "-podman");
+    /// <summary>The rlimits this host allows and the cgroup parent, without a network choice.</summary>
+    public string[] LimitArgs => ["--ulimit", "nofile=20000:20000", "--ulimit", "nproc=32768:32768", "--cgroup-parent", CgroupParent];
+
+    public static Podman Create(BenchContext context, string name = "podman") =>
+        new(context.Dir(name), context.OwnMemoryCgroup + "/" + context.Prefix + "-" + name);
 
     /// <summary>The conmon processes of this podman's containers.</summary>
     public List<int> Conmons() =>

@@ -8,7 +8,7 @@ using Berth.Bench;
 //   Berth.Bench suite --only build                                   benchmark 11 alone (issue 15: cold, cached, changed build vs docker classic and buildah): bench/results/build.md
 //   Berth.Bench suite --only compose                                 benchmark 12 alone (issue 17: compose up -d and down of 10 services vs docker-compose): bench/results/compose.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
-//   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
+//   Berth.Bench network [--quick] [--no-slow-peers] [--output FILE]  run --rm none/bridge/-p and run -d -p of 50, beside docker and podman (issue 12)
 string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
@@ -32,7 +32,9 @@ switch (mode)
     case "network":
     {
         string networkOutput = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "network.md"));
-        string markdown = "# Networking (issue 12)\n\n" + await new NetworkBenchmark(new BenchContext(args.Contains("--quick"), slowPeers: false)).RunAsync();
+        var networkContext = new BenchContext(args.Contains("--quick"), slowPeers: !args.Contains("--quick") && !args.Contains("--no-slow-peers"));
+        string markdown = "# Networking (issue 12)\n\n" + await new NetworkBenchmark(networkContext).RunAsync();
+        Directory.Delete(networkContext.WorkDirectory, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(networkOutput)!);
         File.WriteAllText(networkOutput, markdown);
         Console.WriteLine(markdown);

@@ -9,7 +9,7 @@ namespace Berth.Bench;
 /// </summary>
 public static class Suite
 {
-    /// <param name="only">"start": benchmark 1 alone (run --rm, with the baseline build if one is given); "storage":
+    /// <param name="only">"network": benchmark 13 alone; "start": benchmark 1 alone (run --rm, with the baseline build if one is given); "storage":
     /// benchmarks 7-9 alone (commit, save, volume write); "volume", "registry": 9 or 10 alone.</param>
     public static async Task<int> RunAsync(bool quick, bool slowPeers, string output, string? only = null)
     {
@@ -36,6 +36,7 @@ public static class Suite
         RegistryBenchmark? registry = null;
         BuildBenchmark? build = null;
         ComposeBenchmark? compose = null;
+        NetworkBenchmark? network = null;
         bool all = only is null;
         var failures = new List<string>();
         var teardown = new List<string>();
@@ -74,6 +75,8 @@ public static class Suite
                 await Step(context, failures, "12. compose", () => { var b = new ComposeBenchmark(context, peers); b.Run(report); compose = b; return Task.CompletedTask; }, peers);
             else if (all || only == "compose")
                 failures.Add("12. compose: docker-compose not installed (apt-get install docker-compose)");
+            if (all || only == "network")
+                await Step(context, failures, "13. network", () => { var b = new NetworkBenchmark(context); b.Run(report); network = b; return Task.CompletedTask; }, peers);
         }
         catch (Exception e)
         {
@@ -100,6 +103,7 @@ public static class Suite
             JudgeRegistry(report, registry);
             JudgeBuild(report, build);
             JudgeCompose(report, compose);
+            JudgeNetwork(report, network);
         }
         string markdown = Write(context, report, peers, failures, teardown, leaks, janitor, loadBefore, loadAfter, scale, withChart: all);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
@@ -241,6 +245,20 @@ public static class Suite
     }
 
     /// <summary>Issue 14's targets: cold pull at most 0.8x docker and 1.3x the floor; a pull of a present image under 30 ms.</summary>
+    private static void JudgeNetwork(Report report, NetworkBenchmark? network)
+    {
+        if (network?.BridgeStage is not { } bridge || network.PublishStage is not { } publish)
+            return;
+        string beside = string.Join(", ", network.BridgeCost.Select(c => $"{c.Key} {Report.F(c.Value.Median)} ms"));
+        report.Targets.Add(new Target("network setup on the default bridge adds at most 1.5 ms to a start",
+            $"{Report.F(bridge.Median)} ms (berthd's Network stage; wall bridge − none: {beside})", bridge.Median <= 1.5));
+        double published = publish.Median - bridge.Median;
+        report.Targets.Add(new Target("`-p` adds at most 0.5 ms more", $"{Report.F(published)} ms", published <= 0.5));
+        if (network.Bulk is { Count: > 0 } bulk)
+            report.Targets.Add(new Target("a published port carries bulk TCP within 10% of the container's own IP",
+                $"{Report.F(bulk.Median)}x the time (median per round)", bulk.Median <= 1.1));
+    }
+
     private static void JudgeRegistry(Report report, RegistryBenchmark? registry)
     {
         if (registry is null)

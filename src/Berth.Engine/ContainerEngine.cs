@@ -143,6 +143,8 @@ public sealed class ContainerEngine : IAsyncDisposable
         _health.StopAll();
         await Task.WhenAll(Containers.List().Where(c => c.State.Running).Select(StopAtShutdownAsync));
         await Work.DrainAsync();
+        foreach (var step in Containers.Pipeline.Steps.OfType<IDisposable>())
+            step.Dispose(); // what a step made ahead of the next start (the network step's ready namespaces)
         _loop.Dispose();
         if (!Cgroups.RemoveParentIfEmpty())
             _logger.LogWarning("The cgroup parent still holds container cgroups; kept it");

@@ -138,7 +138,8 @@ public sealed class NetworkManager
     /// before it runs; <see cref="Wire"/> gives it an interface when it starts).
     /// </summary>
     public EndpointRecord Connect(string idOrName, string containerId, string containerName, string? requestedAddress,
-        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true, IReadOnlyList<string>? dns = null)
+        IReadOnlyList<string> aliases, IReadOnlyList<string> links, string interfaceName = "eth0", bool persist = true, IReadOnlyList<string>? dns = null,
+        string? macAddress = null)
     {
         lock (_lock)
         {
@@ -177,7 +178,7 @@ public sealed class NetworkManager
                 ContainerName = containerName,
                 EndpointId = NewId(),
                 IPv4Address = address.ToString(),
-                MacAddress = NewMac(),
+                MacAddress = macAddress ?? NewMac(),
                 InterfaceName = interfaceName,
                 Aliases = [.. aliases],
                 Links = [.. links],
@@ -207,9 +208,11 @@ public sealed class NetworkManager
 
     /// <summary>
     /// Unwires (when wired) and forgets a container's endpoint, releasing its lease. A stopped container's veth goes
-    /// with its namespace, so the exit path passes <paramref name="deleteInterface"/> false (see <see cref="Unwire"/>).
+    /// with its namespace, so the exit path passes <paramref name="deleteInterface"/> false (see <see cref="Unwire"/>),
+    /// and <paramref name="durable"/> false: an exited container's endpoint need not be forgotten durably
+    /// (<see cref="NetworkStore"/>).
     /// </summary>
-    public void Disconnect(string idOrName, string containerId, bool deleteInterface = true)
+    public void Disconnect(string idOrName, string containerId, bool deleteInterface = true, bool durable = true)
     {
         lock (_lock)
         {
@@ -218,7 +221,10 @@ public sealed class NetworkManager
                 throw new NetworkException(NetworkErrorKind.Forbidden, $"container {containerId} is not connected to network {network.Name}");
             UnwireLocked(network, endpoint, deleteInterface);
             network.Endpoints.Remove(containerId);
-            _store.Save(network);
+            if (durable)
+                _store.Save(network);
+            else
+                _store.SaveRuntime(network);
             Changed?.Invoke("disconnect", network, containerId);
         }
     }
@@ -235,21 +241,52 @@ public sealed class NetworkManager
     /// is live any more. Forgets them all (their leases) and rebuilds the nft table without their ports; their veths
     /// went with their namespaces. Returns how many were dropped.
     /// </summary>
-    public int DropAllEndpoints()
+    public int DropAllEndpoints() => KeepEndpointsOf(new HashSet<string>());
+
+    /// <summary>
+    /// Recovery at berthd's start: the containers in <paramref name="running"/> outlived the previous berthd (live
+    /// restore) and keep their endpoints, their published ports reserved again on the host (a port someone else took
+    /// meanwhile stays published through the nft map and is logged by the caller through the return value's
+    /// conflicts); every other endpoint is forgotten (its container died with berthd or was never started) and the
+    /// nft table rebuilt. Returns how many endpoints were dropped and the ports that could not be reserved again.
+    /// </summary>
+    public int KeepEndpointsOf(IReadOnlySet<string> running) => KeepEndpointsOf(running, out _);
+
+    public int KeepEndpointsOf(IReadOnlySet<string> running, out List<string> unreserved)
     {
+        unreserved = [];
         lock (_lock)
         {
             int dropped = 0;
-            foreach (var network in _networks.Values.Where(n => n.Endpoints.Count > 0))
-            {
-                dropped += network.Endpoints.Count;
-                network.Endpoints.Clear();
-                _store.Save(network);
-            }
             foreach (var sockets in _reservations.Values)
                 foreach (var socket in sockets)
                     socket.Dispose();
             _reservations.Clear();
+            foreach (var network in _networks.Values.Where(n => n.Endpoints.Count > 0))
+            {
+                var stale = network.Endpoints.Keys.Where(id => !running.Contains(id)).ToList();
+                foreach (string id in stale)
+                    network.Endpoints.Remove(id);
+                dropped += stale.Count;
+                if (stale.Count > 0)
+                    _store.Save(network);
+                foreach (var endpoint in network.Endpoints.Values)
+                {
+                    var reserved = new List<PortReservation>();
+                    foreach (var port in endpoint.Ports)
+                    {
+                        try
+                        {
+                            reserved.Add(Reserve(port));
+                        }
+                        catch (NetworkException e)
+                        {
+                            unreserved.Add($"{endpoint.ContainerName} {port.HostIp}:{port.HostPort}/{port.Protocol}: {e.Message}");
+                        }
+                    }
+                    _reservations[(network.Id, endpoint.ContainerId)] = reserved;
+                }
+            }
             if (dropped > 0)
                 RebuildFirewall();
             return dropped;
@@ -260,11 +297,12 @@ public sealed class NetworkManager
     /// The start step: gives a connected container its interface in the network namespace at
     /// <paramref name="namespacePath"/> (/proc/PID/ns/net of its init): a veth whose peer is created directly in
     /// that namespace with the endpoint's MAC, enslaved to the bridge with hairpin on (and isolated when
-    /// enable_icc=false); then, on a <see cref="NamespaceThread"/>, lo and the interface up, the address and the
-    /// default route; then the published ports reserved on the host and added to the nft maps. On failure nothing
+    /// enable_icc=false); then, through <paramref name="inside"/> (a socket in that namespace) or else on a
+    /// <see cref="NamespaceThread"/>, lo and the interface up, the address and the default route; then the published ports reserved on the host and added to the nft maps. On failure nothing
     /// stays half-configured.
     /// </summary>
-    public EndpointRecord Wire(string idOrName, string containerId, string namespacePath, IReadOnlyList<PortMapping> ports, bool defaultRoute)
+    public EndpointRecord Wire(string idOrName, string containerId, string namespacePath, IReadOnlyList<PortMapping> ports, bool defaultRoute,
+        RouteNetlink? inside = null)
     {
         lock (_lock)
         {
@@ -290,13 +328,21 @@ public sealed class NetworkManager
                 _host.Netlink.SetBridgePort(hostIndex, hairpin: true, isolated: !network.EnableIcc);
                 var address = new Ipv4Cidr(IPAddress.Parse(endpoint.IPv4Address), Ipv4Cidr.Parse(network.Subnet!).PrefixLength);
                 var gateway = IPAddress.Parse(network.Gateway!);
-                using (var inside = new NamespaceThread(namespacePath))
-                    inside.Invoke(() => ConfigureInside(endpoint.InterfaceName, address, defaultRoute && !network.Internal ? gateway : null));
+                var route = defaultRoute && !network.Internal ? gateway : null;
+                if (inside is not null)
+                    ConfigureInside(inside, endpoint.InterfaceName, address, route);
+                else
+                    using (var thread = new NamespaceThread(namespacePath))
+                        thread.Invoke(() =>
+                        {
+                            using var netlink = new RouteNetlink();
+                            ConfigureInside(netlink, endpoint.InterfaceName, address, route);
+                        });
                 if (resolved.Count > 0)
                     _host.Nft.Run(BerthRuleset.Elements(_table, endpoint.IPv4Address, resolved, delete: false));
                 endpoint.HostInterface = hostInterface;
                 endpoint.Ports = resolved;
-                _store.Save(network);
+                _store.SaveRuntime(network);
                 _reservations[(network.Id, containerId)] = reserved;
                 return endpoint;
             }
@@ -387,9 +433,8 @@ public sealed class NetworkManager
         new[] { endpoint.ContainerName }.Concat(endpoint.Aliases).Append(endpoint.ContainerId[..Math.Min(12, endpoint.ContainerId.Length)])
             .Distinct(StringComparer.OrdinalIgnoreCase);
 
-    private static void ConfigureInside(string interfaceName, Ipv4Cidr address, IPAddress? gateway)
+    private static void ConfigureInside(RouteNetlink netlink, string interfaceName, Ipv4Cidr address, IPAddress? gateway)
     {
-        using var netlink = new RouteNetlink();
         if (netlink.LinkIndex("lo") is int lo)
             netlink.SetUp(lo);
         int index = netlink.LinkIndex(interfaceName)

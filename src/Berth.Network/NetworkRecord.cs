@@ -49,5 +49,8 @@ public sealed class NetworkRecord
     /// <summary>Endpoints by container ID.</summary>
     public Dictionary<string, EndpointRecord> Endpoints { get; init; } = [];
 
+    /// <summary>Counts the record's writes, so loading can tell the newer of its two files (<see cref="NetworkStore"/>).</summary>
+    public long Generation { get; set; }
+
     public bool IsBridge => Driver == NetworkDrivers.Bridge;
 }

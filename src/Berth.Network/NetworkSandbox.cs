@@ -6,41 +6,25 @@ namespace Berth.Network;
 
 /// <summary>
 /// A container's network namespace, made before its process exists so its interface, address and routes are ready
-/// when the command starts: a dedicated thread unshares a new namespace and bind-mounts its nsfs file at a path
-/// under the data root (as `ip netns add` does under /run/netns), then exits; the launcher joins that path. The
+/// when the command starts: a namespace made ahead (<see cref="NetworkNamespacePool"/>) is bind-mounted at a path
+/// under the data root (as `ip netns add` does under /run/netns); the launcher joins that path. The
 /// mount keeps the namespace alive without a process; unmounting it after the container's last process died frees
 /// the namespace, and the kernel deletes the veth with it (no 16-25 ms RTM_DELLINK on the stop path, host-facts.md).
 /// </summary>
 public static class NetworkSandbox
 {
-    /// <summary>Creates a new, empty network namespace (loopback down) held by a bind mount at <paramref name="path"/>.</summary>
-    public static void Create(string path)
+    /// <summary>Holds <paramref name="ready"/>'s namespace by a bind mount at <paramref name="path"/>, so it outlives the handle.</summary>
+    public static void Create(string path, ReadyNamespace ready)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // The mount point: an empty file; O_EXCL so two starts never share one.
         File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write).Dispose();
-        Exception? failure = null;
-        // Architecture rule 1: the thread that unshares never returns to the pool; it ends here.
-        var thread = new Thread(() =>
+        string source = "/proc/self/fd/" + ready.Handle.DangerousGetHandle().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (NetLibc.mount(source, path, null, NetLibc.MS_BIND, 0) == -1)
         {
-            try
-            {
-                if (NetLibc.unshare(NetLibc.CLONE_NEWNET) == -1)
-                    throw new NetlinkException("unshare CLONE_NEWNET", Marshal.GetLastPInvokeError());
-                if (NetLibc.mount("/proc/thread-self/ns/net", path, null, NetLibc.MS_BIND, 0) == -1)
-                    throw new NetlinkException($"bind-mount the new network namespace on `{path}`", Marshal.GetLastPInvokeError());
-            }
-            catch (Exception e)
-            {
-                failure = e;
-            }
-        }) { IsBackground = true, Name = "netns create" };
-        thread.Start();
-        thread.Join();
-        if (failure is not null)
-        {
+            int errno = Marshal.GetLastPInvokeError();
             File.Delete(path);
-            throw failure;
+            throw new NetlinkException($"bind-mount the new network namespace on `{path}`", errno);
         }
     }
 
@@ -54,14 +38,19 @@ public static class NetworkSandbox
         File.Delete(path);
     }
 
-    /// <summary>Removes every sandbox under <paramref name="directory"/> (recovery: after a kill -9 no container runs any more).</summary>
-    public static IReadOnlyList<string> RemoveAll(string directory)
+    /// <summary>
+    /// Removes every sandbox under <paramref name="directory"/> but those of <paramref name="keep"/> (recovery: the
+    /// containers that outlived the previous berthd keep theirs; no other container runs any more).
+    /// </summary>
+    public static IReadOnlyList<string> RemoveAll(string directory, IReadOnlySet<string>? keep = null)
     {
         if (!Directory.Exists(directory))
             return [];
         var removed = new List<string>();
         foreach (string path in Directory.EnumerateFiles(directory))
         {
+            if (keep?.Contains(Path.GetFileName(path)) == true)
+                continue;
             Remove(path);
             removed.Add(Path.GetFileName(path));
         }

@@ -86,6 +86,66 @@ public sealed class NetworkManagerTests
     }
 
     [Test]
+    public void RecoveryKeepsTheEndpointsAndPortsOfContainersThatOutlivedBerthd()
+    {
+        var kept = _fixture.Container();
+        var died = _fixture.Container();
+        _fixture.Manager.Connect("bridge", "kept000000000000", "kept", null, [], []);
+        _fixture.Manager.Connect("bridge", "died000000000000", "died", null, [], []);
+        _fixture.Manager.Wire("bridge", "kept000000000000", kept.Path, [new PortMapping("tcp", "", 18091, 80)], defaultRoute: true);
+        _fixture.Manager.Wire("bridge", "died000000000000", died.Path, [new PortMapping("tcp", "", 18092, 80)], defaultRoute: true);
+
+        // What a new berthd finds on disk (the wires' fsync-less run files): both endpoints with their ports.
+        var reloaded = new NetworkStore(Path.Combine(_fixture.DataDirectory, "networks")).LoadAll().Single(n => n.Name == "bridge");
+        Assert.That(reloaded.Endpoints.Values.Select(e => (e.ContainerName, e.Ports.Single().HostPort)), Is.EquivalentTo(new[] { ("kept", 18091), ("died", 18092) }));
+
+        int dropped = _fixture.Manager.KeepEndpointsOf(new HashSet<string> { "kept000000000000" }, out var unreserved);
+        Assert.That(dropped, Is.EqualTo(1));
+        Assert.That(unreserved, Is.Empty);
+        Assert.That(_fixture.Manager.EndpointsOf("died000000000000"), Is.Empty);
+        string table = _fixture.Host.Nft.Run("list table ip berth");
+        Assert.That(table, Does.Contain("18091").And.Not.Contain("18092"));
+        var third = _fixture.Container();
+        _fixture.Manager.Connect("bridge", "third00000000000", "third", null, [], []);
+        Assert.That(() => _fixture.Manager.Wire("bridge", "third00000000000", third.Path, [new PortMapping("tcp", "", 18091, 80)], defaultRoute: true),
+            Throws.TypeOf<NetworkException>().With.Message.Contains("port is already allocated"), "the kept container's port is reserved again");
+        Assert.That(_fixture.Manager.Wire("bridge", "third00000000000", third.Path, [new PortMapping("tcp", "", 18092, 80)], defaultRoute: true).Ports.Single().HostPort,
+            Is.EqualTo(18092), "the dropped container's port is free");
+    }
+
+    [Test]
+    public void APooledNamespaceIsWiredThroughItsOwnSocketAndThePoolRefillsAndEmpties()
+    {
+        using var pool = new NetworkNamespacePool(size: 2);
+        string name = $"bnt-pool-{Guid.NewGuid().ToString("N")[..8]}", path = "/run/netns/" + name;
+        try
+        {
+            EndpointRecord endpoint;
+            using (var ready = pool.Take())
+            {
+                NetworkSandbox.Create(path, ready);
+                _fixture.Manager.Connect("bridge", "pool000000000000", "pooled", null, [], []);
+                endpoint = _fixture.Manager.Wire("bridge", "pool000000000000", path, [], defaultRoute: true, ready.Inside);
+            }
+            // The handle and the socket are closed; the mount holds the namespace, configured from the socket.
+            Assert.That(TestNamespace.Ip("-n", name, "-4", "addr", "show", "dev", "eth0"), Does.Contain($"inet {endpoint.IPv4Address}/16"));
+            Assert.That(TestNamespace.Ip("-n", name, "link", "show", "lo"), Does.Contain("UP"));
+            Assert.That(TestNamespace.Ip("-n", name, "route"), Does.Contain("default via 172.17.0.1 dev eth0"));
+            for (int i = 0; i < 100 && pool.Count < 2; i++)
+                Thread.Sleep(20);
+            Assert.That(pool.Count, Is.EqualTo(2), "a background thread made the taken namespace's replacement");
+            using (var second = pool.Take())
+                Assert.That(second.Inside.LinkIndex("eth0"), Is.Null, "each namespace is new and empty");
+        }
+        finally
+        {
+            NetworkSandbox.Remove(path);
+        }
+        pool.Dispose();
+        Assert.That(pool.Count, Is.Zero);
+    }
+
+    [Test]
     public void TwoContainersTalkThroughTheBridgeAndTheOutsideReachesAPublishedPort()
     {
         var web = _fixture.Container();

@@ -134,6 +134,11 @@ public sealed class BerthApp
             _console.Out.Write(HelpWriter.ForVerb(verb));
             return null;
         }
+        // A verb whose flags end at its first positional (run IMAGE CMD..., exec): everything from there on is the
+        // container's command line, verbatim. System.CommandLine would unbundle "-ll" into "-l l" (seen with
+        // `berth run busybox nc -ll`), so its end of options is made explicit.
+        if (!verb.Interspersed && scan.FlagsEnd < args.Length && args[scan.FlagsEnd] != "--")
+            args = [.. args[..scan.FlagsEnd], "--", .. args[scan.FlagsEnd..]];
         var parse = _root.Parse(args, ParserConfiguration);
         if (parse.Errors.Count > 0)
             return Fail(125, FlagError(verb, parse.Errors[0].Message), out exitCode);

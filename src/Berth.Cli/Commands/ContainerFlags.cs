@@ -37,6 +37,7 @@ public sealed class ContainerFlags
     private readonly Option<bool> _interactive = Flags.Bool("--interactive", "-i", "Keep STDIN open even if not attached");
     private readonly Option<string[]> _label = Flags.List("--label", "-l", "Set meta data on a container");
     private readonly Option<string> _logDriver = Flags.String("--log-driver", null, "Logging driver for the container");
+    private readonly Option<string> _macAddress = Flags.String("--mac-address", null, "Container MAC address (e.g., 92:d0:c6:0a:29:33)");
     private readonly Option<string[]> _logOpt = Flags.List("--log-opt", null, "Log driver options");
     private readonly Option<string[]> _mount = Flags.List("--mount", null, "Attach a filesystem mount to the container", "mount");
     private readonly Option<string> _memory = Flags.String("--memory", "-m", "Memory limit", "bytes");
@@ -71,7 +72,7 @@ public sealed class ContainerFlags
         foreach (var option in new Option[]
                  {
                      _addHost, _capAdd, _capDrop, _cpus, _dns, _dnsOption, _dnsSearch, _link, _entrypoint, _env, _envFile, _expose, _healthCmd, _healthInterval, _healthRetries, _healthStartInterval, _healthStartPeriod, _healthTimeout,
-                     _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt,
+                     _hostname, _init, _interactive, _ip, _label, _logDriver, _logOpt, _macAddress,
                      _memory, _mount, _name, _network, _networkAlias, _noHealthcheck, _pidsLimit, _privileged, _publish, _publishAll, _readOnly, _restart, _rm,
                      _securityOpt, _stopSignal, _stopTimeout, _tmpfs, _tty, _user, _volume, _volumesFrom, _workdir,
                  })
@@ -171,6 +172,10 @@ public sealed class ContainerFlags
             Links = links.Count > 0 ? links : null,
             Aliases = parse.GetValue(_networkAlias) is { Length: > 0 } aliases ? [.. aliases] : null,
             IPAMConfig = parse.GetValue(_ip) is { Length: > 0 } ip ? new EndpointIpamConfig { IPv4Address = ip } : null,
+            // docker/cli's opts.ValidateMACAddress (net.ParseMAC) before anything is sent.
+            MacAddress = parse.GetValue(_macAddress) is { Length: > 0 } mac ? Flags.Convert(_macAddress, mac, v =>
+                System.Net.NetworkInformation.PhysicalAddress.TryParse(v, out var parsed) && parsed.GetAddressBytes().Length == 6 ? v
+                    : throw new FlagValueException($"{v} is not a valid mac address")) : "",
         };
         var labels = new Dictionary<string, string>();
         foreach (string label in parse.GetValue(_label) ?? [])

@@ -26,7 +26,10 @@ public static class CreateRequestMapper
         if (networking)
             CheckNetworkingEnabled(host, request.NetworkingConfig, refusals);
         else
+        {
             CheckNetworking(host, request.NetworkingConfig, refusals);
+            Refuse(refusals, !string.IsNullOrEmpty(request.MacAddress), "Config.MacAddress (--mac-address) without networking (berthd --network-namespace)");
+        }
         if (refusals.Count > 0)
             throw new ApiException(400, "not supported by Berth yet: " + string.Join("; ", refusals));
         if (string.IsNullOrEmpty(request.Image))
@@ -111,10 +114,18 @@ public static class CreateRequestMapper
         {
             hostConfig.NetworkAliases = endpoint.Aliases is { Count: > 0 } aliases ? aliases : null;
             hostConfig.IPv4Address = endpoint.IPAMConfig?.IPv4Address is { Length: > 0 } ip ? ip : null;
+            hostConfig.MacAddress = endpoint.MacAddress is { Length: > 0 } mac ? MacAddress(mac) : null;
             // The docker CLI sends --link in both HostConfig.Links and the first endpoint's Links; compose may send
             // only the endpoint's (a user network's links are DNS aliases there).
             if (hostConfig.Links is null && Any(endpoint.Links))
                 hostConfig.Links = [.. endpoint.Links!];
+        }
+        // Config.MacAddress: where API clients before 1.44 (docker-py, compose 1.29) put --mac-address.
+        if (hostConfig.MacAddress is null && request.MacAddress is { Length: > 0 } legacyMac)
+        {
+            if (hostConfig.NetworkMode is "host" or "none" || hostConfig.NetworkMode.StartsWith("container:", StringComparison.Ordinal))
+                throw new ApiException(400, "conflicting options: mac-address and the network mode");
+            hostConfig.MacAddress = MacAddress(legacyMac);
         }
         foreach (string link in hostConfig.Links ?? [])
             if (link.Length == 0 || link.Split(':') is not ([{ Length: > 0 }] or [{ Length: > 0 }, { Length: > 0 }]))
@@ -136,7 +147,6 @@ public static class CreateRequestMapper
     private static void CheckConfig(Wire.ContainerConfig config, List<string> refusals)
     {
         Refuse(refusals, config.NetworkDisabled == true, "Config.NetworkDisabled");
-        Refuse(refusals, !string.IsNullOrEmpty(config.MacAddress), "Config.MacAddress (--mac-address)");
     }
 
     private static void CheckHostConfig(Wire.HostConfig h, List<string> refusals)
@@ -185,9 +195,11 @@ public static class CreateRequestMapper
         {
             if (endpoint is null)
                 continue;
-            Refuse(refusals, Any(endpoint.DriverOpts) || endpoint.MacAddress.Length > 0
+            Refuse(refusals, Any(endpoint.DriverOpts)
                 || endpoint.IPAMConfig is { } ipam && (ipam.IPv6Address.Length > 0 || Any(ipam.LinkLocalIPs)),
-                $"NetworkingConfig.EndpointsConfig[\"{name}\"] --mac-address, IPv6 and driver options");
+                $"NetworkingConfig.EndpointsConfig[\"{name}\"] IPv6 and driver options");
+            if (endpoint.MacAddress.Length > 0)
+                MacAddress(endpoint.MacAddress);
         }
         bool joins = h.NetworkMode is "host" || h.NetworkMode.StartsWith("container:", StringComparison.Ordinal);
         // moby's verifyNetworkingConfig / registerLinks wording.
@@ -197,7 +209,15 @@ public static class CreateRequestMapper
             throw new ApiException(400, "conflicting options: container type network can't be used with links. This would result in undefined behavior");
         if (joins && (h.PortBindings?.Values.Any(b => b is { Count: > 0 }) == true || h.PublishAllPorts))
             throw new ApiException(400, "conflicting options: port publishing and the container type network mode");
+        if ((joins || h.NetworkMode is "none") && networking?.EndpointsConfig?.Values.Any(e => e?.MacAddress.Length > 0) == true)
+            throw new ApiException(400, "conflicting options: mac-address and the network mode");
     }
+
+    /// <summary>`--mac-address`: an Ethernet address (moby's net.ParseMAC, 6 bytes), as lower-case colon form.</summary>
+    public static string MacAddress(string text) =>
+        System.Net.NetworkInformation.PhysicalAddress.TryParse(text, out var mac) && mac.GetAddressBytes() is { Length: 6 } bytes
+            ? string.Join(':', bytes.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)))
+            : throw new ApiException(400, $"invalid MAC address: {text}");
 
     private static void CheckNetworking(Wire.HostConfig h, Wire.NetworkingConfig? networking, List<string> refusals)
     {

@@ -44,6 +44,7 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
             Aliases = endpoint?.Aliases is { Count: > 0 } aliases ? [.. aliases] : null,
             Links = endpoint?.Links is { Count: > 0 } links ? [.. links] : null,
             IPv4Address = endpoint?.IPAMConfig?.IPv4Address is { Length: > 0 } ip ? ip : null,
+            MacAddress = endpoint?.MacAddress is { Length: > 0 } mac ? CreateRequestMapper.MacAddress(mac) : null,
         };
         bool primary = PrimaryNetworkId(host) == network.Id;
         string sandbox = Path.Combine(Berth.Engine.Containers.Start.NetworkStep.SandboxDirectory(services.Options.DataRoot), container.Id);
@@ -53,7 +54,7 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
                 throw new ApiException(400, $"not supported by Berth yet: connecting container {request.Container}, which runs without a network namespace of its own, to another network");
             string name = "eth" + networks.EndpointsOf(container.Id).Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             Run(() => networks.Connect(network.Id, container.Id, container.Name, attachment.IPv4Address,
-                attachment.Aliases ?? [], network.IsDefaultBridge ? [] : attachment.Links ?? [], name, dns: host.Dns));
+                attachment.Aliases ?? [], network.IsDefaultBridge ? [] : attachment.Links ?? [], name, dns: host.Dns, macAddress: attachment.MacAddress));
             try
             {
                 Run(() => networks.Wire(network.Id, container.Id, sandbox, [], defaultRoute: false));
@@ -82,6 +83,7 @@ public sealed class NetworkRoutes(ApiServices services, NetworkManager networks)
                 h.NetworkModeDisconnected = false;
                 h.NetworkAliases = attachment.Aliases;
                 h.IPv4Address = attachment.IPv4Address;
+                h.MacAddress = attachment.MacAddress;
                 if (!network.IsDefaultBridge)
                     h.Links = attachment.Links;
             }

@@ -71,6 +71,9 @@ public sealed class HostConfig
     /// <summary>`--ip` on the container's network.</summary>
     public string? IPv4Address { get; set; }
 
+    /// <summary>`--mac-address` on the container's network (normalised to lower-case colon form).</summary>
+    public string? MacAddress { get; set; }
+
     /// <summary>`--dns`: the container's nameservers (on a user network, the embedded DNS server's upstreams for it).</summary>
     public List<string>? Dns { get; set; }
 

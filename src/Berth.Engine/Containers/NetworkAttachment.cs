@@ -11,4 +11,6 @@ public sealed class NetworkAttachment
     public List<string>? Links { get; set; }
 
     public string? IPv4Address { get; set; }
+
+    public string? MacAddress { get; set; }
 }

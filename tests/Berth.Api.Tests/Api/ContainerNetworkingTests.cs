@@ -347,6 +347,32 @@ public sealed class ContainerNetworkingTests
     }
 
     [Test]
+    public async Task AMacAddressIsTheInterfacesAndBadOnesAreRefused()
+    {
+        var (exit, output) = await RunToExitAsync("""
+            {"Image":"busybox","Cmd":["ip","link","show","eth0"],"HostConfig":{"NetworkMode":"bridge"},
+             "NetworkingConfig":{"EndpointsConfig":{"bridge":{"MacAddress":"92:D0:C6:0A:29:33"}}}}
+            """);
+        Assert.That(exit, Is.Zero, output);
+        Assert.That(output, Does.Contain("link/ether 92:d0:c6:0a:29:33"));
+
+        // Config.MacAddress: where docker-py and API clients before 1.44 put it.
+        string legacy = await RunAsync(null, """{"Image":"busybox","Cmd":["sleep","1000"],"MacAddress":"02:42:ac:11:00:99"}""");
+        var endpoint = (await _api.GetAsync($"/v1.50/containers/{legacy}/json")).Json.GetProperty("NetworkSettings").GetProperty("Networks").GetProperty("bridge");
+        Assert.That(endpoint.GetProperty("MacAddress").GetString(), Is.EqualTo("02:42:ac:11:00:99"));
+        await RemoveAsync(legacy);
+
+        var bad = await _api.PostAsync("/v1.50/containers/create", """
+            {"Image":"busybox","HostConfig":{"NetworkMode":"bridge"},"NetworkingConfig":{"EndpointsConfig":{"bridge":{"MacAddress":"zz:00"}}}}
+            """);
+        Assert.That(bad.Status, Is.EqualTo(400), bad.ToString());
+        Assert.That(bad.Text, Does.Contain("invalid MAC address: zz:00"));
+        var conflict = await _api.PostAsync("/v1.50/containers/create", """{"Image":"busybox","MacAddress":"02:42:ac:11:00:99","HostConfig":{"NetworkMode":"host"}}""");
+        Assert.That(conflict.Status, Is.EqualTo(400), conflict.ToString());
+        Assert.That(conflict.Text, Does.Contain("conflicting options: mac-address and the network mode"));
+    }
+
+    [Test]
     public async Task NoneHasOnlyLoopbackAndHostHasTheDaemonsInterfaces()
     {
         var (exit, none) = await RunToExitAsync("""{"Image":"busybox","Cmd":["cat","/proc/net/dev"],"HostConfig":{"NetworkMode":"none"}}""");

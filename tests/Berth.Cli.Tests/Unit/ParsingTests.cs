@@ -33,6 +33,8 @@ public sealed class ParsingTests
         Assert.That(Create("run", "busybox", "--", "ls").Cmd, Is.EqualTo(new[] { "--", "ls" }), "pflag keeps a -- that follows the first argument");
         Assert.That(Create("run", "busybox", "-d").Cmd, Is.EqualTo(new[] { "-d" }));
         Assert.That(Create("run", "busybox", "echo", "@file", "--help").Cmd, Is.EqualTo(new[] { "echo", "@file", "--help" }));
+        Assert.That(Create("run", "busybox", "nc", "-ll", "-p", "80", "-abc").Cmd, Is.EqualTo(new[] { "nc", "-ll", "-p", "80", "-abc" }), "bundled shorthands after the image are the command's");
+        Assert.That(Create("run", "busybox", "-ll").Cmd, Is.EqualTo(new[] { "-ll" }));
     }
 
     [Test]
@@ -114,11 +116,20 @@ public sealed class ParsingTests
         Assert.That(console.Stderr, Is.EqualTo(stderr));
     }
 
+    [Test]
+    public void MacAddressGoesToTheEndpointAsDocker28SendsIt()
+    {
+        var (parse, _, _) = Parse("run", "--network", "app", "--mac-address", "92:d0:c6:0a:29:33", "busybox");
+        var request = RunFlags(parse!).Build(parse!, ["busybox"], NoEnvironment, (0, 0));
+        Assert.That(request.NetworkingConfig!.EndpointsConfig!["app"]!.MacAddress, Is.EqualTo("92:d0:c6:0a:29:33"));
+    }
+
     [TestCase("-m", "1q", "invalid argument \"1q\" for \"-m, --memory\" flag: invalid suffix: 'q'")]
     [TestCase("--cpus", "abc", "invalid argument \"abc\" for \"--cpus\" flag: failed to parse abc as a rational number")]
     [TestCase("--cpus", "0.0000000001", "invalid argument \"0.0000000001\" for \"--cpus\" flag: value is too precise")]
     [TestCase("--pids-limit", "x", "invalid argument \"x\" for \"--pids-limit\" flag: strconv.ParseInt: parsing \"x\": invalid syntax")]
     [TestCase("-e", "=x", "invalid argument \"=x\" for \"-e, --env\" flag: invalid environment variable: =x")]
+    [TestCase("--mac-address", "zz:00", "invalid argument \"zz:00\" for \"--mac-address\" flag: zz:00 is not a valid mac address")]
     public void BadFlagValuesAreFlagErrors(string flag, string value, string message)
     {
         var (parse, _, _) = Parse("run", flag, value, "busybox");

@@ -18,9 +18,13 @@ namespace Berth.Engine.Containers.Start;
 /// the namespace unmounted, which deletes the veth with it. Without networking (berthd --network-namespace none,
 /// <paramref name="networks"/> null) the default network is loopback only, and the files are written all the same.
 /// </summary>
-public sealed class NetworkStep(NetworkManager? networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer, ILogger? logger = null) : IStartStep
+public sealed class NetworkStep(NetworkManager? networks, string sandboxDirectory, string hostNamespacePath, Func<string, Container> findContainer, ILogger? logger = null) : IStartStep, IDisposable
 {
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
+
+    // Empty namespaces made ahead; filled on the first start that needs one, emptied when idle.
+    private readonly NetworkNamespacePool _namespaces = new(onRefillError: e =>
+        (logger ?? NullLogger.Instance).LogWarning("Could not make a network namespace ahead of a start: {Error}", e.Message));
 
     private static readonly string[] Files = ["hosts", "hostname", "resolv.conf"];
 
@@ -59,7 +63,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             // NetworkMode's network, unless `network disconnect` took it away, then those `network connect` added.
             var attachments = new List<NetworkAttachment>();
             if (!host.NetworkModeDisconnected)
-                attachments.Add(new NetworkAttachment { Network = networks.Get(mode).Id, Aliases = host.NetworkAliases, Links = host.Links, IPv4Address = host.IPv4Address });
+                attachments.Add(new NetworkAttachment { Network = networks.Get(mode).Id, Aliases = host.NetworkAliases, Links = host.Links, IPv4Address = host.IPv4Address, MacAddress = host.MacAddress });
             attachments.AddRange(host.ConnectedNetworks ?? []);
             if (attachments.Count == 0)
             {
@@ -69,7 +73,8 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
             string sandbox = Path.Combine(sandboxDirectory, container.Id);
             long begin = Stopwatch.GetTimestamp();
             NetworkSandbox.Remove(sandbox);
-            NetworkSandbox.Create(sandbox);
+            using var ready = _namespaces.Take();
+            NetworkSandbox.Create(sandbox, ready);
             context.NetworkSandbox = sandbox;
             long created = Stopwatch.GetTimestamp();
             TimeSpan connecting = TimeSpan.Zero, wiring = TimeSpan.Zero;
@@ -81,11 +86,11 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
                 var network = networks.Get(attachments[i].Network);
                 // On a user network links are DNS aliases of this container's endpoint and --dns its resolver's upstreams.
                 var endpoint = networks.Connect(network.Id, container.Id, container.Name, attachments[i].IPv4Address, attachments[i].Aliases ?? [],
-                    network.IsDefaultBridge ? [] : attachments[i].Links ?? [], "eth" + i.ToString(CultureInfo.InvariantCulture), persist: false, dns: host.Dns);
+                    network.IsDefaultBridge ? [] : attachments[i].Links ?? [], "eth" + i.ToString(CultureInfo.InvariantCulture), persist: false, dns: host.Dns, macAddress: attachments[i].MacAddress);
                 context.NetworkId ??= network.Id;
                 long connected = Stopwatch.GetTimestamp();
                 // The first network has the default route and the published ports, as moby's default gateway endpoint.
-                endpoint = networks.Wire(network.Id, container.Id, sandbox, i == 0 ? ports : Array.Empty<PortMapping>(), defaultRoute: i == 0);
+                endpoint = networks.Wire(network.Id, container.Id, sandbox, i == 0 ? ports : Array.Empty<PortMapping>(), defaultRoute: i == 0, ready.Inside);
                 connecting += Stopwatch.GetElapsedTime(before, connected);
                 wiring += Stopwatch.GetElapsedTime(connected);
                 addresses.Add(endpoint.IPv4Address);
@@ -186,7 +191,7 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
         if (context.NetworkId is not null && networks is not null)
         {
             foreach (var (network, _) in networks.EndpointsOf(context.Container.Id))
-                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false);
+                networks.Disconnect(network.Id, context.Container.Id, deleteInterface: false, durable: false);
             context.NetworkId = null;
         }
         if (context.NetworkSandbox is { } sandbox)
@@ -196,4 +201,6 @@ public sealed class NetworkStep(NetworkManager? networks, string sandboxDirector
         }
         return Task.CompletedTask;
     }
+
+    public void Dispose() => _namespaces.Dispose();
 }
