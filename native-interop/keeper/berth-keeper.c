@@ -56,6 +56,9 @@ struct held {
 struct unclaimed { pid_t pid; int status; };
 
 static struct held held[MAX_HELD];
+/* One past the highest slot ever used: the loops stop there, so the pages of the table beyond it are never touched
+ * (its memory grows with the containers actually kept, about 180 bytes each). */
+static int top;
 static struct unclaimed unclaimed[MAX_UNCLAIMED];
 static int next_unclaimed;
 
@@ -70,7 +73,7 @@ static int exit_code(int status)
 
 static struct held *find(const char *id)
 {
-    for (int i = 0; i < MAX_HELD; i++)
+    for (int i = 0; i < top; i++)
         if (held[i].used && strcmp(held[i].id, id) == 0)
             return &held[i];
     return NULL;
@@ -82,7 +85,7 @@ static void reap_all(void)
     pid_t pid;
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         int claimed = 0;
-        for (int i = 0; i < MAX_HELD && !claimed; i++)
+        for (int i = 0; i < top && !claimed; i++)
             if (held[i].used && held[i].pid == pid && held[i].status < 0) {
                 held[i].status = status;
                 claimed = 1;
@@ -103,7 +106,7 @@ static int has_children(void)
 
 static int holds_anything(void)
 {
-    for (int i = 0; i < MAX_HELD; i++)
+    for (int i = 0; i < top; i++)
         if (held[i].used)
             return 1;
     return 0;
@@ -210,8 +213,11 @@ static void hold(int client, char *fields, char *end, int *fds, int count)
     drop(id);
     struct held *slot = NULL;
     for (int i = 0; i < MAX_HELD && !slot; i++)
-        if (!held[i].used)
+        if (!held[i].used) {
             slot = &held[i];
+            if (i >= top)
+                top = i + 1;
+        }
     if (!slot) {
         close_all(fds, count);
         reply_text(client, "error the keeper is full");

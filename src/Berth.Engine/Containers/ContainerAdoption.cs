@@ -23,8 +23,10 @@ internal sealed class ContainerAdoption(ImageStore images, ICgroupDriver cgroups
     public bool Adopt(Container container, AdoptedRun run)
     {
         var image = images.Find(container.Record.ImageId);
+        // An engine killed while it ended the run may have removed the cgroup already (the release comes before the
+        // exit is saved): an exited run is adopted without it, and its end is handled again (each release is idempotent).
         var cgroup = cgroups.Open(container.Id);
-        if (image is null || cgroup is null)
+        if (image is null || cgroup is null && !run.Process.Exited.IsCompleted)
         {
             logger.LogWarning("Cannot adopt {Container}: its {Missing} is gone", container.Id[..12], image is null ? "image" : "cgroup");
             foreach (var (_, fd) in run.Fds)

@@ -73,7 +73,8 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
         try
         {
             hooks.RaiseEnding(container);
-            oomKilled = SafeOomCheck(runtime.Cgroup); // before the release removes the cgroup
+            // Before the release removes the cgroup; an adopted run that had ended has none left.
+            oomKilled = runtime.Context.Cgroup is { } cgroup && SafeOomCheck(cgroup);
             await pipeline.ReleaseAsync(runtime.Context);
         }
         finally
@@ -92,6 +93,8 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
             // Persisted before the runtime goes: a forced remove that finds no runtime deletes the container's
             // directory at once, and must not race this write.
             Save(container, exited);
+            if (runtime.Process is Host.KeptProcess kept)
+                kept.Forget(); // only now: had the engine died before the save, the next one would find the exit in the keeper
             container.Runtime = null;
             container.Terminal = null;
             if (oomKilled)

@@ -8,7 +8,8 @@ namespace Berth.Engine.Containers.Host;
 /// <summary>
 /// A container's first process whose parent is berth-keeper (live restore): berthd signals it through its pidfd and
 /// learns of its end when the pidfd turns readable on the <see cref="EpollLoop"/> (a pidfd polls for any process, not
-/// only a child); the exit status is the keeper's, which reaped it. Disposing it tells the keeper to let go.
+/// only a child); the exit status is the keeper's, which reaped it. The keeper lets go of it only at <see cref="Forget"/>,
+/// once the exit is saved: an engine killed between the two finds the exit in the keeper, not a container it lost.
 /// </summary>
 internal sealed class KeptProcess : IContainerProcess
 {
@@ -75,6 +76,11 @@ internal sealed class KeptProcess : IContainerProcess
         if (_registration >= 0)
             _loop.Remove(_registration);
         _pidfd.Dispose();
+    }
+
+    /// <summary>Tells the keeper to close its copies and forget the container: its exit is handled and saved.</summary>
+    public void Forget()
+    {
         try
         {
             _keeper.Drop(_containerId);
