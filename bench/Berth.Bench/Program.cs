@@ -7,6 +7,7 @@ using Berth.Bench;
 //   Berth.Bench suite --only registry                                benchmark 10 alone (pull and push, local registry): bench/results/registry.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
 //   Berth.Bench network [--quick] [--output FILE]                    run --rm none/bridge/-p and run -d -p of 50 (issue 12)
+//   Berth.Bench live-restore [--rounds N] [--output FILE]            berthd back with 100 running containers, memory per container (issue 16)
 string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
@@ -36,8 +37,19 @@ switch (mode)
         Console.WriteLine(markdown);
         return 0;
     }
+    case "live-restore":
+    {
+        string liveOutput = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "live-restore.md"));
+        var liveContext = new BenchContext(quick: false, slowPeers: false);
+        string markdown = $"# Live restore (issue 16)\n\n{liveContext.Started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs.\n\n"
+            + await LiveRestoreBenchmark.RunAsync(liveContext, IntOption(args, "--rounds", 3));
+        Directory.CreateDirectory(Path.GetDirectoryName(liveOutput)!);
+        File.WriteAllText(liveOutput, markdown);
+        Console.WriteLine(markdown);
+        return 0;
+    }
     default:
-        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start, network");
+        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start, network, live-restore");
         return 2;
 }
 
