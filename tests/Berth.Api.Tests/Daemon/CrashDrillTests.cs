@@ -82,6 +82,7 @@ public sealed class CrashDrillTests
                 foreach (string procs in Directory.EnumerateFiles(cgroup, "cgroup.procs", SearchOption.AllDirectories))
                     foreach (string pid in File.ReadAllLines(procs))
                         Berth.Interop.Sys.Kill(int.Parse(pid), 9);
+            Leaks.KillKeeper(dataRoot);
             foreach (string mount in Leaks.MountsUnder(dataRoot).AsEnumerable().Reverse())
                 Berth.Interop.Sys.TryUnmount(mount, Berth.Interop.Libc.MNT_DETACH);
             Leaks.DeleteDirectory(dataRoot);

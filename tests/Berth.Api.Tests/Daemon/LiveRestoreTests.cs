@@ -116,6 +116,7 @@ public sealed class LiveRestoreTests
         {
             foreach (int pid in pids.Values)
                 Berth.Interop.Sys.Kill(pid, 9);
+            Leaks.KillKeeper(dataRoot);
             foreach (string mount in Leaks.MountsUnder(dataRoot).AsEnumerable().Reverse())
                 Berth.Interop.Sys.TryUnmount(mount, Berth.Interop.Libc.MNT_DETACH);
             Leaks.DeleteDirectory(dataRoot);
