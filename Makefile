@@ -6,7 +6,7 @@ DOTNET ?= dotnet
 CFLAGS ?= -std=gnu11 -O2 -Wall -Wextra -Werror
 AOT_FLAGS := -c $(CONFIG) -r linux-x64 --nologo -v:q -p:PublishAot=true
 
-.PHONY: all deps build launcher reaper init daemon cli managed fixtures demo install uninstall test test-cgroup2 test-systemd bench bench-quick bench-start bench-deps clean
+.PHONY: all deps build launcher reaper keeper init daemon cli managed fixtures demo install uninstall test test-cgroup2 test-systemd bench bench-quick bench-start bench-deps clean
 
 all: build
 
@@ -33,11 +33,18 @@ ALL_SRC := $(call sources,src tests bench native-interop)
 GIT_HEAD := $(shell git rev-parse --short=7 HEAD 2>/dev/null)
 $(shell mkdir -p $(STAMPS); [ "$$(cat $(STAMPS)/commit 2>/dev/null)" = "$(GIT_HEAD)" ] || echo "$(GIT_HEAD)" > $(STAMPS)/commit)
 
-build: launcher reaper init daemon cli managed
+build: launcher reaper keeper init daemon cli managed
 
 launcher: $(BIN)/berth-launcher
 
 reaper: $(BIN)/berth-reaper
+
+keeper: $(BIN)/berth-keeper
+
+$(BIN)/berth-keeper: native-interop/keeper/berth-keeper.c
+	@mkdir -p $(BIN)
+	@$(STEP) keeper "berth-keeper (gcc -static)" gcc $(CFLAGS) -static -o $@.new $<
+	@mv -f $@.new $@
 
 $(BIN)/berth-reaper: native-interop/reaper/berth-reaper.c
 	@mkdir -p $(BIN)
@@ -82,7 +89,7 @@ $(STAMPS)/managed: $(ALL_SRC) $(COMMON) Runtime.sln $(STAMPS)/commit
 # into the running system) and /etc/berth for daemon.json. PREFIX and DESTDIR as usual; units go to
 # $(PREFIX)/lib/systemd/system, which systemd searches for /usr and /usr/local.
 PREFIX ?= /usr/local
-HELPERS := berthd berth-init berth-launcher berth-reaper
+HELPERS := berthd berth-init berth-launcher berth-reaper berth-keeper
 LIBEXEC := $(DESTDIR)$(PREFIX)/libexec/berth
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d

@@ -42,8 +42,10 @@ public sealed partial class BerthDaemon : IDisposable
     /// <param name="networkNamespace">berthd's --network-namespace: "none" (no networking), or a namespace the caller made;
     /// null leaves the flag out (a baseline build older than networking has no such flag and no networking)</param>
     /// <param name="binDirectory">where berthd and its helpers are: this checkout's artifacts/bin unless a baseline build's</param>
+    /// <param name="liveRestore">containers outlive this berthd (off unless the benchmark is about it: a stop then stops them;
+    /// a baseline build gets no flag)</param>
     public static BerthDaemon Start(BenchContext context, string name = "berthd", IReadOnlyDictionary<string, string>? env = null,
-        string? networkNamespace = "none", string? binDirectory = null)
+        string? networkNamespace = "none", string? binDirectory = null, bool liveRestore = false)
     {
         string directory = context.Dir(name);
         string cgroupParent = context.Prefix + "-" + name;
@@ -54,6 +56,8 @@ public sealed partial class BerthDaemon : IDisposable
                      "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"),
                      "--cgroup-parent", cgroupParent, "--log-level", "debug" })
             start.ArgumentList.Add(arg);
+        if (binDirectory is null || liveRestore)
+            start.ArgumentList.Add(liveRestore ? "--live-restore" : "--live-restore=false");
         if (networkNamespace is not null)
         {
             start.ArgumentList.Add("--network-namespace");
@@ -169,6 +173,17 @@ public sealed partial class BerthDaemon : IDisposable
         return true;
     }
 
+    /// <summary>kill -9, as a crash: nothing of berthd's shutdown runs.</summary>
+    public void Kill()
+    {
+        KeepLog();
+        if (_process.HasExited)
+            return;
+        Berth.Interop.Sys.Kill(_process.Id, 9);
+        _process.WaitForExit();
+        ExitCode = null;
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)
@@ -195,7 +210,7 @@ public sealed partial class BerthDaemon : IDisposable
                 {
                 }
             }
-            Thread.Sleep(50);
+            Thread.Sleep(2); // 2 ms: the live-restore benchmark times berthd's return by this wait
         }
         throw new TimeoutException($"nothing answered on {path} within 60 s");
     }

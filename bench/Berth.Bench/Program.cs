@@ -9,6 +9,7 @@ using Berth.Bench;
 //   Berth.Bench suite --only compose                                 benchmark 12 alone (issue 17: compose up -d and down of 10 services vs docker-compose): bench/results/compose.md
 //   Berth.Bench engine-start [--iterations N] [--output FILE]       create+start+wait+remove at the engine level vs crun
 //   Berth.Bench network [--quick] [--no-slow-peers] [--output FILE]  run --rm none/bridge/-p and run -d -p of 50, beside docker and podman (issue 12)
+//   Berth.Bench live-restore [--rounds N] [--output FILE]            berthd back with 100 running containers, memory per container (issue 16)
 string mode = args.Length > 0 ? args[0] : "suite";
 switch (mode)
 {
@@ -40,8 +41,19 @@ switch (mode)
         Console.WriteLine(markdown);
         return 0;
     }
+    case "live-restore":
+    {
+        string liveOutput = StringOption(args, "--output", Path.Combine(BenchPaths.ResultsDirectory, "live-restore.md"));
+        var liveContext = new BenchContext(quick: false, slowPeers: false);
+        string markdown = $"# Live restore (issue 16)\n\n{liveContext.Started:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} CPUs.\n\n"
+            + await LiveRestoreBenchmark.RunAsync(liveContext, IntOption(args, "--rounds", 3));
+        Directory.CreateDirectory(Path.GetDirectoryName(liveOutput)!);
+        File.WriteAllText(liveOutput, markdown);
+        Console.WriteLine(markdown);
+        return 0;
+    }
     default:
-        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start, network");
+        Console.Error.WriteLine($"unknown benchmark `{mode}`; known: suite, engine-start, network, live-restore");
         return 2;
 }
 

@@ -62,6 +62,7 @@ public static class Daemon
                 MaxImageUnpackedSize = options.MaxImageUnpackedSize,
                 DefaultLogConfig = options.DefaultLogConfig,
                 ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeout),
+                LiveRestore = options.LiveRestore,
             }, loggerFactory);
         }
         catch (DataRootInUseException e)
@@ -87,7 +88,8 @@ public static class Daemon
                 var pools = options.DefaultAddressPools is { } configured ? new Berth.Network.Ipam.AddressPools(configured) : null;
                 networks = new NetworkManager(networkHost, new NetworkStore(Path.Combine(options.DataRoot, "networks")), pools);
                 networks.Initialize(BipSubnet(options.Bip), BipGateway(options.Bip));
-                // The engine's recovery has killed every container that was running: no endpoint or sandbox is live.
+                // The engine's recovery has killed every container that was running on a network (live restore adopts only
+                // those on none, host or another container's namespace): no endpoint or sandbox is live.
                 string sandboxes = NetworkStep.SandboxDirectory(options.DataRoot);
                 int dropped = networks.DropAllEndpoints();
                 int unmounted = NetworkSandbox.RemoveAll(sandboxes).Count;
@@ -152,7 +154,7 @@ public static class Daemon
         using var trimmer = new IdleMemoryTrimmer(TimeSpan.FromSeconds(3), logger);
         var signal = await shutdown.Task;
         logger.LogInformation("{Signal}: shutting down", signal);
-        notifier.Notify("STOPPING=1\nSTATUS=stopping the containers");
+        notifier.Notify(options.LiveRestore ? "STOPPING=1\nSTATUS=leaving the containers running (live restore)" : "STOPPING=1\nSTATUS=stopping the containers");
         reloads.Writer.TryComplete();
         await Task.WhenAll(servers.Select(server => server.StopAsync()));
         await engine.DisposeAsync();

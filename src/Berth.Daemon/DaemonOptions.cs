@@ -10,8 +10,8 @@ public sealed class DaemonOptions
     /// <summary>Seconds a container gets to stop at a daemon stop without live restore (dockerd's shutdown-timeout, 15).</summary>
     public const int DefaultShutdownTimeout = 15;
 
-    /// <summary>Whether containers outlive berthd when no flag or key says: not implemented yet, so false (true is refused).</summary>
-    public const bool LiveRestoreDefault = false;
+    /// <summary>Whether containers outlive berthd when no flag or key says: true (berth-keeper keeps them, the next berthd adopts them).</summary>
+    public const bool LiveRestoreDefault = true;
 
     /// <summary>
     /// Where the API is served: <c>unix:///path</c> (the default), <c>fd://</c> or <c>fd://NAME</c> (sockets systemd
@@ -19,7 +19,7 @@ public sealed class DaemonOptions
     /// </summary>
     public IReadOnlyList<string> Hosts { get; init; } = [DefaultHost];
 
-    /// <summary>`live-restore`: only false is accepted for now (<see cref="Config.DaemonConfiguration.ToOptions"/> says why).</summary>
+    /// <summary>`live-restore`: containers keep running when berthd stops or crashes and the next berthd adopts them; false stops them with berthd.</summary>
     public bool LiveRestore { get; init; } = LiveRestoreDefault;
 
     /// <summary>`shutdown-timeout`: the grace, in seconds, containers get at a daemon stop without live restore.</summary>

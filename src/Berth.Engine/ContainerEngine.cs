@@ -18,6 +18,7 @@ public sealed class ContainerEngine : IAsyncDisposable
 {
     private EpollLoop _loop = null!;
     private ILogger _logger = null!;
+    private Containers.Host.ILifecycleHost _host = null!;
     private DataRootLock? _lock;
     private Containers.Health.HealthMonitor _health = null!;
 
@@ -94,6 +95,8 @@ public sealed class ContainerEngine : IAsyncDisposable
             await containers.LoadAsync(ct);
             var execs = new ExecManager(containers, host, loop, work);
             var health = new Containers.Health.HealthMonitor(containers.Hooks, execs, (c, action) => containers.Publish(c, action), TimeProvider.System, work, containersLogger);
+            foreach (var adopted in containers.List().Where(c => c.State.Status == Berth.Engine.Containers.ContainerStatus.Running && c.Runtime is not null))
+                health.Start(adopted); // live restore: probes go on for the containers the recovery adopted
             logger.LogInformation("Engine ready: data root {DataRoot}, {Cgroups}", options.DataRoot, cgroups.Description);
             return new ContainerEngine
             {
@@ -109,6 +112,7 @@ public sealed class ContainerEngine : IAsyncDisposable
                 Commits = new Commit.ContainerCommitter(containers, images, loggerFactory.CreateLogger("Berth.Commit")),
                 Work = work,
                 _loop = loop,
+                _host = host,
                 _logger = logger,
                 _lock = dataRootLock,
             };
@@ -137,17 +141,27 @@ public sealed class ContainerEngine : IAsyncDisposable
     /// Stops every running container (each gets <see cref="EngineOptions.ShutdownTimeout"/>, all at once, then SIGKILL),
     /// removes the cgroup parent when nothing else is left in it and closes the engine, releasing the data root.
     /// </summary>
+    /// <remarks>
+    /// With live restore the containers berth-keeper keeps are left running (the next engine adopts them): only the
+    /// watching of their exits ends here. A container that is not kept (on a bridge network) is stopped as without it.
+    /// </remarks>
     public async ValueTask DisposeAsync()
     {
         Containers.BeginShutdown(); // no restart policy acts on the stops below, which are not the user's
         _health.StopAll();
-        await Task.WhenAll(Containers.List().Where(c => c.State.Running).Select(StopAtShutdownAsync));
+        var running = Containers.List().Where(c => c.State.Running).ToList();
+        var left = running.Where(c => c.Runtime?.IsKept == true).ToList();
+        Containers.LeaveRunning(left);
+        await Task.WhenAll(running.Except(left).Select(StopAtShutdownAsync));
         await Work.DrainAsync();
         foreach (var step in Containers.Pipeline.Steps.OfType<IDisposable>())
             step.Dispose(); // what a step made ahead of the next start (the network step's ready namespaces)
         _loop.Dispose();
-        if (!Cgroups.RemoveParentIfEmpty())
+        if (left.Count > 0)
+            _logger.LogInformation("Left {Count} containers running for the next berthd (live restore)", left.Count);
+        else if (!Cgroups.RemoveParentIfEmpty())
             _logger.LogWarning("The cgroup parent still holds container cgroups; kept it");
+        (_host as IDisposable)?.Dispose();
         _lock?.Dispose();
     }
 }

@@ -26,6 +26,17 @@ public sealed class EngineOptions
     /// </summary>
     public bool LockDataRoot { get; init; } = true;
 
+    /// <summary>
+    /// Live restore: containers outlive berthd (stop, crash, upgrade) as children of berth-keeper, and the next engine
+    /// adopts them; false: they are stopped when the engine closes and killed at the next load after a crash.
+    /// </summary>
+    public bool LiveRestore { get; init; }
+
+    /// <summary>berth-keeper's socket: one keeper per data root.</summary>
+    public string KeeperSocket => Path.Combine(DataRoot, "keeper.sock");
+
+    public string KeeperPath => Path.Combine(HelperDirectory, "berth-keeper");
+
     public string LauncherPath => Path.Combine(HelperDirectory, "berth-launcher");
 
     public string InitPath => Path.Combine(HelperDirectory, "berth-init");

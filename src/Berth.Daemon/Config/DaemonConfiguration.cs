@@ -49,8 +49,6 @@ public static class DaemonConfiguration
     {
         if (s.DefaultUlimits is { Count: > 0 })
             throw new DaemonConfigException("`default-ulimits` is not supported by Berth yet (containers' ulimits are not implemented; `--ulimit` is refused too)");
-        if (s.LiveRestore is true)
-            throw new DaemonConfigException("`live-restore` true is not implemented by Berth yet: berthd holds each container's output pipes and terminal, so containers cannot outlive it; a daemon stop stops them (within `shutdown-timeout`) and a crashed daemon's containers are killed at the next start");
         if (s.ShutdownTimeout is < 0)
             throw new DaemonConfigException($"invalid `shutdown-timeout` {s.ShutdownTimeout}: must be 0 or more seconds");
         if (s.MaxConcurrentDownloads is < 1)

@@ -79,6 +79,7 @@ internal sealed class ContainerLifecycle(
         catch (Exception e)
         {
             logger.LogWarning("Start of {Container} failed: {Error}", container.Id[..12], e.Message);
+            host.Forget(container.Id); // live restore: a start that failed after the keeper was handed its fds
             int code = e is ContainerStartException start ? start.ExitCode : 128;
             store.SaveState(container.Id, container.UpdateState(s => (s.ExitCode, s.Error) = (code, e.Message)));
             throw e is ContainerStartException ? e : new ContainerStartException(code, e.Message);

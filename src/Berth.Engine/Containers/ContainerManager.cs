@@ -34,6 +34,7 @@ public sealed class ContainerManager
     private readonly BackgroundWork _work;
     private readonly RestartSupervisor _restarts;
     private readonly ICgroupDriver _cgroups;
+    private readonly ContainerMonitor _monitor;
     private readonly ILogger _logger;
 
     /// <param name="defaultLogConfig">The daemon's `--log-driver` and `--log-opt`, which a container's own log config is merged over at create.</param>
@@ -58,11 +59,12 @@ public sealed class ContainerManager
             .Add(new ExecStep(work, logger));
         _cgroups = cgroups;
         _restarts = new RestartSupervisor(time, work, logger);
-        var monitor = new ContainerMonitor(_store, Pipeline, _events, work, _restarts, Hooks, logger);
+        var monitor = _monitor = new ContainerMonitor(_store, Pipeline, _events, work, _restarts, Hooks, logger);
         _lifecycle = new ContainerLifecycle(images, cgroups, host, _store, _index, Pipeline, monitor, mounts, _events, _restarts, Hooks, logger);
         monitor.AutoRemove = _lifecycle.AutoRemoveAsync;
         _restarts.Restart = _lifecycle.RestartByPolicyAsync;
-        _recovery = new ContainerRecovery(_store, _index, cgroups, host, logger);
+        var adoption = new ContainerAdoption(images, cgroups, loop, defaultLogConfig, work, monitor, _restarts, logger);
+        _recovery = new ContainerRecovery(_store, _index, cgroups, host, logger) { Adopt = adoption.Adopt };
     }
 
     /// <summary>Where the healthcheck monitor learns of each run's start and end.</summary>
@@ -298,6 +300,9 @@ public sealed class ContainerManager
 
     /// <summary>The engine closes: from now on no restart policy acts, and the stops it makes are not the user's.</summary>
     public void BeginShutdown() => _restarts.BeginShutdown(List());
+
+    /// <summary>Live restore at engine close: stops watching these running containers, which the next engine adopts.</summary>
+    public void LeaveRunning(IReadOnlyList<Container> containers) => _monitor.Leave(containers);
 
     public void Rename(string idOrName, string newName)
     {

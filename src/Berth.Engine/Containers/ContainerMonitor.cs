@@ -19,8 +19,23 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
     /// <summary>Auto-remove after the exit; set by the manager that owns removal.</summary>
     public Func<Container, Task>? AutoRemove { get; set; }
 
+    /// <summary>Cancelled for the containers the engine leaves running when it closes (live restore).</summary>
+    private readonly CancellationTokenSource _leaving = new();
+    private readonly HashSet<Container> _left = [];
+
     public void Watch(Container container, ContainerRuntime runtime) =>
         work.Run($"exit handling of {container.Id[..12]}", () => EndRunAsync(container, runtime));
+
+    /// <summary>
+    /// The engine closes and leaves these containers to berth-keeper: their exits are no longer handled here (the
+    /// keeper keeps the status for the next engine), not even one that comes while the engine closes.
+    /// </summary>
+    public void Leave(IReadOnlyList<Container> containers)
+    {
+        lock (_left)
+            _left.UnionWith(containers);
+        _leaving.Cancel();
+    }
 
     private async Task EndRunAsync(Container container, ContainerRuntime runtime)
     {
@@ -28,7 +43,16 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
         string error = "";
         try
         {
-            exitCode = await runtime.Process.Exited;
+            exitCode = await runtime.Process.Exited.WaitAsync(_leaving.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            bool left;
+            lock (_left)
+                left = _left.Contains(container);
+            if (left)
+                return;
+            exitCode = await runtime.Process.Exited; // not left: a container stopped at the close, as without live restore
         }
         catch (Exception e)
         {
@@ -49,7 +73,8 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
         try
         {
             hooks.RaiseEnding(container);
-            oomKilled = SafeOomCheck(runtime.Cgroup); // before the release removes the cgroup
+            // Before the release removes the cgroup; an adopted run that had ended has none left.
+            oomKilled = runtime.Context.Cgroup is { } cgroup && SafeOomCheck(cgroup);
             await pipeline.ReleaseAsync(runtime.Context);
         }
         finally
@@ -68,6 +93,8 @@ internal sealed class ContainerMonitor(ContainerStore store, StartPipeline pipel
             // Persisted before the runtime goes: a forced remove that finds no runtime deletes the container's
             // directory at once, and must not race this write.
             Save(container, exited);
+            if (runtime.Process is Host.KeptProcess kept)
+                kept.Forget(); // only now: had the engine died before the save, the next one would find the exit in the keeper
             container.Runtime = null;
             container.Terminal = null;
             if (oomKilled)

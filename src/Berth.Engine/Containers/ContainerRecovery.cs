@@ -9,12 +9,15 @@ namespace Berth.Engine.Containers;
 
 /// <summary>
 /// Rebuilds the engine's containers from disk at load, after a clean stop or a kill -9: a container that was running
-/// is killed, released and marked exited; one that was not may still hold a cgroup or mount from a start or exit that
+/// is adopted when berth-keeper kept it (live restore), else killed, released and marked exited; one that was not may still hold a cgroup or mount from a start or exit that
 /// was cut short; a create cut short (a directory without config.json) is removed; cgroups and mounts that belong to
 /// no container are freed.
 /// </summary>
 internal sealed class ContainerRecovery(ContainerStore store, ContainerIndex index, ICgroupDriver cgroups, ILifecycleHost host, ILogger logger)
 {
+    /// <summary>Live restore: takes over a run that berth-keeper kept (<see cref="ContainerAdoption"/>); false when it cannot.</summary>
+    public Func<Container, AdoptedRun, bool>? Adopt { get; set; }
+
     public async Task LoadAsync(CancellationToken ct)
     {
         foreach (string id in store.ListIncomplete())
@@ -27,8 +30,14 @@ internal sealed class ContainerRecovery(ContainerStore store, ContainerIndex ind
             // ContainerManager.StartByRestartPolicy (called by the daemon once it serves) starts it again if its policy says so.
             if (state.Status == ContainerStatus.Restarting)
                 store.SaveState(record.Id, container.UpdateState(s => s.Status = ContainerStatus.Exited));
+            if (state.Running && state.Status != ContainerStatus.Removing && Adopt is { } adopt && host.Adopt(container.Id, state.Pid) is { } run
+                && adopt(container, run))
+                continue;
             if (state.Running || state.Status == ContainerStatus.Removing)
+            {
                 await RecoverAsync(container, ct);
+                host.Forget(container.Id);
+            }
             else
                 await ReleaseLeftoversAsync(container, ct);
         }
@@ -45,12 +54,14 @@ internal sealed class ContainerRecovery(ContainerStore store, ContainerIndex ind
         if (ContainerNames.IsContainerId(id) && cgroups.Open(id) is { } cgroup)
             await cgroup.DestroyAsync(CgroupStep.DestroyTimeout, ct);
         host.UnmountRootfs(new OverlayRootfs(store.DirectoryOf(id)));
+        host.Forget(id);
         store.Delete(id);
     }
 
     /// <summary>A container that was not running may still hold a cgroup or a mount if the engine died in the middle of a start.</summary>
     private async Task ReleaseLeftoversAsync(Container container, CancellationToken ct)
     {
+        host.Forget(container.Id); // a start cut short after the keeper was handed its fds
         if (cgroups.Open(container.Id) is { } cgroup)
         {
             logger.LogWarning("Removing the leftover cgroup of {Container}", container.Id[..12]);

@@ -14,4 +14,7 @@ internal sealed class ContainerRuntime(StartContext context)
     public ContainerCgroup Cgroup => Context.Cgroup!;
 
     public ContainerStdin? Stdin => Context.Stdin;
+
+    /// <summary>Live restore: berth-keeper is the parent of its process, which outlives this engine.</summary>
+    public bool IsKept => Context.Process is KeptProcess;
 }

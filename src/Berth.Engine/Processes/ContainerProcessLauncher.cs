@@ -28,6 +28,12 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
     /// <summary>30 s: a start takes milliseconds, but a host under load (two CPUs, dozens of starts) stretches it to seconds.</summary>
     public TimeSpan Timeout { get; } = timeout ?? TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// With live restore, berth-keeper spawns the launcher of a container's first process, which then is the keeper's
+    /// child (CLONE_PARENT) and outlives berthd; null: berthd spawns it and is its parent.
+    /// </summary>
+    public KeeperClient? Keeper { get; init; }
+
     /// <summary>The host's last capability number, probed once and passed to berth-init and the exec stage.</summary>
     public static int LastCapability => HostLastCapability.Value;
 
@@ -44,7 +50,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         foreach (string procs in cgroupProcsFiles)
             args.AddRange(["--cgroup", procs]);
         args.AddRange(["--", InitPath]);
-        return Spawn(args, [], stdio, specFile, "berth-init");
+        return Spawn(args, [], stdio, specFile, "berth-init", Keeper);
     }
 
     /// <summary>
@@ -70,7 +76,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
             args.Add("--seccomp");
         args.Add("--");
         args.AddRange(spec.Args);
-        return Spawn(args, spec.Env, stdio, seccomp, spec.Args[0]);
+        return Spawn(args, spec.Env, stdio, seccomp, spec.Args[0], keeper: null);
     }
 
     private static SyncMessageType MemoryMarshalType(ReadOnlySpan<byte> datagram) =>
@@ -79,7 +85,8 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
     private static string Invariant<T>(T value) where T : IFormattable => value.ToString(null, CultureInfo.InvariantCulture);
 
     /// <summary>Spawns the launcher with stdio, the sync socket (ChildContract.SyncFd) and one optional fd after it, and waits for its Pid.</summary>
-    private LaunchSession Spawn(List<string> args, IReadOnlyList<string> env, IReadOnlyList<SafeFileHandle> stdio, SafeFileHandle? extra, string what)
+    /// <param name="keeper">when set, the keeper spawns the launcher and is the parent of what it clones (the keeper reaps both)</param>
+    private LaunchSession Spawn(List<string> args, IReadOnlyList<string> env, IReadOnlyList<SafeFileHandle> stdio, SafeFileHandle? extra, string what, KeeperClient? keeper)
     {
         var (socket, childEnd) = Sys.SeqPacketPair();
         try
@@ -91,13 +98,14 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
                 Debug.Assert(fds.Count - 1 == ChildContract.SyncFd);
                 if (extra is not null)
                     fds.Add((int)extra.DangerousGetHandle());
-                launcherPid = Sys.Spawn(LauncherPath, args, env, fds);
+                launcherPid = keeper is null ? Sys.Spawn(LauncherPath, args, env, fds) : keeper.Spawn(args, env, fds);
             }
             long spawned = Stopwatch.GetTimestamp();
-            int pid = ReceivePid(socket, launcherPid);
-            // Open the pidfd before anything else: until berthd reaps the child, its pid cannot be reused.
+            int pid = ReceivePid(socket, launcherPid, keeper is null);
+            // Open the pidfd before anything else: until its parent reaps the child, its pid cannot be reused (the
+            // keeper reaps only on its own SIGCHLD, after the child has exited: the pidfd then still names it).
             var pidfd = Sys.PidfdOpen(pid);
-            return new LaunchSession(socket, pid, pidfd, launcherPid, Timeout, what, spawned);
+            return new LaunchSession(socket, pid, pidfd, keeper is null ? launcherPid : 0, Timeout, what, spawned) { IsChild = keeper is null };
         }
         catch
         {
@@ -107,7 +115,7 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
     }
 
     /// <summary>The launcher's first message. After a Pid the session reaps the launcher once the command runs, off the start's path.</summary>
-    private int ReceivePid(SafeFileHandle socket, int launcherPid)
+    private int ReceivePid(SafeFileHandle socket, int launcherPid, bool isChild)
     {
         Span<byte> buffer = stackalloc byte[SyncMessage.MaxSize];
         int length = Sys.ReceiveMessage(socket, buffer, (int)Timeout.TotalMilliseconds, out var fd);
@@ -115,10 +123,11 @@ public sealed class ContainerProcessLauncher(string launcherPath, string initPat
         if (length < 0)
         {
             Sys.Kill(launcherPid, Containers.Signals.SIGKILL);
-            Sys.WaitPid(launcherPid);
+            if (isChild)
+                Sys.WaitPid(launcherPid);
             throw new ContainerStartException(ChildContract.ExitSetupFailed, $"berth-launcher did not report a pid within {Timeout.TotalSeconds:0.#} s: killed");
         }
-        int launcherExit = length > 0 && MemoryMarshalType(buffer) == SyncMessageType.Pid ? 0 : Sys.WaitPid(launcherPid);
+        int launcherExit = length > 0 && MemoryMarshalType(buffer) == SyncMessageType.Pid || !isChild ? 0 : Sys.WaitPid(launcherPid);
         SyncMessage message;
         try
         {

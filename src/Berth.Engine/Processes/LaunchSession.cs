@@ -36,6 +36,9 @@ public sealed class LaunchSession : IDisposable
 
     public int Pid { get; }
 
+    /// <summary>False when berth-keeper is the parent (live restore): berthd then signals it but cannot reap it.</summary>
+    public bool IsChild { get; init; } = true;
+
     public SafeFileHandle PidFd { get; }
 
     /// <summary>From the launcher's spawn to its Pid.</summary>
@@ -150,7 +153,10 @@ public sealed class LaunchSession : IDisposable
         if (PidFd.IsClosed)
             return;
         Sys.PidfdSendSignal(PidFd, Containers.Signals.SIGKILL);
-        Sys.WaitPid(Pid);
+        if (IsChild)
+            Sys.WaitPid(Pid);
+        else
+            Sys.WaitReadable(PidFd, _timeoutMs); // the keeper reaps it; gone once its pidfd is readable
         PidFd.Dispose();
     }
 

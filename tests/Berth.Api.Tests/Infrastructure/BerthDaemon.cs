@@ -107,6 +107,9 @@ public sealed class BerthDaemon : IAsyncDisposable
         // runs without unless the test gives it a namespace of its own.
         if (!start.ArgumentList.Contains("--network-namespace"))
             start.ArgumentList.Add("--network-namespace=none");
+        // Live restore (on by default) leaves containers running at a stop: a test daemon stops them, unless the test is about it.
+        if (!start.ArgumentList.Any(a => a.StartsWith("--live-restore", StringComparison.Ordinal)))
+            start.ArgumentList.Add("--live-restore=false");
         // dockerd's 15 s shutdown grace would make every test daemon stopped with a `sleep` running wait it out.
         if (!start.ArgumentList.Any(a => a.StartsWith("--shutdown-timeout", StringComparison.Ordinal)))
             start.ArgumentList.Add("--shutdown-timeout=1");

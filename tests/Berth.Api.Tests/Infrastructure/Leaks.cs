@@ -66,4 +66,27 @@ public static class Leaks
         }
         return text.ToString();
     }
+
+    /// <summary>
+    /// Kills the berth-keeper of a data root (live restore), found by the socket path on its command line: after a
+    /// failed test it may still keep containers the test killed, and would outlive the test.
+    /// </summary>
+    public static void KillKeeper(string dataRoot)
+    {
+        string socket = Path.Combine(dataRoot, "keeper.sock");
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            try
+            {
+                string[] argv = File.ReadAllText(Path.Combine(dir, "cmdline")).Split('\0');
+                if (argv.Length >= 2 && argv[0].EndsWith("berth-keeper", StringComparison.Ordinal) && argv[1] == socket)
+                    Berth.Interop.Sys.Kill(pid, 9);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
 }

@@ -154,7 +154,6 @@ public sealed class DaemonConfigTests
     [TestCase("""{"cgroup-parent": "/system.slice"}""", "cgroup-parent")]
     [TestCase("""{"cgroup-parent": "a/../b"}""", "cgroup-parent")]
     [TestCase("""{"shutdown-timeout": -1}""", "shutdown-timeout")]
-    [TestCase("""{"live-restore": true}""", "live-restore")]
     [TestCase("""{"data-root": ""}""", "data-root")]
     public void ABadValueIsRefusedByKey(string json, string key)
     {

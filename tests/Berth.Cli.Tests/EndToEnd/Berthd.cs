@@ -42,7 +42,8 @@ internal sealed class Berthd : IAsyncDisposable
     }
 
     /// <param name="networkNamespace">Where berthd's networking lives: "none" (no networks), or the path of a namespace the test created.</param>
-    public static async Task<Berthd> StartAsync(string networkNamespace = "none")
+    /// <param name="liveRestore">Containers outlive this berthd (off in tests unless the test is about it: a stop then stops them).</param>
+    public static async Task<Berthd> StartAsync(string networkNamespace = "none", bool liveRestore = false)
     {
         if (Environment.UserName != "root")
             Assert.Ignore("skipped: needs root, berthd creates real containers, mounts and cgroups");
@@ -54,7 +55,7 @@ internal sealed class Berthd : IAsyncDisposable
         string directory = System.IO.Directory.CreateDirectory(Path.Combine("/var/tmp", "berth-cli-test-" + random)).FullName;
         string cgroupParent = "berth-test-" + random;
         var start = new ProcessStartInfo(berthd) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", networkNamespace, "--shutdown-timeout", "1" })
+        foreach (string arg in new[] { "-H", "unix://" + Path.Combine(directory, "berthd.sock"), "--data-root", Path.Combine(directory, "root"), "--cgroup-parent", cgroupParent, "--network-namespace", networkNamespace, "--shutdown-timeout", "1", liveRestore ? "--live-restore" : "--live-restore=false" })
             start.ArgumentList.Add(arg);
         start.Environment["BERTH_HELPER_DIR"] = bin;
         var daemon = new Berthd(Process.Start(start)!, directory, cgroupParent);

@@ -20,6 +20,27 @@ public interface ILifecycleHost
     /// </summary>
     IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles);
 
+    /// <summary>
+    /// With live restore (<see cref="LiveRestore"/>), <paramref name="keep"/> makes the process berth-keeper's child and
+    /// hands the keeper copies of its output fds, so that it outlives berthd; otherwise the same as the launch above.
+    /// </summary>
+    IStartingProcess Launch(InitSpec.InitSpec spec, IReadOnlyList<SafeFileHandle> stdio, IReadOnlyList<string> cgroupProcsFiles, KeepRequest? keep) =>
+        Launch(spec, stdio, cgroupProcsFiles);
+
+    /// <summary>Whether containers outlive berthd (berth-keeper is their parent).</summary>
+    bool LiveRestore => false;
+
+    /// <summary>
+    /// A container the keeper kept while no engine ran: its process (running, or exited with its real status) and the
+    /// keeper's copies of its output fds; null when the keeper does not know it (it was not kept, or no keeper runs).
+    /// </summary>
+    AdoptedRun? Adopt(string containerId, int pid) => null;
+
+    /// <summary>Tells the keeper to let go of a container it kept (recovery without live restore).</summary>
+    void Forget(string containerId)
+    {
+    }
+
     /// <summary>Starts a `docker exec` command inside a running container; returns once it runs (126, 127 as for a start).</summary>
     IContainerProcess LaunchExec(ExecLaunchSpec spec, IReadOnlyList<SafeFileHandle> stdio);
 

@@ -41,9 +41,11 @@ internal sealed class IoStep(EpollLoop loop, LogConfig defaultLogConfig, Backgro
         var (stdoutRead, stdoutWrite) = Sys.Pipe();
         context.ChildStdio.Add(stdoutWrite);
         output.AddStream(LogStream.Stdout, stdoutRead);
+        context.OutputFds.Add(("stdout", stdoutRead));
         var (stderrRead, stderrWrite) = Sys.Pipe();
         context.ChildStdio.Add(stderrWrite);
         output.AddStream(LogStream.Stderr, stderrRead);
+        context.OutputFds.Add(("stderr", stderrRead));
         // Before the launch: input that attached clients sent early goes into the pipe, and no output is missed.
         container.BindRun(output, context.Stdin, work);
         return Task.CompletedTask;

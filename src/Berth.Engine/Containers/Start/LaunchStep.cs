@@ -22,7 +22,10 @@ internal sealed class LaunchStep(ILifecycleHost host) : IStartStep
         }
         try
         {
-            context.Child = host.Launch(spec, context.ChildStdio, context.Cgroup!.ProcsFiles);
+            // Live restore keeps a container whose network outlives berthd on its own: none, host, another container's.
+            // A sandbox of berthd's (a bridge network) is wired by this engine and not adopted: such a run stays berthd's child.
+            var keep = host.LiveRestore && context.NetworkSandbox is null ? new KeepRequest(container.Id, context.OutputFds) : null;
+            context.Child = host.Launch(spec, context.ChildStdio, context.Cgroup!.ProcsFiles, keep);
         }
         finally
         {

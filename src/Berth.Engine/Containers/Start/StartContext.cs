@@ -28,6 +28,9 @@ public sealed class StartContext(Container container, Image image)
     /// <summary>The container's stdin, when it has one.</summary>
     internal ContainerStdin? Stdin { get; set; }
 
+    /// <summary>berthd's read ends of the output pipes (roles stdout, stderr): under live restore berth-keeper holds a copy.</summary>
+    internal List<(string Role, SafeFileHandle Fd)> OutputFds { get; } = [];
+
     /// <summary>The child's fds 0, 1 and 2, closed in berthd once the process has them.</summary>
     public List<SafeFileHandle> ChildStdio { get; } = [];
 
