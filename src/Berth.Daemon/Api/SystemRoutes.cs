@@ -77,6 +77,7 @@ public sealed class SystemRoutes(ApiServices services)
             ContainersRunning = running,
             ContainersPaused = paused,
             ContainersStopped = containers.Count - running - paused,
+            LiveRestoreEnabled = engine.Options.LiveRestore,
             Images = engine.Images.List().Count,
             Driver = "overlay2",
             DockerRootDir = Path.GetFullPath(engine.Options.DataRoot),
