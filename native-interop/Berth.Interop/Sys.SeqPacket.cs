@@ -34,7 +34,21 @@ public static unsafe partial class Sys
     }
 
     /// <summary>Sends one datagram with <paramref name="fds"/> as SCM_RIGHTS. Throws when the peer has gone (EPIPE).</summary>
-    public static void SendFds(SafeFileHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds)
+    public static void SendFds(SafeFileHandle socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds) =>
+        Send((int)socket.DangerousGetHandle(), data, fds, "sendmsg");
+
+    /// <summary>
+    /// Receives one datagram within <paramref name="timeoutMs"/>: its length, 0 at end of stream, -1 on timeout; the
+    /// SCM_RIGHTS descriptors it carried (O_CLOEXEC) are added to <paramref name="fds"/>.
+    /// </summary>
+    public static int ReceiveFds(SafeFileHandle socket, Span<byte> buffer, int timeoutMs, List<SafeFileHandle> fds) =>
+        Receive((int)socket.DangerousGetHandle(), buffer, timeoutMs, fds, "");
+
+    /// <summary>Waits until <paramref name="fd"/> is readable (a pidfd: its process has exited); false on timeout.</summary>
+    public static bool WaitReadable(SafeFileHandle fd, int timeoutMs) => PollIn((int)fd.DangerousGetHandle(), timeoutMs, "poll");
+
+    /// <summary>sendmsg of one datagram with up to <see cref="MaxPassedFds"/> descriptors; <paramref name="operation"/> names it in errors.</summary>
+    private static void Send(int socket, ReadOnlySpan<byte> data, ReadOnlySpan<int> fds, string operation)
     {
         if (fds.Length > MaxPassedFds)
             throw new ArgumentException($"at most {MaxPassedFds} descriptors per message", nameof(fds));
@@ -55,28 +69,17 @@ public static unsafe partial class Sys
             }
             nint sent;
             do
-                sent = Libc.sendmsg((int)socket.DangerousGetHandle(), &message, MSG_NOSIGNAL);
+                sent = Libc.sendmsg(socket, &message, MSG_NOSIGNAL);
             while (sent < 0 && LastErrno == EINTR);
             if (sent < 0)
-                throw SyscallException.FromLastError("sendmsg");
+                throw SyscallException.FromLastError(operation);
         }
     }
 
-    /// <summary>
-    /// Receives one datagram within <paramref name="timeoutMs"/>: its length, 0 at end of stream, -1 on timeout; the
-    /// SCM_RIGHTS descriptors it carried (O_CLOEXEC) are added to <paramref name="fds"/>.
-    /// </summary>
-    public static int ReceiveFds(SafeFileHandle socket, Span<byte> buffer, int timeoutMs, List<SafeFileHandle> fds)
+    /// <summary>poll then recvmsg of one datagram; <paramref name="where"/> is appended to the calls' names in errors.</summary>
+    private static int Receive(int socket, Span<byte> buffer, int timeoutMs, List<SafeFileHandle> fds, string where)
     {
-        int raw = (int)socket.DangerousGetHandle();
-        var waiter = new pollfd { fd = raw, events = (short)POLLIN };
-        int ready;
-        while ((ready = Libc.poll(&waiter, 1, timeoutMs)) < 0 && LastErrno == EINTR)
-        {
-        }
-        if (ready < 0)
-            throw SyscallException.FromLastError("poll");
-        if (ready == 0)
+        if (!PollIn(socket, timeoutMs, "poll" + where))
             return -1;
         int controlLength = (int)CMSG_SPACE(sizeof(int) * MaxPassedFds);
         byte* control = stackalloc byte[controlLength];
@@ -86,13 +89,13 @@ public static unsafe partial class Sys
             var iov = new iovec { iov_base = p, iov_len = buffer.Length };
             var message = new msghdr { msg_iov = &iov, msg_iovlen = 1, msg_control = control, msg_controllen = controlLength };
             do
-                received = Libc.recvmsg(raw, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+                received = Libc.recvmsg(socket, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
             while (received < 0 && LastErrno == EINTR);
             if (received < 0 && LastErrno == ECONNRESET)
                 return 0;
             if (received < 0)
-                throw SyscallException.FromLastError("recvmsg");
-            // One SCM_RIGHTS header: the peers (berth-keeper, berthd) never send more than one per datagram.
+                throw SyscallException.FromLastError("recvmsg" + where);
+            // One SCM_RIGHTS header: the peers (berth-keeper, berthd, berth-init) never send more than one per datagram.
             cmsghdr* header = CMSG_FIRSTHDR(&message);
             if (header is not null && header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_RIGHTS)
             {
@@ -104,16 +107,22 @@ public static unsafe partial class Sys
         return (int)received;
     }
 
-    /// <summary>Waits until <paramref name="fd"/> is readable (a pidfd: its process has exited); false on timeout.</summary>
-    public static bool WaitReadable(SafeFileHandle fd, int timeoutMs)
+    /// <summary>
+    /// Waits until <paramref name="fd"/> is readable within <paramref name="timeoutMs"/> (-1: no limit). A signal
+    /// (SIGCHLD, the runtime's own) is not the end of the wait: poll again for what is left of it.
+    /// </summary>
+    private static bool PollIn(int fd, int timeoutMs, string operation)
     {
-        var waiter = new pollfd { fd = (int)fd.DangerousGetHandle(), events = (short)POLLIN };
+        var waiter = new pollfd { fd = fd, events = (short)POLLIN };
         long deadline = Environment.TickCount64 + timeoutMs;
         int ready;
         while ((ready = Libc.poll(&waiter, 1, timeoutMs)) < 0 && LastErrno == EINTR)
-            timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+        {
+            if (timeoutMs >= 0)
+                timeoutMs = (int)Math.Max(0, deadline - Environment.TickCount64);
+        }
         if (ready < 0)
-            throw SyscallException.FromLastError("poll");
+            throw SyscallException.FromLastError(operation);
         return ready > 0;
     }
 }
